@@ -1,0 +1,624 @@
+"""The wire format: one set of pydantic models shared by the agent client and the central API.
+
+Times are timezone-aware and travel as ISO 8601 in UTC; phone numbers are E.164; money is a
+Decimal in the account's currency. Field names here are the names used everywhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+MAX_BATCH = 500
+NOTES_MAX = 2000
+SHORT_TEXT_MAX = 200
+
+
+class Model(BaseModel):
+    """Base of every wire model: unknown fields are refused, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ShortText = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+# --- enumerations -------------------------------------------------------------------------
+
+
+class CustomerType(StrEnum):
+    PERSONAL = "personal"
+    CORPORATE = "corporate"
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class Language(StrEnum):
+    ZH_CN = "zh-CN"
+    EN = "en"
+
+
+class DocumentKind(StrEnum):
+    RESIDENT_ID = "resident_id"
+    PASSPORT = "passport"
+    BUSINESS_LICENCE = "business_licence"
+    OTHER = "other"
+
+
+class AccountType(StrEnum):
+    PERSONAL_SAVINGS = "personal_savings"
+    PERSONAL_CURRENT = "personal_current"
+    CORPORATE_BASIC = "corporate_basic"
+    CORPORATE_GENERAL = "corporate_general"
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    ABNORMAL = "abnormal"
+    CLOSING = "closing"
+
+
+class TransactionChannel(StrEnum):
+    COUNTER = "counter"
+    ATM = "atm"
+    ONLINE_BANKING = "online_banking"
+    MOBILE_BANKING = "mobile_banking"
+    POS = "pos"
+    TRANSFER = "transfer"
+
+
+class TransactionFlag(StrEnum):
+    LARGE_ABNORMAL = "large_abnormal"
+    MANY_SMALL = "many_small"
+    OTHER = "other"
+
+
+class TaskKind(StrEnum):
+    NEW_ACCOUNT = "new_account"
+    PERIODIC = "periodic"
+    SPECIAL_EVENT = "special_event"
+    FOLLOW_UP = "follow_up"
+    CLOSURE = "closure"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"  # waiting for an attempt (maybe not before next_attempt_at)
+    DONE = "done"  # the customer was reached and the revisit completed
+    DO_NOT_CALL = "do_not_call"  # closed: the customer asked not to be called
+    EXHAUSTED = "exhausted"  # closed: the attempt limit was reached without contact
+    CANCELLED = "cancelled"  # closed by a supervisor
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    ONLINE = "online"
+
+
+class Disposition(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    WRONG_NUMBER = "wrong_number"
+    REFUSED = "refused"
+    CALLBACK_REQUESTED = "callback_requested"
+    DO_NOT_CALL = "do_not_call"
+
+
+class ContactField(StrEnum):
+    MOBILE = "mobile"
+    EMAIL = "email"
+    LANDLINE = "landline"
+    ADDRESS = "address"
+    IDENTITY_NUMBER = "identity_number"
+    IDENTITY_EXPIRY = "identity_expiry"
+
+
+class ContactCheckResult(StrEnum):
+    CONFIRMED = "confirmed"
+    CHANGED = "changed"
+    UNVERIFIED = "unverified"  # could not verify
+
+
+class TransactionAnswer(StrEnum):
+    CONFIRMED = "confirmed"
+    NOT_ME = "not_me"
+    UNSURE = "unsure"
+
+
+class Feature(StrEnum):
+    ONLINE_BANKING = "online_banking"
+    MOBILE_BANKING = "mobile_banking"
+    SMS_NOTIFICATION = "sms_notification"
+
+
+class LeadProduct(StrEnum):
+    LOAN = "loan"
+    WEALTH_MANAGEMENT = "wealth_management"
+    CARD = "card"
+    INSURANCE = "insurance"
+    OTHER = "other"
+
+
+class EscalationCategory(StrEnum):
+    PRODUCT = "product"
+    SERVICE = "service"
+    POLICY = "policy"
+    OTHER = "other"
+
+
+class Urgency(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ONLINE_SERVICE = "online_service"  # the bank's online-banking back end
+    SMS_GATEWAY = "sms_gateway"  # the bank's SMS gateway
+
+
+class MaskedField(StrEnum):
+    """Fields shown masked on screen; revealing one is audited."""
+
+    MOBILE = "mobile"
+    LANDLINE = "landline"
+    IDENTITY_NUMBER = "identity_number"
+    ACCOUNT_NUMBER = "account_number"
+
+
+# --- master data --------------------------------------------------------------------------
+
+
+class IdentityDocument(Model):
+    kind: DocumentKind
+    number: Annotated[str, Field(min_length=1, max_length=64)]
+    expires_on: date | None = None
+
+
+class Customer(Model):
+    id: Identifier
+    type: CustomerType
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    mobile: str | None = None  # E.164
+    email: str | None = None
+    landline: str | None = None  # E.164
+    address: ShortText | None = None
+    identity: IdentityDocument | None = None
+    risk: RiskLevel = RiskLevel.NORMAL
+    timezone: str = "Asia/Shanghai"  # IANA name: calls are allowed by the customer's own clock
+    language: Language = Language.ZH_CN
+    do_not_call: bool = False
+    sms_opt_out: bool = False
+    branch: Identifier
+
+
+class Account(Model):
+    number: Annotated[str, Field(min_length=4, max_length=34, pattern=r"^[0-9A-Z]+$")]
+    customer_id: Identifier
+    type: AccountType
+    opened_on: date
+    status: AccountStatus = AccountStatus.ACTIVE
+    branch: Identifier
+    closed_on: date | None = None
+
+
+class Transaction(Model):
+    id: Identifier
+    account_number: str
+    at: AwareDatetime
+    amount: Decimal
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "CNY"
+    channel: TransactionChannel
+    counterparty: ShortText = ""
+    flag: TransactionFlag | None = None
+    flag_reason: ShortText = ""
+
+
+class AccountEvent(StrEnum):
+    """Special events that call for a prompt revisit (seed 002 §六.3) or a closure revisit."""
+
+    LARGE_ABNORMAL_TRANSACTION = "large_abnormal_transaction"
+    RESERVED_INFO_CHANGED = "reserved_info_changed"
+    COMPLAINT = "complaint"
+    CLOSURE = "closure"
+
+
+class Event(Model):
+    """Something that happened to an account and may call for a revisit."""
+
+    id: Identifier
+    account_number: str
+    kind: AccountEvent
+    at: AwareDatetime
+    detail: ShortText = ""
+
+
+class Agent(Model):
+    id: Identifier
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    role: Role = Role.AGENT
+    languages: list[Language] = [Language.ZH_CN]
+    skills: list[CustomerType] = [CustomerType.PERSONAL, CustomerType.CORPORATE]
+    capacity: Annotated[int, Field(ge=0, le=1000)] = 100  # calls a day
+    branch: Identifier | None = None
+    on_shift: bool = True
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+class Task(Model):
+    id: Identifier
+    key: Annotated[
+        str, Field(min_length=1, max_length=200)
+    ]  # deterministic: re-runs create nothing twice
+    kind: TaskKind
+    reason: ShortText = ""
+    priority: Annotated[int, Field(ge=0, le=9)]  # 0 is most urgent
+    customer_id: Identifier
+    account_number: str | None = None
+    due: date
+    not_before: AwareDatetime | None = None
+    assigned_agent: Identifier | None = None
+    status: TaskStatus = TaskStatus.OPEN
+    attempts: Annotated[int, Field(ge=0)] = 0
+    attempt_limit: Annotated[int, Field(ge=1)] = 3
+    next_attempt_at: AwareDatetime | None = None  # earliest next try (retry spacing or callback)
+    callback_at: AwareDatetime | None = None  # the time the customer asked for
+    escalation_id: Identifier | None = None  # a follow-up's escalation
+    version: Annotated[int, Field(ge=0)] = 0  # bumped on every change, assignment included
+    created_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+
+
+# --- an attempt's outcome -----------------------------------------------------------------
+
+
+class ContactCheck(Model):
+    field: ContactField
+    result: ContactCheckResult
+    new_value: ShortText | None = None  # with CHANGED: the proposed value, stored as pending
+
+    @model_validator(mode="after")
+    def _new_value_with_change(self) -> ContactCheck:
+        if self.result is ContactCheckResult.CHANGED and not self.new_value:
+            raise ValueError("new_value is required when the result is 'changed'")
+        return self
+
+
+class TransactionCheck(Model):
+    transaction_id: Identifier
+    answer: TransactionAnswer
+    note: ShortText = ""
+
+
+class FeatureUse(Model):
+    feature: Feature
+    in_use: bool
+    problem: ShortText = ""
+
+
+class Lead(Model):
+    product: LeadProduct
+    note: ShortText = ""
+
+
+class EscalationRequest(Model):
+    """An escalation raised during a call; the server opens it with a deadline from urgency."""
+
+    id: UUID
+    category: EscalationCategory
+    department: Annotated[str, Field(min_length=1, max_length=100)]
+    urgency: Urgency
+    summary: Annotated[str, Field(min_length=1, max_length=NOTES_MAX)]
+    transaction_id: Identifier | None = None  # set for a "not me" transaction
+
+
+class Outcome(Model):
+    """One attempt at a task and everything recorded during it. Idempotent by its id."""
+
+    id: UUID  # generated by the client when the attempt starts
+    task_id: Identifier
+    agent_id: Identifier
+    channel: Channel = Channel.PHONE
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    disposition: Disposition
+    contact_checks: list[ContactCheck] = []
+    transaction_checks: list[TransactionCheck] = []
+    features: list[FeatureUse] = []
+    needs: list[Lead] = []
+    fraud_warning_delivered: bool | None = None
+    security_tips_delivered: bool | None = None
+    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
+    escalations: list[EscalationRequest] = []
+    callback_at: AwareDatetime | None = None
+    notes: Annotated[str, Field(max_length=NOTES_MAX)] = ""
+    script_version: ShortText = ""
+    task_version: Annotated[int, Field(ge=0)] = 0  # the task's version when the attempt began
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Outcome:
+        if self.ended_at < self.started_at:
+            raise ValueError("ended_at is before started_at")
+        if self.disposition is Disposition.CALLBACK_REQUESTED and self.callback_at is None:
+            raise ValueError("callback_at is required when a callback is requested")
+        if self.disposition is Disposition.REACHED and self.fraud_warning_delivered is None:
+            raise ValueError("a reached call records whether the fraud warning was delivered")
+        return self
+
+
+class Escalation(Model):
+    id: UUID
+    task_id: Identifier
+    outcome_id: UUID
+    customer_id: Identifier
+    agent_id: Identifier
+    category: EscalationCategory
+    department: str
+    urgency: Urgency
+    summary: str
+    transaction_id: Identifier | None = None
+    opened_at: AwareDatetime
+    deadline: AwareDatetime
+    status: EscalationStatus = EscalationStatus.OPEN
+    resolution: str = ""
+    resolved_at: AwareDatetime | None = None
+    follow_up_task_id: Identifier | None = None
+
+
+# --- agent endpoints ----------------------------------------------------------------------
+
+
+class OutcomeSummary(Model):
+    """A past attempt, as shown on the customer card."""
+
+    outcome_id: UUID
+    at: AwareDatetime
+    agent_id: Identifier
+    channel: Channel
+    disposition: Disposition
+    satisfaction: int | None = None
+
+
+class QueueItem(Model):
+    """A task with what the call needs: customer, account, flagged transactions, history."""
+
+    task: Task
+    customer: Customer
+    account: Account | None = None
+    flagged_transactions: list[Transaction] = []
+    recent_outcomes: list[OutcomeSummary] = []
+
+
+class QueueSnapshot(Model):
+    """GET /v1/queue: the agent's open tasks. Sent with an ETag; If-None-Match gives 304."""
+
+    agent_id: Identifier
+    generated_at: AwareDatetime
+    items: list[QueueItem]
+
+
+class Lease(Model):
+    """POST /v1/tasks/{id}/start: the agent holds the task; another agent gets 409."""
+
+    task_id: Identifier
+    agent_id: Identifier
+    started_at: AwareDatetime
+    expires_at: AwareDatetime
+    task_version: int
+
+
+class OutcomeBatch(Model):
+    outcomes: Annotated[list[Outcome], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class OutcomeResult(Model):
+    """Per-item answer: status 201 stored, 200 already stored (same body), 409 same id with
+    another body, 403 not the agent's, 404 unknown task, 422 refused by a rule (reason says)."""
+
+    outcome_id: UUID
+    status: int
+    reason: str = ""
+    task: Task | None = None
+    escalation_ids: list[UUID] = []
+    flagged_reassigned: bool = False  # the task was reassigned after the attempt began
+
+
+class OutcomeBatchResult(Model):
+    results: list[OutcomeResult]
+
+
+class Reveal(Model):
+    """POST /v1/reveals: the agent deliberately unmasked a field (audit). Idempotent by id."""
+
+    id: UUID
+    task_id: Identifier
+    customer_id: Identifier
+    field: MaskedField
+    at: AwareDatetime
+
+
+class SmsRequest(Model):
+    """POST /v1/sms: checked against quiet hours and the frequency cap, then queued."""
+
+    id: UUID
+    task_id: Identifier
+    template: Identifier
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    requested_at: AwareDatetime
+
+
+class SmsStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class SmsMessage(Model):
+    """What the SMS gateway pulls: GET /v1/sms/pending; it confirms with POST /v1/sms/{id}/sent."""
+
+    id: UUID
+    task_id: Identifier
+    to: str  # E.164
+    text: str
+    status: SmsStatus
+    requested_at: AwareDatetime
+
+
+class Problem(Model):
+    """Error body for every 4xx: a code, a human sentence, and the fields at fault."""
+
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+    next_allowed_at: AwareDatetime | None = None
+
+
+class Me(Model):
+    agent: Agent
+    server_time: AwareDatetime
+
+
+class OnlineAnswer(Model):
+    """POST /v1/online-answers by the online-banking back end: a questionnaire answered later,
+    recorded against the same task as an outcome on the online channel."""
+
+    id: UUID
+    task_id: Identifier
+    answered_at: AwareDatetime
+    contact_checks: list[ContactCheck] = []
+    transaction_checks: list[TransactionCheck] = []
+    features: list[FeatureUse] = []
+    needs: list[Lead] = []
+    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
+    notes: Annotated[str, Field(max_length=NOTES_MAX)] = ""
+
+
+# --- supervisor endpoints -----------------------------------------------------------------
+
+
+class ImportBatch(Model):
+    """POST /v1/import: upsert master data by id / number."""
+
+    customers: list[Customer] = []
+    accounts: list[Account] = []
+    transactions: list[Transaction] = []
+    events: list[Event] = []
+
+
+class ImportResult(Model):
+    customers: int
+    accounts: int
+    transactions: int
+    events: int
+
+
+class TaskCreate(Model):
+    key: Annotated[str, Field(min_length=1, max_length=200)]
+    kind: TaskKind
+    reason: ShortText = ""
+    priority: Annotated[int, Field(ge=0, le=9)]
+    customer_id: Identifier
+    account_number: str | None = None
+    due: date
+    not_before: AwareDatetime | None = None
+    attempt_limit: Annotated[int, Field(ge=1, le=20)] = 3
+    assigned_agent: Identifier | None = None
+    escalation_id: Identifier | None = None
+
+
+class TaskBatch(Model):
+    tasks: Annotated[list[TaskCreate], Field(min_length=1, max_length=5000)]
+
+
+class TaskBatchResult(Model):
+    created: int
+    existing: int
+    task_ids: list[str]  # in the order of the request
+
+
+class Assignment(Model):
+    task_id: Identifier
+    agent_id: Identifier | None  # None unassigns
+
+
+class AssignmentBatch(Model):
+    assignments: Annotated[list[Assignment], Field(min_length=1, max_length=5000)]
+
+
+class TaskPage(Model):
+    """GET /v1/tasks?status=&kind=&agent=&customer=&due_before=&cursor=&limit=."""
+
+    items: list[Task]
+    next_cursor: str | None = None
+
+
+class EscalationPage(Model):
+    items: list[Escalation]
+    next_cursor: str | None = None
+
+
+class Resolution(Model):
+    resolution: Annotated[str, Field(min_length=1, max_length=NOTES_MAX)]
+
+
+class AgentMonth(Model):
+    """A row of GET /v1/reports/agents?month=YYYY-MM."""
+
+    agent_id: Identifier
+    agent_name: str
+    attempts: int
+    reached: int
+    reach_rate: float
+    dispositions: dict[Disposition, int]
+    average_satisfaction: float | None
+    escalations_open: int
+    escalations_overdue: int
+    rank: int | None  # by average satisfaction, 1 is best; None without ratings
+
+
+class QaRecord(Model):
+    """A sampled record with the seed's checks (§十.1): complete, compliant, handled."""
+
+    outcome: Outcome
+    customer_name: str
+    account_number: str | None
+    complete: bool
+    compliant: bool
+    handled: bool
+    findings: list[str] = []
+
+
+class PurgeRequest(Model):
+    older_than_years: Annotated[int, Field(ge=1, le=100)]
+    dry_run: bool = True
+
+
+class PurgeResult(Model):
+    cutoff: date
+    outcomes: int
+    reveals: int
+    sms: int
+    dry_run: bool

@@ -1,0 +1,99 @@
+"""The revisit policy's numbers (every N of seed 002), as plain data the rules take.
+
+`revisit_tui.config` fills these from `config.toml` and the environment; tests build them
+directly. The defaults here are the defaults of `config.toml`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from revisit_tui.domain.models import AccountType, RiskLevel, TaskKind, Urgency
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CalendarPolicy(Policy):
+    """Working days: the Chinese calendar (holidays + 调休), plus the bank's own corrections."""
+
+    extra_holidays: list[date] = []  # State Council adjustments not yet in the package
+    extra_working_days: list[date] = []  # weekend days declared working days (调休)
+
+
+class SchedulePolicy(Policy):
+    new_account_working_days: int = Field(5, ge=1, le=60)
+    periodic_months: dict[AccountType, int] = {
+        AccountType.PERSONAL_SAVINGS: 6,
+        AccountType.PERSONAL_CURRENT: 6,
+        AccountType.CORPORATE_BASIC: 3,  # every quarter
+        AccountType.CORPORATE_GENERAL: 3,
+    }
+    risk_months: dict[RiskLevel, int] = {RiskLevel.HIGH: 1}  # shorter cycle, caps the above
+    abnormal_months: int = Field(1, ge=1)  # abnormal accounts: shorter cycle
+    special_event_days: int = Field(1, ge=0)  # due within N days of the event
+    closure_days: int = Field(3, ge=0)
+    follow_up_working_days: int = Field(2, ge=0)
+    priority: dict[TaskKind, int] = {
+        TaskKind.SPECIAL_EVENT: 0,
+        TaskKind.FOLLOW_UP: 1,
+        TaskKind.CLOSURE: 2,
+        TaskKind.NEW_ACCOUNT: 3,
+        TaskKind.PERIODIC: 5,
+    }
+
+
+class CallPolicy(Policy):
+    callable_start: time = time(9, 0)  # in the customer's own time zone
+    callable_end: time = time(20, 0)  # may be earlier than start: the window crosses midnight
+    callable_weekends: bool = True
+    attempt_limit: int = Field(3, ge=1, le=20)
+    retry_spacing_minutes: dict[str, int] = {  # by disposition
+        "no_answer": 120,
+        "busy": 30,
+        "wrong_number": 1440,
+        "refused": 1440,
+    }
+    lease_minutes: int = Field(30, ge=1)
+
+
+class SmsPolicy(Policy):
+    quiet_start: time = time(21, 0)  # the customer's rest hours, in their own time zone
+    quiet_end: time = time(8, 0)
+    max_per_day: int = Field(1, ge=0)
+    max_per_week: int = Field(3, ge=0)
+    signature: str = "【示例银行】"
+
+
+class EscalationPolicy(Policy):
+    deadline_hours: dict[Urgency, int] = {
+        Urgency.URGENT: 2,
+        Urgency.HIGH: 24,
+        Urgency.NORMAL: 72,
+        Urgency.LOW: 168,
+    }
+
+
+class RetentionPolicy(Policy):
+    years: int = Field(5, ge=1, le=100)
+
+
+class BankPolicy(Policy):
+    name: str = "示例银行"  # fills [bank name] in scripts and SMS
+    name_en: str = "Example Bank"
+    default_region: str = "CN"  # phone numbers without +country are read in this region
+
+
+class RevisitPolicy(Policy):
+    """Everything the revisit rules need to know."""
+
+    bank: BankPolicy = BankPolicy()
+    calendar: CalendarPolicy = CalendarPolicy()
+    schedule: SchedulePolicy = SchedulePolicy()
+    calls: CallPolicy = CallPolicy()
+    sms: SmsPolicy = SmsPolicy()
+    escalations: EscalationPolicy = EscalationPolicy()
+    retention: RetentionPolicy = RetentionPolicy()
