@@ -1,4 +1,4 @@
-"""`revisit check-config [FILE]`: validate a config file and the call scripts, every problem at once."""
+"""`revisit check-config [FILE]`: validate a config and the call scripts, all problems at once."""
 
 from __future__ import annotations
 

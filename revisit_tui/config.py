@@ -131,7 +131,7 @@ def env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
 def load_settings(
     path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
-    """Read the config file (if any) and the environment; raise ConfigError listing every problem."""
+    """Read the config file (if any) and the environment; ConfigError lists every problem."""
     environ = os.environ if environ is None else environ
     file = find_config_file(path)
     source = str(file) if file else "defaults"

@@ -6,7 +6,7 @@ Decimal in the account's currency. Field names here are the names used everywher
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
