@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -13,7 +15,7 @@ from revisit_tui.domain.models import Outcome, QueueItem
 class CallScreen(Screen[Outcome | None]):
     """One attempt at a task; dismisses with the submitted Outcome, or None when left."""
 
-    BINDINGS = [Binding("escape", "leave", "Back", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=True)]
 
     def __init__(self, item: QueueItem) -> None:
         super().__init__()
