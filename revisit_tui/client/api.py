@@ -1,0 +1,280 @@
+"""The central API, seen from the agent's machine: typed calls over httpx with one retry policy.
+
+`ApiClient.request` is the single way out: connection errors, timeouts, 5xx and 429 are
+retried with jittered exponential backoff (a Retry-After header is honoured), then raised as
+`Unreachable`; a 4xx is never retried and is raised at once as `ApiError` with the server's
+Problem. The client is synchronous: the app calls it from thread workers, scripts directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import ssl
+import stat
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from revisit_tui.config import ClientSettings, Settings
+from revisit_tui.domain.models import (
+    Lease,
+    Me,
+    Outcome,
+    OutcomeBatch,
+    OutcomeBatchResult,
+    OutcomeResult,
+    Problem,
+    QueueSnapshot,
+    Reveal,
+    SmsMessage,
+    SmsRequest,
+)
+
+log = logging.getLogger(__name__)
+
+TOKEN_ENV = "REVISIT_CLIENT_TOKEN"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class ApiError(Exception):
+    """The server refused the request (4xx). Not retried: the request itself must change."""
+
+    def __init__(self, status: int, problem: Problem | None, text: str = "") -> None:
+        self.status = status
+        self.problem = problem
+        super().__init__(f"HTTP {status}: {self.reason if problem else text[:200]}")
+
+    @property
+    def reason(self) -> str:
+        """The server's explanation in one line: message, then each field at fault."""
+        if self.problem is None:
+            return f"HTTP {self.status}"
+        fields = "; ".join(f"{path}: {what}" for path, what in self.problem.fields.items())
+        return f"{self.problem.message}" + (f" ({fields})" if fields else "")
+
+
+class Unreachable(Exception):
+    """The server could not be reached (connection, timeout, 5xx, 429) even after retries."""
+
+
+class TokenError(Exception):
+    """No usable token: none configured, the token file is missing, or others can read it."""
+
+
+def load_token(client: ClientSettings, environ: dict[str, str] | None = None) -> str:
+    """The agent's token: REVISIT_CLIENT_TOKEN, else `token`, else the `token_file` (which must
+    be readable by its owner only). Raises TokenError saying what to fix."""
+    environ = dict(os.environ) if environ is None else environ
+    if environ.get(TOKEN_ENV):
+        return environ[TOKEN_ENV].strip()
+    if client.token:
+        return client.token.strip()
+    if not client.token_file:
+        raise TokenError(
+            f"no token: set client.token_file in the config (a file of mode 0600) or {TOKEN_ENV}"
+        )
+    path = Path(client.token_file).expanduser()
+    try:
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise TokenError(
+                f"token file {path} can be read by others (mode {stat.S_IMODE(mode):o}); "
+                f"run: chmod 600 {path}"
+            )
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise TokenError(f"token file {path}: {exc.strerror}") from None
+    if not token:
+        raise TokenError(f"token file {path} is empty")
+    return token
+
+
+class ApiClient:
+    """A connection to the central API with the agent's (or a supervisor's) token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        verify: bool | str = True,
+        timeout: float = 10.0,
+        retries: int = 3,
+        transport: httpx.BaseTransport | None = None,
+        backoff_base: float = 0.25,
+        backoff_max: float = 10.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`verify`: True (system CAs), False (no TLS check), or a CA bundle file. `retries`:
+        extra tries after the first on connection errors, timeouts, 5xx and 429."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.base_url = base_url.rstrip("/")
+        self.retries = retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=timeout,
+            verify=_tls(verify),
+            transport=transport,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, token: str | None = None) -> ApiClient:
+        """A client as configured in `[client]`; the token is loaded with `load_token`."""
+        client = settings.client
+        verify: bool | str = client.ca_bundle or client.verify_tls
+        return cls(
+            client.server_url,
+            load_token(client) if token is None else token,
+            verify=verify,
+            timeout=client.timeout_seconds,
+            retries=client.retries,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # --- the one way out --------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send a request with the retry policy; returns the 2xx/3xx response. Raises ApiError
+        on 4xx (at once) and Unreachable when connection errors, timeouts, 5xx or 429 outlast
+        the retries. Only idempotent requests belong here: every one of the API's is."""
+        last = ""
+        for attempt in range(self.retries + 1):
+            wait = self._backoff(attempt)
+            try:
+                response = self._http.request(
+                    method, path, json=json, params=params, headers=headers
+                )
+            except httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    if 400 <= response.status_code < 500:
+                        raise _api_error(response)
+                    return response
+                last = f"HTTP {response.status_code}"
+                wait = max(wait, _retry_after(response.headers.get("Retry-After")))
+            log.info(
+                "%s %s failed (%s); attempt %d of %d",
+                method,
+                path,
+                last,
+                attempt + 1,
+                self.retries + 1,
+            )
+            if attempt < self.retries:
+                self._sleep(min(wait, self.backoff_max))
+        raise Unreachable(f"{method} {path}: {last}")
+
+    def _backoff(self, attempt: int) -> float:
+        """Full jitter: a random wait up to base·2^attempt (capped), so clients spread out."""
+        return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
+
+    # --- typed calls ------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """GET /v1/health: `{"status": "ok", "version": …}`; needs no token."""
+        body: dict[str, Any] = self.request("GET", "/v1/health").json()
+        return body
+
+    def me(self) -> Me:
+        """Who the token belongs to, and the server's clock."""
+        return Me.model_validate_json(self.request("GET", "/v1/me").content)
+
+    def queue(self, etag: str | None = None) -> tuple[QueueSnapshot | None, str | None]:
+        """The agent's open tasks and the new ETag; (None, etag) when unchanged since `etag`."""
+        headers = {"If-None-Match": etag} if etag else None
+        response = self.request("GET", "/v1/queue", headers=headers)
+        if response.status_code == 304:
+            return None, etag
+        return QueueSnapshot.model_validate_json(response.content), response.headers.get("ETag")
+
+    def start_task(self, task_id: str) -> Lease:
+        """Hold a task for this agent; ApiError 409 (code `leased`) if another agent holds it."""
+        return Lease.model_validate_json(self.request("POST", f"/v1/tasks/{task_id}/start").content)
+
+    def submit_outcomes(self, outcomes: list[Outcome]) -> OutcomeBatchResult:
+        """POST a batch (1–500); the answer has one result per outcome, in order."""
+        batch = OutcomeBatch(outcomes=outcomes)
+        response = self.request("POST", "/v1/outcomes", json=batch.model_dump(mode="json"))
+        return OutcomeBatchResult.model_validate_json(response.content)
+
+    def put_outcome(self, outcome: Outcome) -> OutcomeResult:
+        """Store one outcome by its id: status 201 stored, 200 already stored; ApiError
+        otherwise (409 same id with another body, 403, 404, 422)."""
+        response = self.request(
+            "PUT", f"/v1/outcomes/{outcome.id}", json=outcome.model_dump(mode="json")
+        )
+        try:
+            return OutcomeResult.model_validate_json(response.content)
+        except ValidationError:
+            return OutcomeResult(outcome_id=outcome.id, status=response.status_code)
+
+    def reveal(self, reveal: Reveal) -> None:
+        """Record a deliberate unmasking (201; 200 if this id was recorded already)."""
+        self.request("POST", "/v1/reveals", json=reveal.model_dump(mode="json"))
+
+    def request_sms(self, sms: SmsRequest) -> SmsMessage:
+        """Queue an SMS; ApiError 422 with code quiet_hours / frequency_cap (and
+        `next_allowed_at`), sms_opt_out or no_mobile when it may not be sent."""
+        response = self.request("POST", "/v1/sms", json=sms.model_dump(mode="json"))
+        return SmsMessage.model_validate_json(response.content)
+
+
+def _tls(verify: bool | str) -> bool | ssl.SSLContext:
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    return verify
+
+
+def _api_error(response: httpx.Response) -> ApiError:
+    try:
+        problem: Problem | None = Problem.model_validate_json(response.content)
+    except ValidationError:
+        problem = None
+    return ApiError(response.status_code, problem, response.text)
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); 0 if absent."""
+    if not value:
+        return 0.0
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -1,0 +1,488 @@
+"""The agent's local store: the cached queue, the outbox of unsent work, and drafts.
+
+One directory per server and agent (mode 0700) holds three TinyDB files (mode 0600), kept
+apart so a keystroke never re-serialises the queue:
+
+- `queue.json`  — the last queue snapshot and its ETag, rewritten on refresh only;
+- `outbox.json` — outcomes, reveal audits and SMS requests not yet acknowledged by the
+  server, in the order they were made, plus items the server refused ("needs attention",
+  with its reason) until they are fixed and resubmitted;
+- `drafts.json` — forms in progress, one per task, saved on every change.
+
+Every write is atomic and fsynced (see `durable`). A file that cannot be read is moved aside
+to `<name>.corrupt-<UTC timestamp>`, reported in `AgentStore.recovered`, and whatever outbox
+items and drafts can still be parsed out of it are carried into the new file.
+
+The store is safe to use from several threads of one process (the app's UI thread saves
+drafts while a worker syncs); a second process opening the same store gets `StoreBusy`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from revisit_tui.client.durable import (
+    AtomicJSONStorage,
+    CorruptFile,
+    atomic_write,
+    ensure_private_dir,
+    read_tables,
+)
+from revisit_tui.domain.models import Outcome, QueueSnapshot, Reveal, SmsRequest
+
+QUEUE_FILE = "queue.json"
+OUTBOX_FILE = "outbox.json"
+DRAFTS_FILE = "drafts.json"
+LOCK_FILE = ".lock"
+APP_NAME = "revisit-tui"
+DRAFT_OUTCOME_KEY = "outcome_id"  # a draft's data names the outcome it will become under this key
+
+SyncMark = Literal["pending", "attention"]
+WireItem = Outcome | Reveal | SmsRequest
+T = TypeVar("T")
+
+
+class ItemKind(StrEnum):
+    OUTCOME = "outcome"
+    REVEAL = "reveal"
+    SMS = "sms"
+
+
+_MODEL_OF: dict[ItemKind, type[WireItem]] = {
+    ItemKind.OUTCOME: Outcome,
+    ItemKind.REVEAL: Reveal,
+    ItemKind.SMS: SmsRequest,
+}
+
+
+class StoreBusy(Exception):
+    """Another process has this agent's store open (e.g. the app is running twice)."""
+
+
+class OutboxItem(BaseModel):
+    """Something the server has not acknowledged yet: the wire body plus its local state."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str  # the wire item's UUID
+    kind: ItemKind
+    task_id: str
+    body: dict[str, Any]  # the wire model as JSON
+    queued_at: AwareDatetime
+    attention: bool = False  # True: the server refused it; `reason` says why
+    reason: str = ""
+    status: int | None = None  # the server's status for a refused item
+
+    @property
+    def model(self) -> WireItem:
+        """The wire model this item carries (Outcome, Reveal or SmsRequest)."""
+        return _MODEL_OF[self.kind].model_validate(self.body)
+
+    @classmethod
+    def of(cls, item: WireItem, now: datetime) -> OutboxItem:
+        kind = next(kind for kind, model in _MODEL_OF.items() if isinstance(item, model))
+        return cls(
+            id=str(item.id),
+            kind=kind,
+            task_id=item.task_id,
+            body=item.model_dump(mode="json"),
+            queued_at=now,
+        )
+
+
+class Draft(BaseModel):
+    """A form in progress for one task; `data` is whatever the app's screens keep."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    task_id: str
+    data: dict[str, Any]
+    saved_at: AwareDatetime
+
+
+def default_data_dir() -> Path:
+    """The user's data directory for revisit-tui (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME))
+
+
+def store_dir(data_dir: Path, server_url: str, agent_id: str) -> Path:
+    """`<data_dir>/<host-port>-<hash of the URL>/<agent>`: a safe, stable name per server/agent."""
+    parts = urlsplit(server_url)
+    host = _slug(f"{parts.hostname or 'local'}-{parts.port or parts.scheme}")
+    digest = hashlib.sha256(server_url.rstrip("/").encode("utf-8")).hexdigest()[:10]
+    return data_dir / f"{host}-{digest}" / _slug(agent_id)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip(".-") or "_"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AgentStore:
+    """One agent's local files for one server. Open it with `AgentStore.open`."""
+
+    def __init__(self, path: Path, clock: Callable[[], datetime] = _utcnow) -> None:
+        """Use `AgentStore.open`; this takes a directory that already exists and is private."""
+        self.path = path
+        self.recovered: list[str] = []  # human-readable reports of files moved aside
+        self._clock = clock
+        self._lock_fd = _lock(path / LOCK_FILE)
+        self._outbox_lock = threading.RLock()
+        self._drafts_lock = threading.RLock()
+        self._queue_lock = threading.RLock()
+        _remove_stale_tmp(path)
+        self._queue_db, queue = self._open_db(QUEUE_FILE, _parse_queue, None)
+        self._outbox_db, outbox = self._open_db(OUTBOX_FILE, OutboxItem.model_validate, _as_item)
+        self._drafts_db, drafts = self._open_db(DRAFTS_FILE, Draft.model_validate, _as_draft)
+        self._queue: tuple[QueueSnapshot, str | None] | None = queue.get(1)
+        self._outbox: dict[str, tuple[int, OutboxItem]] = {
+            item.id: (doc_id, item) for doc_id, item in outbox.items()
+        }
+        self._drafts: dict[str, tuple[int, Draft]] = {
+            draft.task_id: (doc_id, draft) for doc_id, draft in drafts.items()
+        }
+        self._drop_submitted_drafts()
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str] | None,
+        server_url: str,
+        agent_id: str,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> AgentStore:
+        """Open (creating if needed) the store of `agent_id` on `server_url` under `data_dir`
+        (None or "": the user's data directory). Raises StoreBusy if another process has it."""
+        root = Path(data_dir) if data_dir else default_data_dir()
+        path = store_dir(root, server_url, agent_id)
+        ensure_private_dir(path.parent)
+        return cls(ensure_private_dir(path), clock)
+
+    def close(self) -> None:
+        """Release the files; the store must not be used afterwards."""
+        for db in (self._queue_db, self._outbox_db, self._drafts_db):
+            db.close()
+        os.close(self._lock_fd)
+
+    def __enter__(self) -> AgentStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- queue ------------------------------------------------------------------------------
+
+    def queue(self) -> QueueSnapshot | None:
+        """The last queue snapshot received, or None if there never was one."""
+        with self._queue_lock:
+            return self._queue[0] if self._queue else None
+
+    def queue_etag(self) -> str | None:
+        """The ETag of the cached snapshot, for If-None-Match."""
+        with self._queue_lock:
+            return self._queue[1] if self._queue else None
+
+    def save_queue(self, snapshot: QueueSnapshot, etag: str | None) -> None:
+        """Replace the cached queue with a fresh snapshot and its ETag."""
+        with self._queue_lock:
+            doc = {"snapshot": snapshot.model_dump(mode="json"), "etag": etag}
+            _put(self._queue_t, 1, doc)
+            self._queue = (snapshot, etag)
+
+    # --- drafts -----------------------------------------------------------------------------
+
+    def draft(self, task_id: str) -> dict[str, Any] | None:
+        """The saved form data for a task, or None."""
+        with self._drafts_lock:
+            entry = self._drafts.get(task_id)
+            return dict(entry[1].data) if entry else None
+
+    def draft_task_ids(self) -> list[str]:
+        """Tasks with a draft (e.g. to offer "continue where you left off")."""
+        with self._drafts_lock:
+            return list(self._drafts)
+
+    def save_draft(self, task_id: str, data: dict[str, Any]) -> None:
+        """Save a task's form data durably (call on every change). `data` must be JSON-able;
+        put the outcome's id under DRAFT_OUTCOME_KEY so a crash during submit is recovered."""
+        draft = Draft(task_id=task_id, data=data, saved_at=self._clock())
+        doc = draft.model_dump(mode="json")
+        json.dumps(doc)  # refuse what JSON cannot hold before anything is written
+        with self._drafts_lock:
+            entry = self._drafts.get(task_id)
+            doc_id = _put(self._drafts_t, entry[0] if entry else None, doc)
+            self._drafts[task_id] = (doc_id, draft)
+
+    def drop_draft(self, task_id: str) -> None:
+        """Forget a task's draft (after submit, or when the agent discards it)."""
+        with self._drafts_lock:
+            entry = self._drafts.pop(task_id, None)
+            if entry:
+                self._drafts_t.remove(doc_ids=[entry[0]])
+
+    # --- outbox -----------------------------------------------------------------------------
+
+    def submit(self, outcome: Outcome) -> None:
+        """Put an outcome into the outbox durably, then drop its task's draft. Submitting the
+        same outcome id again changes nothing (it is already waiting)."""
+        self._enqueue(outcome)
+        with self._drafts_lock:
+            entry = self._drafts.get(outcome.task_id)
+            if entry and entry[1].data.get(DRAFT_OUTCOME_KEY) in (None, str(outcome.id)):
+                self.drop_draft(outcome.task_id)
+
+    def add_reveal(self, reveal: Reveal) -> None:
+        """Record a deliberate unmasking for the server's audit."""
+        self._enqueue(reveal)
+
+    def add_sms(self, sms: SmsRequest) -> None:
+        """Queue an SMS request; the server checks quiet hours and the frequency cap."""
+        self._enqueue(sms)
+
+    def pending(self) -> list[OutboxItem]:
+        """Items waiting to be sent, oldest first."""
+        with self._outbox_lock:
+            return [
+                item
+                for _, item in sorted(self._outbox.values(), key=_by_doc_id)
+                if not item.attention
+            ]
+
+    def needs_attention(self) -> list[OutboxItem]:
+        """Items the server refused, with its reason, oldest first."""
+        with self._outbox_lock:
+            return [
+                item for _, item in sorted(self._outbox.values(), key=_by_doc_id) if item.attention
+            ]
+
+    def pending_count(self) -> int:
+        with self._outbox_lock:
+            return sum(not item.attention for _, item in self._outbox.values())
+
+    def attention_count(self) -> int:
+        with self._outbox_lock:
+            return sum(item.attention for _, item in self._outbox.values())
+
+    def acknowledge(self, ids: Iterable[str]) -> None:
+        """The server has these items: remove them from the outbox (one write)."""
+        with self._outbox_lock:
+            doc_ids = [self._outbox.pop(str(i))[0] for i in ids if str(i) in self._outbox]
+            if doc_ids:
+                self._outbox_t.remove(doc_ids=doc_ids)
+
+    def mark_needs_attention(self, item_id: str, reason: str, status: int | None = None) -> None:
+        """The server refused an item: keep it aside with the reason until it is fixed."""
+        self._update(item_id, {"attention": True, "reason": reason, "status": status})
+
+    def resubmit(self, item: WireItem) -> None:
+        """A fixed item (same id) goes back to the pending queue in its place."""
+        with self._outbox_lock:
+            if str(item.id) not in self._outbox:
+                self._enqueue(item)
+                return
+            self._update(
+                str(item.id),
+                {
+                    "body": item.model_dump(mode="json"),
+                    "attention": False,
+                    "reason": "",
+                    "status": None,
+                },
+            )
+
+    def task_sync_state(self, task_id: str) -> SyncMark | None:
+        """ "attention" if an item of the task was refused, "pending" if one waits, else None."""
+        with self._outbox_lock:
+            marks = {item.attention for _, item in self._outbox.values() if item.task_id == task_id}
+        if True in marks:
+            return "attention"
+        return "pending" if marks else None
+
+    # --- internals --------------------------------------------------------------------------
+
+    @property
+    def _queue_t(self) -> Table:
+        return self._queue_db.table("queue")
+
+    @property
+    def _outbox_t(self) -> Table:
+        return self._outbox_db.table("outbox")
+
+    @property
+    def _drafts_t(self) -> Table:
+        return self._drafts_db.table("drafts")
+
+    def _enqueue(self, item: WireItem) -> None:
+        with self._outbox_lock:
+            if str(item.id) in self._outbox:
+                return
+            entry = OutboxItem.of(item, self._clock())
+            doc_id = self._outbox_t.insert(entry.model_dump(mode="json"))
+            self._outbox[entry.id] = (doc_id, entry)
+
+    def _update(self, item_id: str, fields: dict[str, Any]) -> None:
+        with self._outbox_lock:
+            doc_id, item = self._outbox[item_id]
+            updated = item.model_copy(update=fields)
+            self._outbox_t.update(
+                OutboxItem.model_validate(updated.model_dump()).model_dump(mode="json"),
+                doc_ids=[doc_id],
+            )
+            self._outbox[item_id] = (doc_id, updated)
+
+    def _drop_submitted_drafts(self) -> None:
+        """A crash between the outbox write and the draft removal leaves a draft whose outcome
+        is already waiting: drop it so it is not submitted twice."""
+        for task_id, (_, draft) in list(self._drafts.items()):
+            if str(draft.data.get(DRAFT_OUTCOME_KEY)) in self._outbox:
+                self.drop_draft(task_id)
+
+    def _open_db(
+        self, name: str, parse: Callable[[Any], T], salvage: Callable[[Any], T | None] | None
+    ) -> tuple[TinyDB, dict[int, T]]:
+        """Open one file, its entries parsed by doc id. An unreadable file (bad JSON or an
+        invalid entry) is moved aside; with `salvage`, what can be parsed from it is kept."""
+        path = self.path / name
+        try:
+            entries = _parse_file(path, parse)
+        except CorruptFile as exc:
+            self._move_aside(path, exc.reason, salvage)
+            entries = _parse_file(path, parse)
+        return TinyDB(path, storage=AtomicJSONStorage), entries
+
+    def _move_aside(self, path: Path, reason: str, salvage: Callable[[Any], Any] | None) -> None:
+        stamp = self._clock().astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        os.replace(path, aside)
+        report = f"{path.name} could not be read ({reason}); moved aside to {aside.name}"
+        if salvage is not None:
+            kept = _salvage(aside.read_bytes(), salvage)
+            table = {str(n): doc.model_dump(mode="json") for n, doc in enumerate(kept, start=1)}
+            atomic_write(path, json.dumps({_TABLES[path.name]: table}).encode("utf-8"))
+            report += f"; {len(kept)} entries recovered from it"
+        self.recovered.append(report)
+
+
+def _by_doc_id(entry: tuple[int, Any]) -> int:
+    return entry[0]
+
+
+def _put(table: Table, doc_id: int | None, doc: dict[str, Any]) -> int:
+    """Insert or replace one document in a single write."""
+    if doc_id is not None and table.contains(doc_id=doc_id):
+        table.update(doc, doc_ids=[doc_id])
+        return doc_id
+    return table.insert(doc)
+
+
+_TABLES = {QUEUE_FILE: "queue", OUTBOX_FILE: "outbox", DRAFTS_FILE: "drafts"}
+
+
+def _parse_file(path: Path, parse: Callable[[Any], T]) -> dict[int, T]:
+    tables = read_tables(path) or {}
+    entries: dict[int, T] = {}
+    for doc_id, doc in tables.get(_TABLES[path.name], {}).items():
+        try:
+            entries[int(doc_id)] = parse(doc)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CorruptFile(path, f"entry {doc_id} is not valid: {_first_line(exc)}") from None
+    return entries
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _parse_queue(doc: Any) -> tuple[QueueSnapshot, str | None]:
+    etag = doc["etag"]
+    if etag is not None and not isinstance(etag, str):
+        raise TypeError("etag is not text")
+    return QueueSnapshot.model_validate(doc["snapshot"]), etag
+
+
+def _as_item(obj: Any) -> OutboxItem | None:
+    """An outbox entry, or a bare outcome wrapped as one; None if it is neither."""
+    try:
+        return OutboxItem.model_validate(obj)
+    except ValidationError:
+        pass
+    try:
+        return OutboxItem.of(Outcome.model_validate(obj), _utcnow())
+    except ValidationError:
+        return None
+
+
+def _as_draft(obj: Any) -> Draft | None:
+    try:
+        return Draft.model_validate(obj)
+    except ValidationError:
+        return None
+
+
+def _salvage(raw: bytes, accept: Callable[[Any], T | None]) -> list[T]:
+    """Every JSON object in `raw` (however damaged around them) that `accept` takes, in order."""
+    text = raw.decode("utf-8", errors="replace")
+    decoder = json.JSONDecoder()
+    found: list[T] = []
+    pos = text.find("{")
+    while pos != -1:
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+        except ValueError:
+            pos = text.find("{", pos + 1)
+            continue
+        entry = accept(obj) if isinstance(obj, dict) else None
+        if entry is None:
+            pos = text.find("{", pos + 1)
+            continue
+        found.append(entry)
+        pos = text.find("{", end)
+    return _unique(found)
+
+
+def _unique(entries: list[T]) -> list[T]:
+    """The first entry for each id (outbox) or task (drafts)."""
+    seen: set[str] = set()
+    out: list[T] = []
+    for entry in entries:
+        key = str(getattr(entry, "id", None) or getattr(entry, "task_id", ""))
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
+
+
+def _lock(path: Path) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StoreBusy(f"{path.parent} is open in another process") from None
+    return fd
+
+
+def _remove_stale_tmp(path: Path) -> None:
+    """Temporary files left by a write that was interrupted (the real file is intact)."""
+    for tmp in path.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
