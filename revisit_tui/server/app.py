@@ -1,0 +1,87 @@
+"""The FastAPI application factory of the central API (docs/api.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from revisit_tui import __version__
+from revisit_tui.config import Settings, load_settings
+from revisit_tui.server import problems
+from revisit_tui.server.deps import ServerContext
+from revisit_tui.server.routes import health
+
+ROUTERS = (health.router,)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The API on the database named by settings.server.db (already migrated)."""
+    app = FastAPI(
+        title="revisit-tui central API",
+        version=__version__,
+        description="See docs/api.md. Every 4xx body is a Problem.",
+    )
+    app.state.context = ServerContext.from_settings(settings)
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for uvicorn workers: settings from REVISIT_CONFIG and REVISIT_* variables."""
+    return create_app(load_settings())
+
+
+class BodyLimit:
+    """Refuses request bodies over max_bytes with 413, by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            # a chunked body without Content-Length: the route's Problem handler answers 413
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise HTTPException(
+                        413, f"the request body is larger than {self.max_bytes} bytes"
+                    )
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            {
+                "code": "too_large",
+                "message": f"the request body is larger than {self.max_bytes} bytes",
+                "fields": {},
+                "next_allowed_at": None,
+            }
+        ).encode()
+        headers: list[Any] = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,57 @@
+"""`revisit serve`: run the central API with uvicorn (access log off: URLs may name customers)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from revisit_tui.config import CONFIG_ENV, ConfigError, load_settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database URL (default: server.db of the config)")
+    parser.add_argument("--host", help="address to listen on (default: server.host)")
+    parser.add_argument("--port", type=int, help="port (default: server.port)")
+    parser.add_argument("--workers", type=int, help="API processes (several only with PostgreSQL)")
+    parser.add_argument(
+        "--no-migrate", action="store_true", help="do not upgrade the schema before serving"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from revisit_tui.server import migrate
+
+    # The workers build their app from the environment, so the flags travel there.
+    if args.config:
+        os.environ[CONFIG_ENV] = args.config
+    if args.db:
+        os.environ["REVISIT_SERVER_DB"] = args.db
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"revisit serve: {exc}", file=sys.stderr)
+        return 2
+    server = settings.server
+    host = args.host or server.host
+    port = args.port or server.port
+    workers = args.workers or server.workers
+    if workers > 1 and server.db.startswith("sqlite"):
+        print("revisit serve: several workers need PostgreSQL; using 1", file=sys.stderr)
+        workers = 1
+    if not args.no_migrate:
+        migrate.upgrade(server.db)
+    uvicorn.run(
+        "revisit_tui.server.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
+    return 0

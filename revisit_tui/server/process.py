@@ -1,0 +1,145 @@
+"""Run the real API server as a subprocess: for tests, the demo and benchmarks.
+
+    with ServerProcess("sqlite:///x.db") as server:
+        httpx.get(server.url + "/v1/health")
+
+The schema is upgraded by `revisit serve` itself before it listens.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+
+class ServerStartError(RuntimeError):
+    """The server did not answer /v1/health in time; the message holds its output."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class ServerProcess:
+    """`python -m revisit_tui.cli serve` on 127.0.0.1 with the given database."""
+
+    def __init__(
+        self,
+        db_url: str,
+        port: int | None = None,
+        workers: int = 1,
+        env: dict[str, str] | None = None,
+        config: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.db_url = db_url
+        self.port = port or free_port()
+        self.workers = workers
+        self.env = env or {}
+        self.config = config
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        head = [sys.executable, "-m", "revisit_tui.cli"]
+        if self.config:
+            head += ["--config", str(self.config)]
+        return [
+            *head,
+            *["serve", "--db", self.db_url, "--host", "127.0.0.1", "--port", str(self.port)],
+            *["--workers", str(self.workers)],
+        ]
+
+    def start(self, timeout: float = 20) -> ServerProcess:
+        """Start the server and wait until /v1/health answers (ServerStartError otherwise)."""
+        if self.process is not None and self.process.poll() is None:
+            return self
+        env = {**os.environ, **self.env}
+        if self.config is None:
+            # without an explicit file the server must not pick up a config.toml from cwd
+            env.setdefault("REVISIT_CONFIG", os.devnull)
+        log = self._log_file()
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                self.command(), stdout=out, stderr=subprocess.STDOUT, env=env
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerStartError(
+                    f"server exited with {self.process.returncode}:\n{self.output()}"
+                )
+            if self._healthy():
+                return self
+            time.sleep(0.05)
+        self.kill()
+        raise ServerStartError(f"server did not answer within {timeout} s:\n{self.output()}")
+
+    def stop(self, timeout: float = 10) -> None:
+        """SIGTERM and wait (SIGKILL if it does not exit in time)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: the server dies mid-request, as in a crash."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.kill()
+        self.process.wait()
+
+    def restart(self, timeout: float = 20) -> ServerProcess:
+        """Stop, then start again on the same port and database."""
+        self.stop()
+        return self.start(timeout)
+
+    def output(self) -> str:
+        """What the server printed so far (it logs no personal data)."""
+        log = self._log_file()
+        return log.read_text(errors="replace") if log.exists() else ""
+
+    def __enter__(self) -> ServerProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/v1/health", timeout=1) as answer:
+                return bool(answer.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def _log_file(self) -> Path:
+        if self._log is None:
+            import tempfile
+
+            handle, name = tempfile.mkstemp(prefix=f"revisit-serve-{self.port}-", suffix=".log")
+            os.close(handle)
+            self._log = Path(name)
+        return self._log

@@ -1,0 +1,55 @@
+"""Tokens from `revisit admin` open the API; revoked or unknown ones get 401."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from revisit_tui.server.process import ServerProcess
+
+
+def revisit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "revisit_tui.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"REVISIT_CONFIG": "/dev/null", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_cli_token_works_once_revoked_it_is_refused(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    added = revisit("admin", "--db", db, "add-agent", "Li Lei", "--role", "supervisor")
+    assert added.returncode == 0, added.stderr
+    token = added.stdout.strip().splitlines()[-1]
+    listed = revisit("admin", "--db", db, "list")
+    assert "li-lei\tsupervisor\tactive" in listed.stdout
+    assert token not in listed.stdout
+    with ServerProcess(db) as server:
+        me = httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200
+        assert me.json()["agent"]["role"] == "supervisor"
+        assert revisit("admin", "--db", db, "revoke", "li-lei").returncode == 0
+        again = httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert again.status_code == 401
+        assert again.json()["code"] == "unauthorized"
+
+
+def test_duplicate_id_is_refused_with_a_reason(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert revisit("admin", "--db", db, "add-agent", "Han Mei", "--id", "a1").returncode == 0
+    again = revisit("admin", "--db", db, "add-agent", "Other", "--id", "a1")
+    assert again.returncode == 1
+    assert "'a1' is taken" in again.stderr
+
+
+def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert "empty" in revisit("db", "current", "--db", db).stdout
+    upgraded = revisit("db", "upgrade", "--db", db)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "schema at 0001" in upgraded.stdout
