@@ -1,0 +1,199 @@
+"""The supervisor endpoints of docs/api.md as typed calls over `ApiClient.request`.
+
+Lists that page (`cursor`/`limit`/`next_cursor`) are read as iterators that fetch page after
+page, so a caller holds one page at a time unless it keeps the items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from revisit_tui.client.api import ApiClient
+from revisit_tui.domain.models import (
+    Account,
+    Agent,
+    AgentMonth,
+    Assignment,
+    AssignmentBatch,
+    Customer,
+    Escalation,
+    EscalationStatus,
+    Event,
+    ImportBatch,
+    ImportResult,
+    Outcome,
+    PurgeRequest,
+    PurgeResult,
+    QaRecord,
+    Resolution,
+    Task,
+    TaskBatch,
+    TaskBatchResult,
+    TaskCreate,
+    TaskKind,
+    TaskStatus,
+)
+
+PAGE_LIMIT = 1000  # the server's largest page
+M = TypeVar("M", bound=BaseModel)
+
+
+class SupervisorApi:
+    """Typed supervisor calls; every error surfaces as the client's ApiError or Unreachable."""
+
+    def __init__(self, client: ApiClient) -> None:
+        self.client = client
+
+    # --- agents and master data -----------------------------------------------------------
+
+    def agents(self) -> list[Agent]:
+        """Every agent and supervisor with their languages, skills, capacity and shift."""
+        response = self.client.request("GET", "/v1/agents")
+        return [Agent.model_validate(item) for item in response.json()]
+
+    def put_agent(self, agent: Agent) -> Agent:
+        """Replace an agent's profile (languages, skills, capacity, branch, on_shift)."""
+        response = self.client.request(
+            "PUT", f"/v1/agents/{agent.id}", json=agent.model_dump(mode="json")
+        )
+        return Agent.model_validate(response.json())
+
+    def import_batch(self, batch: ImportBatch) -> ImportResult:
+        """Upsert customers, accounts, transactions and events."""
+        response = self.client.request("POST", "/v1/import", json=batch.model_dump(mode="json"))
+        return ImportResult.model_validate(response.json())
+
+    def accounts(self, opened_since: date | None = None) -> Iterator[Account]:
+        """All accounts (or those opened since a day), page by page."""
+        params = {"opened_since": opened_since.isoformat()} if opened_since else {}
+        return self._pages("/v1/accounts", Account, params)
+
+    def customers(self, branch: str | None = None) -> Iterator[Customer]:
+        """All customers (or one branch's), page by page."""
+        return self._pages("/v1/customers", Customer, {"branch": branch} if branch else {})
+
+    def events(self, since: date | None = None) -> Iterator[Event]:
+        """All account events (or those since a day), page by page."""
+        return self._pages("/v1/events", Event, {"since": since.isoformat()} if since else {})
+
+    # --- tasks ----------------------------------------------------------------------------
+
+    def create_tasks(self, tasks: list[TaskCreate]) -> TaskBatchResult:
+        """Create tasks by key; a key the server has seen before creates nothing."""
+        batch = TaskBatch(tasks=tasks)
+        response = self.client.request("POST", "/v1/tasks/bulk", json=batch.model_dump(mode="json"))
+        return TaskBatchResult.model_validate(response.json())
+
+    def tasks(
+        self,
+        *,
+        status: TaskStatus | None = None,
+        kind: TaskKind | None = None,
+        agent: str | None = None,
+        customer: str | None = None,
+        unassigned: bool | None = None,
+        due_before: date | None = None,
+    ) -> Iterator[Task]:
+        """Tasks matching every filter given, page by page."""
+        params: dict[str, Any] = {
+            "status": status.value if status else None,
+            "kind": kind.value if kind else None,
+            "agent": agent,
+            "customer": customer,
+            "unassigned": None if unassigned is None else str(unassigned).lower(),
+            "due_before": due_before.isoformat() if due_before else None,
+        }
+        return self._pages("/v1/tasks", Task, params)
+
+    def assign(self, assignments: list[Assignment]) -> int:
+        """Set (or clear) the agent of each task; answers how many tasks were updated."""
+        batch = AssignmentBatch(assignments=assignments)
+        response = self.client.request(
+            "POST", "/v1/assignments", json=batch.model_dump(mode="json")
+        )
+        return int(response.json()["updated"])
+
+    def transfer_customers(self, customer_ids: list[str], to_branch: str) -> tuple[int, int]:
+        """Move customers to a branch; their open tasks become unassigned. (customers, tasks)."""
+        response = self.client.request(
+            "POST",
+            "/v1/customers/transfer",
+            json={"customer_ids": customer_ids, "to_branch": to_branch},
+        )
+        body = response.json()
+        return int(body["customers"]), int(body["tasks"])
+
+    # --- escalations ----------------------------------------------------------------------
+
+    def escalations(
+        self, status: EscalationStatus | None = None, overdue: bool | None = None
+    ) -> Iterator[Escalation]:
+        """Escalations matching the filters, page by page."""
+        params = {
+            "status": status.value if status else None,
+            "overdue": None if overdue is None else str(overdue).lower(),
+        }
+        return self._pages("/v1/escalations", Escalation, params)
+
+    def resolve_escalation(self, escalation_id: str, resolution: str) -> Escalation:
+        """Record the department's answer; the server creates the follow-up task."""
+        return self._escalation_action(escalation_id, "resolve", resolution)
+
+    def reopen_escalation(self, escalation_id: str, resolution: str) -> Escalation:
+        """Start the problem handling again (the customer was not satisfied)."""
+        return self._escalation_action(escalation_id, "reopen", resolution)
+
+    # --- records, reports, QA, retention --------------------------------------------------
+
+    def outcomes(self, month: str, agent: str | None = None) -> Iterator[Outcome]:
+        """A month's (YYYY-MM) outcomes, optionally one agent's, page by page."""
+        return self._pages("/v1/outcomes", Outcome, {"month": month, "agent": agent})
+
+    def agent_report(
+        self, *, month: str | None = None, day: date | None = None
+    ) -> list[AgentMonth]:
+        """Per-agent figures of a month (YYYY-MM) or a day, ranked by satisfaction."""
+        params = {"month": month} if month else {"day": day.isoformat() if day else None}
+        response = self.client.request("GET", "/v1/reports/agents", params=_present(params))
+        return [AgentMonth.model_validate(item) for item in response.json()]
+
+    def qa_sample(self, month: str, rate: float, seed: int) -> list[QaRecord]:
+        """A month's reproducible random sample with the review checks (same seed, same set)."""
+        params = {"month": month, "rate": rate, "seed": seed}
+        response = self.client.request("GET", "/v1/qa-sample", params=params)
+        return [QaRecord.model_validate(item) for item in response.json()]
+
+    def purge(self, request: PurgeRequest) -> PurgeResult:
+        """Count (dry run) or remove personal fields of records older than the cutoff."""
+        response = self.client.request(
+            "POST", "/v1/retention/purge", json=request.model_dump(mode="json")
+        )
+        return PurgeResult.model_validate(response.json())
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _escalation_action(self, escalation_id: str, action: str, resolution: str) -> Escalation:
+        body = Resolution(resolution=resolution).model_dump(mode="json")
+        response = self.client.request(
+            "POST", f"/v1/escalations/{escalation_id}/{action}", json=body
+        )
+        return Escalation.model_validate(response.json())
+
+    def _pages(self, path: str, model: type[M], params: Mapping[str, Any]) -> Iterator[M]:
+        query = {**_present(params), "limit": PAGE_LIMIT}
+        while True:
+            body = self.client.request("GET", path, params=query).json()
+            for item in body["items"]:
+                yield model.model_validate(item)
+            if not body.get("next_cursor"):
+                return
+            query["cursor"] = body["next_cursor"]
+
+
+def _present(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The query parameters that have a value."""
+    return {name: value for name, value in params.items() if value is not None}

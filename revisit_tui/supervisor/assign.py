@@ -1,0 +1,138 @@
+"""Assigning the open tasks: read what the plan needs through the API, plan, write in chunks.
+
+An agent's load is the open tasks they hold (their queue for the day); the plan fills each
+agent up to their capacity. Continuity: a follow-up prefers the escalation's agent, any task
+prefers the agent who already holds another open task of the same customer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from revisit_tui.client.supervisor_api import SupervisorApi
+from revisit_tui.domain.models import Agent, Assignment, Task, TaskKind, TaskStatus
+from revisit_tui.supervisor.planning import Plan, is_available, plan_assignments
+from revisit_tui.supervisor.progress import Progress
+
+CHUNK = 5000  # the server's largest assignment batch
+T = TypeVar("T")
+IDENTIFIER = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+class UnknownAgent(Exception):
+    """An agent id given by the user is not an agent of the server."""
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """What /v1/customers/transfer moved."""
+
+    customers: int
+    tasks: int
+
+
+def read_customer_ids(path: str | Path) -> list[str]:
+    """Customer ids, one a line (blank lines and lines starting with # are skipped).
+
+    Raises ValueError naming the file and line of the first unusable id.
+    """
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ValueError(f"{source}: cannot read: {exc.strerror}") from None
+    ids = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        value = line.strip()
+        if not value or value.startswith("#"):
+            continue
+        if not IDENTIFIER.match(value):
+            raise ValueError(
+                f"{source.name} line {number}: not a customer id (letters, digits, _.:- only)"
+            )
+        ids.append(value)
+    if not ids:
+        raise ValueError(f"{source.name}: no customer ids")
+    return ids
+
+
+def transfer(api: SupervisorApi, customer_ids: list[str], to_branch: str) -> Transfer:
+    """Move customers to a branch; their open tasks come back unassigned for re-assignment."""
+    customers, tasks = api.transfer_customers(customer_ids, to_branch)
+    return Transfer(customers=customers, tasks=tasks)
+
+
+def choose_agents(agents: Sequence[Agent], only: Sequence[str]) -> list[Agent]:
+    """The agents to plan for: all, or those named (UnknownAgent for a name not on the server)."""
+    if not only:
+        return list(agents)
+    known = {agent.id: agent for agent in agents}
+    missing = [agent_id for agent_id in only if agent_id not in known]
+    if missing:
+        raise UnknownAgent(", ".join(missing))
+    return [known[agent_id] for agent_id in only]
+
+
+def make_plan(
+    api: SupervisorApi, agents: Sequence[Agent], *, rebalance: bool, progress: bool = True
+) -> Plan:
+    """Read the open tasks, customers and escalations, then plan (nothing is written)."""
+    absent = {agent.id for agent in agents if not is_available(agent)}
+    open_tasks = _read("reading open tasks", api.tasks(status=TaskStatus.OPEN), progress)
+    held: dict[str, int] = {}
+    holder: dict[str, str] = {}  # customer → the available agent holding an open task of theirs
+    candidates: list[Task] = []
+    for task in open_tasks:
+        agent_id = task.assigned_agent
+        if agent_id is None or (rebalance and agent_id in absent):
+            candidates.append(task)
+            continue
+        held[agent_id] = held.get(agent_id, 0) + 1
+        if agent_id not in absent:
+            holder.setdefault(task.customer_id, agent_id)
+    if not candidates:
+        return Plan()
+    customers = {c.id: c for c in _read("reading customers", api.customers(), progress)}
+    preferred = _preferred(api, candidates, holder)
+    return plan_assignments(candidates, agents, customers, held, preferred)
+
+
+def write_plan(api: SupervisorApi, plan: Plan, progress: bool = True) -> int:
+    """Send the plan's assignments in chunks; answers how many tasks the server updated."""
+    assignments = [Assignment(task_id=task.id, agent_id=agent) for task, agent in plan.placed]
+    updated = 0
+    with Progress("assigning", len(assignments), enabled=progress) as bar:
+        for start in range(0, len(assignments), CHUNK):
+            chunk = assignments[start : start + CHUNK]
+            updated += api.assign(chunk)
+            bar.advance(len(chunk))
+    return updated
+
+
+def _preferred(
+    api: SupervisorApi, candidates: Iterable[Task], holder: dict[str, str]
+) -> dict[str, str]:
+    """Task id → the agent continuity asks for."""
+    preferred = {}
+    follow_ups = [t for t in candidates if t.kind is TaskKind.FOLLOW_UP and t.escalation_id]
+    escalation_agent = {str(e.id): e.agent_id for e in api.escalations()} if follow_ups else {}
+    for task in candidates:
+        agent_id = holder.get(task.customer_id)
+        if task.escalation_id and task.escalation_id in escalation_agent:
+            agent_id = escalation_agent[task.escalation_id]
+        if agent_id:
+            preferred[task.id] = agent_id
+    return preferred
+
+
+def _read(label: str, items: Iterable[T], progress: bool) -> list[T]:
+    with Progress(label, enabled=progress) as bar:
+        result: list[T] = []
+        for item in items:
+            result.append(item)
+            bar.advance()
+        return result

@@ -1,0 +1,180 @@
+"""Who calls whom: the assignment plan, a pure function of tasks, agents and customers.
+
+Most urgent first (priority, then due day); each task goes to an agent on shift who speaks
+the customer's language, handles the customer's type (personal/corporate) and, when the agent
+has a branch, works in the customer's branch. Continuity comes first: the agent the caller
+prefers for a task (who spoke to the customer), then the agent this plan already gave the
+same customer; otherwise the suitable agent with the most capacity left. Nobody is ever given
+more than their capacity; tasks that fit nobody stay where they are and are listed with why.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from revisit_tui.domain.models import Agent, Customer, Role, Task, TaskKind
+
+GroupKey = tuple[str, str, str]  # (language, customer type, branch)
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A task no agent can take, and why."""
+
+    task: Task
+    reason: str
+
+
+@dataclass
+class Plan:
+    """The outcome of planning: task → agent pairs, the tasks left over, each agent's load."""
+
+    placed: list[tuple[Task, str]] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    load: dict[str, int] = field(default_factory=dict)  # tasks held after the plan
+
+
+@dataclass(frozen=True)
+class AgentSummary:
+    """One row of the dry-run table: what the plan gives an agent."""
+
+    agent_id: str
+    new: int
+    by_kind: dict[TaskKind, int]
+    overdue: int
+    load: int
+    capacity: int
+
+
+def is_available(agent: Agent) -> bool:
+    """A call agent on shift (supervisors and service accounts take no calls)."""
+    return agent.role is Role.AGENT and agent.on_shift
+
+
+def suits(agent: Agent, customer: Customer) -> bool:
+    """The agent speaks the customer's language, handles their type and serves their branch."""
+    return (
+        customer.language in agent.languages
+        and customer.type in agent.skills
+        and (agent.branch is None or agent.branch == customer.branch)
+    )
+
+
+def urgency_order(task: Task) -> tuple[int, date, str]:
+    """Sort key: priority (0 first), then the earliest due day, then the id for a stable plan."""
+    return (task.priority, task.due, task.id)
+
+
+def plan_assignments(
+    tasks: Iterable[Task],
+    agents: Sequence[Agent],
+    customers: Mapping[str, Customer],
+    held: Mapping[str, int],
+    preferred: Mapping[str, str] | None = None,
+) -> Plan:
+    """Place `tasks` on available agents within `capacity - held` each.
+
+    `held` counts the open tasks each agent already has; `preferred` maps a task id to the
+    agent continuity asks for (the escalation's agent, the customer's last agent).
+    """
+    preferred = preferred or {}
+    available = {agent.id: agent for agent in agents if is_available(agent)}
+    remaining = {
+        agent_id: max(0, agent.capacity - held.get(agent_id, 0))
+        for agent_id, agent in available.items()
+    }
+    plan = Plan(load={agent_id: held.get(agent_id, 0) for agent_id in available})
+    pools: dict[GroupKey, list[tuple[int, str]]] = {}
+    suitable_count: dict[GroupKey, int] = {}
+    customer_agent: dict[str, str] = {}
+
+    for task in sorted(tasks, key=urgency_order):
+        customer = customers.get(task.customer_id)
+        if customer is None:
+            plan.unplaced.append(Unplaced(task, f"unknown customer {task.customer_id}"))
+            continue
+        agent_id = _continuity(task, customer, preferred, customer_agent, available, remaining)
+        if agent_id is None:
+            key = (customer.language.value, customer.type.value, customer.branch)
+            if key not in pools:
+                pools[key] = [
+                    (-remaining[a.id], a.id) for a in available.values() if suits(a, customer)
+                ]
+                heapq.heapify(pools[key])
+                suitable_count[key] = len(pools[key])
+            agent_id = _most_room(pools[key], remaining)
+            if agent_id is None:
+                plan.unplaced.append(Unplaced(task, _why_not(key, suitable_count[key])))
+                continue
+        remaining[agent_id] -= 1
+        plan.load[agent_id] += 1
+        customer_agent.setdefault(task.customer_id, agent_id)
+        plan.placed.append((task, agent_id))
+    return plan
+
+
+def summarise(plan: Plan, agents: Sequence[Agent], today: date) -> list[AgentSummary]:
+    """Per available agent: tasks the plan gives them, by kind, how many overdue, load/capacity."""
+    given: dict[str, list[Task]] = {}
+    for task, agent_id in plan.placed:
+        given.setdefault(agent_id, []).append(task)
+    rows = []
+    for agent in sorted(agents, key=lambda a: a.id):
+        if agent.id not in plan.load:
+            continue
+        tasks = given.get(agent.id, [])
+        rows.append(
+            AgentSummary(
+                agent_id=agent.id,
+                new=len(tasks),
+                by_kind=dict(Counter(task.kind for task in tasks)),
+                overdue=sum(1 for task in tasks if task.due < today),
+                load=plan.load[agent.id],
+                capacity=agent.capacity,
+            )
+        )
+    return rows
+
+
+def _continuity(
+    task: Task,
+    customer: Customer,
+    preferred: Mapping[str, str],
+    customer_agent: Mapping[str, str],
+    available: Mapping[str, Agent],
+    remaining: Mapping[str, int],
+) -> str | None:
+    for agent_id in (preferred.get(task.id), customer_agent.get(task.customer_id)):
+        agent = available.get(agent_id) if agent_id else None
+        if agent is not None and remaining[agent.id] > 0 and suits(agent, customer):
+            return agent.id
+    return None
+
+
+def _most_room(pool: list[tuple[int, str]], remaining: Mapping[str, int]) -> str | None:
+    """The agent of the pool with the most capacity left; entries that went stale are renewed."""
+    while pool:
+        negative_room, agent_id = pool[0]
+        room = remaining[agent_id]
+        if room <= 0:
+            heapq.heappop(pool)
+        elif -negative_room != room:
+            heapq.heapreplace(pool, (-room, agent_id))
+        else:
+            heapq.heapreplace(pool, (-(room - 1), agent_id))
+            return agent_id
+    return None
+
+
+def _why_not(key: GroupKey, suitable: int) -> str:
+    language, customer_type, branch = key
+    if suitable == 0:
+        return (
+            f"no agent on shift speaks {language} and handles {customer_type} customers"
+            f" of branch {branch}"
+        )
+    return f"all {suitable} suitable agents are at capacity"

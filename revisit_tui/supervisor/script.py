@@ -1,0 +1,104 @@
+"""What every supervisor script shares: the connection options, the token, and exit messages.
+
+A script builds its parser with `parser()`, opens the API with `connect(args)` and runs its
+body through `run(body, args)`, which turns every expected failure into one clear line on
+stderr and a non-zero exit: 2 for bad input, 1 when the server refuses or cannot be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from revisit_tui.client.api import ApiClient, ApiError, Unreachable
+from revisit_tui.client.supervisor_api import SupervisorApi
+from revisit_tui.config import ConfigError, Settings, load_settings
+
+TOKEN_ENV = "REVISIT_SUPERVISOR_TOKEN"
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """The user gave something unusable (file line, agent id, option); the message says what."""
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    """An argument parser with the options every script shares (config, server, token)."""
+    result = argparse.ArgumentParser(description=description)
+    connection = result.add_argument_group("connection")
+    connection.add_argument("--config", metavar="FILE", help="config file (default ./config.toml)")
+    connection.add_argument(
+        "--server", metavar="URL", help="API address (default: client.server_url of the config)"
+    )
+    connection.add_argument(
+        "--token",
+        help=f"a supervisor's token (prefer --token-file or the {TOKEN_ENV} variable)",
+    )
+    connection.add_argument("--token-file", metavar="FILE", help="file holding the token")
+    return result
+
+
+def settings(args: argparse.Namespace) -> Settings:
+    """The configuration named by --config (or the default file and the environment)."""
+    return load_settings(args.config)
+
+
+def connect(args: argparse.Namespace, config: Settings) -> SupervisorApi:
+    """The API client for --server with the supervisor token from the options or environment."""
+    server = args.server or config.client.server_url
+    configured = config.model_copy(
+        update={"client": config.client.model_copy(update={"server_url": server})}
+    )
+    return SupervisorApi(ApiClient.from_settings(configured, token=_token(args)))
+
+
+def run(body: Callable[[], int]) -> int:
+    """Run a script's body; expected failures become one line on stderr and an exit code."""
+    try:
+        return body()
+    except BadInput as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    except ConfigError as exc:
+        return _fail(f"the configuration has problems: {exc}", EXIT_BAD_INPUT)
+    except ApiError as exc:
+        return _fail(describe_refusal(exc), EXIT_FAILED)
+    except Unreachable as exc:
+        return _fail(f"the server cannot be reached: {exc}", EXIT_FAILED)
+    except KeyboardInterrupt:
+        return _fail("interrupted; running the script again continues where it stopped", 130)
+
+
+def describe_refusal(error: ApiError) -> str:
+    """A sentence for an API refusal: 401 and 403 say what to do about the token."""
+    detail = error.reason
+    if error.status == 401:
+        return f"the token was refused (401): {detail}"
+    if error.status == 403:
+        return f"the token is not a supervisor's (403): {detail}"
+    return f"the server refused the request ({error.status}): {detail}"
+
+
+def _token(args: argparse.Namespace) -> str:
+    if args.token:
+        return str(args.token).strip()
+    if args.token_file:
+        try:
+            token = Path(args.token_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise BadInput(f"--token-file: cannot read {args.token_file}: {exc.strerror}") from None
+        if not token:
+            raise BadInput(f"--token-file: {args.token_file} is empty")
+        return token
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise BadInput(f"no token: give --token, --token-file or set {TOKEN_ENV}")
+    return token
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
