@@ -1,0 +1,176 @@
+"""The local store loses nothing: not on SIGKILL, not with a corrupt file; and only its owner
+can read it."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import stat
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from revisit_tui.client.store import (
+    DRAFT_OUTCOME_KEY,
+    DRAFTS_FILE,
+    OUTBOX_FILE,
+    QUEUE_FILE,
+    AgentStore,
+    StoreBusy,
+)
+from revisit_tui.domain.models import Disposition, Outcome, QueueSnapshot
+
+WRITER = Path(__file__).with_name("kill_writer.py")
+SERVER = "http://127.0.0.1:9"  # the writer's server URL: the store directory depends on it
+AGENT = "a1"
+KILLS = 50
+
+
+def outcome(task_id: str = "t1") -> Outcome:
+    now = datetime.now(UTC)
+    return Outcome(
+        id=uuid.uuid4(),
+        task_id=task_id,
+        agent_id=AGENT,
+        started_at=now,
+        ended_at=now,
+        disposition=Disposition.NO_ANSWER,
+    )
+
+
+def outbox_ids_on_disk(store_path: Path) -> list[str]:
+    tables = json.loads((store_path / OUTBOX_FILE).read_text())
+    return [doc["id"] for doc in tables.get("outbox", {}).values()]
+
+
+def test_every_saved_outcome_and_draft_survives_sigkill(tmp_path: Path) -> None:
+    rng = random.Random(4)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    saved_total = 0
+    for run in range(KILLS):
+        child = subprocess.Popen(
+            [sys.executable, str(WRITER), str(tmp_path), str(run)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.0, 0.15))
+        child.send_signal(signal.SIGKILL)
+        lines = child.communicate()[0].splitlines()
+        assert child.returncode == -signal.SIGKILL
+
+        saved = [line.split()[1:] for line in lines if line.startswith("O ")]
+        drafted = [int(line.split()[1]) for line in lines if line.startswith("D ")]
+        with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+            on_disk = outbox_ids_on_disk(store.path)
+            assert len(on_disk) == len(set(on_disk)), f"run {run}: an outcome is duplicated"
+            pending = {item.id for item in store.pending()}
+            for outcome_id, task_id in saved:
+                assert outcome_id in pending, f"run {run}: saved outcome lost"
+                assert store.draft(task_id) is None, f"run {run}: submitted draft still there"
+            for task_id in store.draft_task_ids():
+                draft = store.draft(task_id)
+                assert draft is not None
+                assert draft.get(DRAFT_OUTCOME_KEY) not in pending, f"run {run}: draft twice"
+            if drafted:
+                typing = store.draft("typing")
+                assert typing is not None and typing["n"] in (drafted[-1], drafted[-1] + 1)
+            assert store.recovered == []
+            saved_total += len(saved)
+            store.acknowledge(pending)  # keep the outbox small for the next run
+            for task_id in store.draft_task_ids():
+                if task_id != "typing":
+                    store.drop_draft(task_id)
+    assert saved_total > KILLS  # the writer got real work done between kills
+    assert not list(tmp_path.rglob(".*.tmp"))  # interrupted writes left nothing behind
+
+
+def test_files_are_readable_by_the_owner_only(tmp_path: Path) -> None:
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        store.save_draft("t1", {"notes": "x"})
+        store.submit(outcome("t2"))
+        store.save_queue(
+            QueueSnapshot(agent_id=AGENT, generated_at=datetime.now(UTC), items=[]), '"e1"'
+        )
+        for name in (QUEUE_FILE, OUTBOX_FILE, DRAFTS_FILE):
+            assert stat.S_IMODE((store.path / name).stat().st_mode) == 0o600, name
+        for directory in (store.path, store.path.parent):
+            assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+
+
+def test_a_second_process_cannot_open_the_same_store(tmp_path: Path) -> None:
+    with AgentStore.open(tmp_path, SERVER, AGENT), pytest.raises(StoreBusy):
+        AgentStore.open(tmp_path, SERVER, AGENT)
+
+
+def test_a_resubmitted_outcome_keeps_its_place_and_leaves_attention(tmp_path: Path) -> None:
+    first, second = outcome("t1"), outcome("t2")
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        store.submit(first)
+        store.submit(second)
+        store.mark_needs_attention(str(first.id), "task t1 is unknown", 404)
+        assert store.task_sync_state("t1") == "attention"
+        assert [item.reason for item in store.needs_attention()] == ["task t1 is unknown"]
+        fixed = first.model_copy(update={"notes": "checked"})
+        store.resubmit(fixed)
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        assert [item.id for item in store.pending()] == [str(first.id), str(second.id)]
+        assert store.pending()[0].model == fixed
+        assert store.needs_attention() == []
+        assert store.task_sync_state("t1") == "pending"
+        store.acknowledge([str(first.id), str(second.id)])
+        assert store.task_sync_state("t1") is None
+
+
+CORRUPT_NAME = re.compile(r"^(queue|outbox|drafts)\.json\.corrupt-\d{8}T\d{12}Z$")
+
+
+@pytest.mark.parametrize("name", [QUEUE_FILE, OUTBOX_FILE, DRAFTS_FILE])
+def test_garbage_is_moved_aside_and_reported(tmp_path: Path, name: str) -> None:
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        path = store.path
+    (path / name).write_bytes(b"\x00\xffnot json at all{")
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        assert len(store.recovered) == 1 and name in store.recovered[0]
+        aside = [p.name for p in path.iterdir() if p.name.startswith(name + ".corrupt-")]
+        assert len(aside) == 1 and CORRUPT_NAME.match(aside[0])
+        assert (path / aside[0]).read_bytes() == b"\x00\xffnot json at all{"
+        store.save_draft("t1", {"notes": "still works"})
+        store.submit(outcome("t2"))
+        assert store.pending_count() == 1
+
+
+def test_outcomes_are_salvaged_from_a_truncated_outbox(tmp_path: Path) -> None:
+    outcomes = [outcome(f"t{i}") for i in range(5)]
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        for item in outcomes:
+            store.submit(item)
+        path = store.path / OUTBOX_FILE
+    raw = path.read_bytes()
+    cut = raw.index(str(outcomes[4].id).encode()) + 20  # mid-way through the last outcome
+    path.write_bytes(raw[:cut])
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        assert [item.model for item in store.pending()] == outcomes[:4]
+        assert "4 entries recovered" in store.recovered[0]
+
+
+def test_a_draft_with_a_wrong_shape_is_reported_and_the_others_kept(tmp_path: Path) -> None:
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        store.save_draft("t1", {"notes": "keep me"})
+        path = store.path / DRAFTS_FILE
+    tables = json.loads(path.read_text())
+    tables["drafts"]["9"] = {"task_id": 7, "data": "not a form"}
+    path.write_text(json.dumps(tables))
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        assert "entry 9" in store.recovered[0]
+        assert store.draft("t1") == {"notes": "keep me"}
