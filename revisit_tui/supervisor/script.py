@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from revisit_tui.client.api import ApiClient, ApiError, Unreachable
@@ -18,6 +20,7 @@ from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.config import ConfigError, Settings, load_settings
 
 TOKEN_ENV = "REVISIT_SUPERVISOR_TOKEN"
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
@@ -40,6 +43,21 @@ def parser(description: str) -> argparse.ArgumentParser:
     )
     connection.add_argument("--token-file", metavar="FILE", help="file holding the token")
     return result
+
+
+def day(text: str) -> date:
+    """An argparse type: a day as YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day (YYYY-MM-DD)") from None
+
+
+def month(text: str) -> str:
+    """An argparse type: a month as YYYY-MM."""
+    if not MONTH.match(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)")
+    return text
 
 
 def settings(args: argparse.Namespace) -> Settings:
