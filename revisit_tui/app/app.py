@@ -1,0 +1,222 @@
+"""The agent app: sign-in, the queue, my day, help, and the sync worker behind the status line.
+
+Screens read state from the app (`store`, `api`, `agent`, `figures`, `store_revision`,
+`locale`); workers post messages and only the handlers change that state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+from textual.worker import Worker, WorkerState
+
+from revisit_tui.app.i18n import next_locale, translate
+from revisit_tui.app.messages import LocaleChanged, SyncFinished
+from revisit_tui.app.palette import ShellCommands
+from revisit_tui.app.widgets.status_line import SyncFigures
+from revisit_tui.config import Settings
+from revisit_tui.domain.models import Agent
+
+if TYPE_CHECKING:
+    from revisit_tui.client.api import ApiClient
+    from revisit_tui.client.store import AgentStore
+    from revisit_tui.client.sync import SyncEngine, SyncState
+
+
+def utc_now() -> datetime:
+    """The real clock; tests pass a fixed one."""
+    return datetime.now(UTC)
+
+
+class RevisitApp(App[None]):
+    """The agent's workstation. `store` None starts on the sign-in screen."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Revisit"
+    COMMANDS = App.COMMANDS | {ShellCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "key.help"),
+        Binding("question_mark", "help", "key.help", show=False),
+        Binding("f2", "switch_locale", "key.locale"),
+        Binding("ctrl+q", "quit", "key.quit"),
+    ]
+
+    locale: var[str] = var("zh-CN")
+    figures: var[SyncFigures] = var(SyncFigures(online=None))
+    store_revision: var[int] = var(0)  # bumped whenever the store's content may have changed
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: AgentStore | None,
+        api: ApiClient | None,
+        *,
+        locale: str,
+        clock: Callable[[], datetime] = utc_now,
+        agent: Agent | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.policy = settings.policy
+        self.store = store
+        self.api = api
+        self.agent = agent
+        self.clock = clock
+        self.data_dir = data_dir
+        self.set_reactive(RevisitApp.locale, locale)
+        self._sync_running = False
+        self._sync_again = False
+        self._engine: SyncEngine | None = None
+
+    def t(self, key: str, **params: Any) -> str:
+        """The UI text for `key` in the current locale (else English, else the key)."""
+        return translate(self.locale, key, **params)
+
+    def on_mount(self) -> None:
+        if self.store is None:
+            from revisit_tui.app.screens.signin import SignInScreen
+
+            self.push_screen(SignInScreen())
+        else:
+            self.start_work()
+
+    def signed_in(self, api: ApiClient, agent: Agent, store: AgentStore) -> None:
+        """The sign-in screen checked the token: work on with this agent's store."""
+        self.api, self.agent, self.store = api, agent, store
+        self._engine = None
+        self.pop_screen()
+        self.start_work()
+
+    def start_work(self) -> None:
+        """Show the queue and start the periodic sync (or say the app is offline)."""
+        from revisit_tui.app.screens.queue import QueueScreen
+
+        self.push_screen(QueueScreen())
+        if self.api is None:
+            self.figures = self._offline_figures()
+            self.notify(self.t("offline.started"))
+            return
+        self.figures = SyncFigures(online=None, pending=self._pending())
+        self.set_interval(self.settings.sync.interval_seconds, self._sync_tick)
+        self._start_sync()
+
+    # --- sync ------------------------------------------------------------------------------
+
+    def request_sync(self) -> None:
+        """The store changed (an outcome, reveal or SMS was saved): push the outbox now."""
+        self.store_revision += 1
+        if self.api is None:
+            self.figures = self._offline_figures()
+            return
+        self._start_sync()
+
+    def _sync_tick(self) -> None:
+        self._start_sync()
+
+    def _start_sync(self) -> None:
+        if self._sync_running:
+            self._sync_again = True
+            return
+        self._sync_running = True
+        self._sync_worker()
+
+    @work(thread=True, exit_on_error=False, group="sync")
+    def _sync_worker(self) -> None:
+        """One sync round in a thread; the result comes back as a SyncFinished message."""
+        engine = self.sync_engine()
+        if engine is not None:
+            self.post_message(SyncFinished(engine.sync_once()))
+
+    def sync_engine(self) -> SyncEngine | None:
+        """The engine that pushes the outbox and pulls the queue (None while offline-only);
+        the call screen may use its `start_task` from a worker."""
+        if self.api is None or self.store is None:
+            return None
+        if self._engine is None:
+            from revisit_tui.client.sync import SyncEngine
+
+            self._engine = SyncEngine(self.api, self.store, self.settings.sync, clock=self.clock)
+        return self._engine
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        state: SyncState = message.state
+        before = self.figures
+        self.figures = SyncFigures(
+            online=state.online,
+            offline_since=state.offline_since,
+            pending=state.pending,
+            last_sync=state.last_success,
+            attention=state.needs_attention,
+        )
+        changed = (before.pending, before.attention) != (state.pending, state.needs_attention)
+        if state.queue_changed or state.sent or changed:
+            self.store_revision += 1
+        self._sync_done()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "sync" and event.state is WorkerState.ERROR:
+            since = self.figures.offline_since or self.clock()
+            self.figures = SyncFigures(
+                online=False,
+                offline_since=since,
+                pending=self._pending(),
+                last_sync=self.figures.last_sync,
+                attention=self.figures.attention,
+            )
+            self._sync_done()
+
+    def _sync_done(self) -> None:
+        self._sync_running = False
+        if self._sync_again:
+            self._sync_again = False
+            self._start_sync()
+
+    def _pending(self) -> int:
+        return int(self.store.pending_count()) if self.store is not None else 0
+
+    def _offline_figures(self) -> SyncFigures:
+        attention = self.store.attention_count() if self.store is not None else 0
+        return SyncFigures(
+            online=False,
+            offline_since=self.figures.offline_since or self.clock(),
+            pending=self._pending(),
+            last_sync=self.figures.last_sync,
+            attention=attention,
+        )
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_switch_locale(self) -> None:
+        """F2: zh-CN ⇄ en, live on every open screen."""
+        self.locale = next_locale(self.locale)
+        for screen in self.screen_stack:
+            screen.post_message(LocaleChanged(self.locale))
+
+    def action_help(self) -> None:
+        """F1 / ?: the list of every key."""
+        from revisit_tui.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_my_day(self) -> None:
+        """Done today, waiting to sync, and what needs attention."""
+        from revisit_tui.app.screens.myday import MyDayScreen
+
+        if self.store is not None and not isinstance(self.screen, MyDayScreen):
+            self.push_screen(MyDayScreen())
+
+    def action_sync_now(self) -> None:
+        """Push the outbox and pull the queue now."""
+        if self.api is None:
+            self.notify(self.t("queue.offline_refresh"))
+            return
+        self._start_sync()

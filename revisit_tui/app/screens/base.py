@@ -1,0 +1,83 @@
+"""The base of every app screen: footer labels translated live, texts re-rendered on F2.
+
+Binding descriptions are locale keys (`key.back`); the footer shows their translation. A
+screen overrides `relabel()` to refresh its own texts when the language changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual.binding import ActiveBinding
+from textual.screen import ModalScreen, Screen
+
+from revisit_tui.app.messages import LocaleChanged
+
+if TYPE_CHECKING:
+    from revisit_tui.app.app import RevisitApp
+
+ResultType = TypeVar("ResultType")
+
+
+class LocalizedScreen(Screen[ResultType]):
+    """A screen whose footer and texts follow the app's locale."""
+
+    @property
+    def shell(self) -> RevisitApp:
+        """The app, typed."""
+        return cast("RevisitApp", self.app)
+
+    def t(self, key: str, **params: Any) -> str:
+        """Translate through the app."""
+        return self.shell.t(key, **params)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated_bindings(self, super().active_bindings)
+
+    def on_locale_changed(self, message: LocaleChanged) -> None:
+        self.relabel()
+        self.refresh_bindings()
+
+    def relabel(self) -> None:
+        """Re-render this screen's texts in the app's current locale."""
+
+
+class LocalizedModal(ModalScreen[ResultType]):
+    """A modal screen whose footer and texts follow the app's locale."""
+
+    @property
+    def shell(self) -> RevisitApp:
+        """The app, typed."""
+        return cast("RevisitApp", self.app)
+
+    def t(self, key: str, **params: Any) -> str:
+        """Translate through the app."""
+        return self.shell.t(key, **params)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated_bindings(self, super().active_bindings)
+
+    def on_locale_changed(self, message: LocaleChanged) -> None:
+        self.relabel()
+        self.refresh_bindings()
+
+    def relabel(self) -> None:
+        """Re-render this screen's texts in the app's current locale."""
+
+
+def translated_bindings(
+    screen: Screen[Any], bindings: dict[str, ActiveBinding]
+) -> dict[str, ActiveBinding]:
+    """The screen's active bindings with each description translated (a key, or plain text)."""
+    translate = getattr(screen.app, "t", None)
+    if translate is None:
+        return bindings
+    return {
+        key: active._replace(
+            binding=replace(active.binding, description=translate(active.binding.description))
+        )
+        for key, active in bindings.items()
+    }

@@ -1,0 +1,196 @@
+"""The queue: the agent's tasks, what to call next first; filters, search, open a call or SMS."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Input, Static
+
+from revisit_tui.app.queue_rows import (
+    QueueFilter,
+    QueueRow,
+    build_rows,
+    cells,
+    select,
+    sync_marks,
+)
+from revisit_tui.app.screens.base import LocalizedScreen
+from revisit_tui.app.widgets.queue_table import QueueTable
+from revisit_tui.app.widgets.status_line import StatusLine
+
+
+class QueueScreen(LocalizedScreen[None]):
+    """The agent's home screen."""
+
+    CSS_PATH = "queue.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_call", "key.open", priority=True),
+        Binding("s", "open_sms", "key.sms"),
+        Binding("k", "cycle_kind", "key.kind"),
+        Binding("o", "toggle_overdue", "key.overdue"),
+        Binding("c", "toggle_callable", "key.callable"),
+        Binding("slash", "search", "key.search"),
+        Binding("f5", "refresh", "key.refresh"),
+        Binding("d", "app.my_day", "key.myday"),
+        Binding("escape", "clear_search", "key.back", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue_filter = QueueFilter()
+        self.rows: list[QueueRow] = []
+        self.shown: list[QueueRow] = []
+        self._marks: dict[str, str] = {}
+        self._dirty = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-title")
+        yield Input(id="queue-search")
+        yield Static(id="queue-filters")
+        yield QueueTable(id="queue-table")
+        yield Static(id="queue-empty")
+        yield StatusLine()
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(QueueTable).set_headers(self.t)
+        self.load()
+        self.watch(self.shell, "store_revision", self._store_changed, init=False)
+        self.query_one(QueueTable).focus()
+
+    @property
+    def table(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    @property
+    def current(self) -> QueueRow | None:
+        """The task under the cursor."""
+        return self.table.current
+
+    def load(self) -> None:
+        """Re-read the cached queue and the outbox marks from the store, then refilter."""
+        self._dirty = False
+        store = self.shell.store
+        snapshot = store.queue() if store is not None else None
+        items = snapshot.items if snapshot is not None else []
+        self.rows = build_rows(items, self.shell.clock(), self.shell.policy)
+        if store is not None:
+            self._marks = dict(
+                sync_marks(
+                    (item.task_id for item in store.pending()),
+                    (item.task_id for item in store.needs_attention()),
+                )
+            )
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Show the rows the filters accept (no recomputation of the rows themselves)."""
+        now = self.shell.clock()
+        self.shown = select(self.rows, self.queue_filter)
+        self.table.show(
+            self.shown, lambda row: cells(row, now, self._marks.get(row.task_id), self.t)
+        )
+        self.relabel_bars()
+
+    def relabel_bars(self) -> None:
+        agent = self.shell.agent
+        title = self.t("app.title") + " · " + self.t("queue.title")
+        self.query_one("#queue-title", Static).update(title + (f" · {agent.name}" if agent else ""))
+        parts = [self.t("queue.count", shown=len(self.shown), total=len(self.rows))]
+        f = self.queue_filter
+        if f.kind is not None:
+            parts.append(self.t("queue.filter_kind", kind=self.t(f"kind.{f.kind.value}")))
+        if f.overdue_only:
+            parts.append(self.t("queue.filter_overdue"))
+        if f.callable_only:
+            parts.append(self.t("queue.filter_callable"))
+        if f.search:
+            parts.append(self.t("queue.filter_search", text=f.search))
+        self.query_one("#queue-filters", Static).update(" · ".join(parts))
+        empty = self.query_one("#queue-empty", Static)
+        empty.update(self.t("queue.empty"))
+        empty.display = not self.shown
+        self.query_one("#queue-search", Input).placeholder = self.t("queue.search_placeholder")
+
+    def relabel(self) -> None:
+        self.table.set_headers(self.t)
+        self.refilter()
+
+    def _store_changed(self, _revision: int) -> None:
+        if self.is_current:
+            self.load()
+        else:
+            self._dirty = True
+
+    def on_screen_resume(self) -> None:
+        if self._dirty:
+            self.load()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_open_call(self) -> None:
+        """Enter: the call screen for the task under the cursor (or leave the search box)."""
+        if self.query_one("#queue-search", Input).has_focus:
+            self.table.focus()
+            return
+        row = self.current
+        if row is None:
+            self.notify(self.t("queue.no_selection"))
+            return
+        from revisit_tui.app.screens.call import CallScreen
+
+        self.app.push_screen(CallScreen(row.item), self._back_from_task)
+
+    def action_open_sms(self) -> None:
+        """s: the SMS screen for the task under the cursor."""
+        row = self.current
+        if row is None:
+            self.notify(self.t("queue.no_selection"))
+            return
+        from revisit_tui.app.screens.sms import SmsScreen
+
+        self.app.push_screen(SmsScreen(row.item), self._back_from_task)
+
+    def _back_from_task(self, _result: Any) -> None:
+        self._dirty = True
+
+    def action_cycle_kind(self) -> None:
+        """k: all kinds → each kind → all."""
+        self._set_filter(kind=self.queue_filter.next_kind())
+
+    def action_toggle_overdue(self) -> None:
+        """o: overdue tasks only, or all."""
+        self._set_filter(overdue_only=not self.queue_filter.overdue_only)
+
+    def action_toggle_callable(self) -> None:
+        """c: tasks callable now only, or all."""
+        self._set_filter(callable_only=not self.queue_filter.callable_only)
+
+    def action_search(self) -> None:
+        """/: search by name, last 4 digits of the phone, or task id."""
+        search = self.query_one("#queue-search", Input)
+        search.display = True
+        search.focus()
+
+    def action_clear_search(self) -> None:
+        """Escape: clear the search and go back to the table."""
+        search = self.query_one("#queue-search", Input)
+        search.value = ""
+        search.display = False
+        self.table.focus()
+
+    def action_refresh(self) -> None:
+        """F5: pull the queue now (through the sync worker)."""
+        self.shell.action_sync_now()
+
+    @on(Input.Changed, "#queue-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._set_filter(search=event.value.strip())
+
+    def _set_filter(self, **changes: Any) -> None:
+        self.queue_filter = replace(self.queue_filter, **changes)
+        self.refilter()
