@@ -1,0 +1,401 @@
+"""A call's form state as plain data: what the agent has recorded so far, as typed.
+
+The form is created when a call starts (the outcome id is generated then, so a resumed call
+submits the same id), saved as a draft dict after every change, resumed from it exactly, checked
+with the domain validators, and finally turned into the wire `Outcome`. No Textual here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+
+from revisit_tui.domain.models import (
+    NOTES_MAX,
+    SHORT_TEXT_MAX,
+    ContactCheck,
+    ContactCheckResult,
+    ContactField,
+    Disposition,
+    EscalationCategory,
+    EscalationRequest,
+    Feature,
+    FeatureUse,
+    Lead,
+    LeadProduct,
+    Outcome,
+    QueueItem,
+    TransactionAnswer,
+    TransactionCheck,
+    Urgency,
+)
+from revisit_tui.domain.policy import RevisitPolicy
+from revisit_tui.domain.rules import FRAUD_DEPARTMENT, callback_problem
+from revisit_tui.domain.validation import check_contact_value
+
+Translate = Callable[..., str]
+"""`t(key, **params) -> str`: the app's translator, so messages follow the agent's locale."""
+
+DISPOSITIONS_WITH_CONVERSATION = frozenset(
+    {
+        Disposition.REACHED,
+        Disposition.REFUSED,
+        Disposition.CALLBACK_REQUESTED,
+        Disposition.DO_NOT_CALL,
+    }
+)
+"""Dispositions where the customer was on the line, so the checks they answered are kept."""
+
+_CALLBACK_FULL = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})\s*$")
+_CALLBACK_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class FormPart(BaseModel):
+    """Base of the form's parts: plain, mutable, and strict about unknown keys in a draft."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ContactAnswer(FormPart):
+    """One contact point: its result and, when changed, the new value exactly as typed."""
+
+    result: ContactCheckResult | None = None
+    new_value: str = ""
+
+
+class YesNoAnswer(FormPart):
+    """A yes/no question with a note: a feature in use (note: its problem), or a need (note:
+    what the customer would like)."""
+
+    yes: bool | None = None
+    note: str = ""
+
+
+class EscalationDraft(FormPart):
+    """An escalation being filled in; `transaction_id` marks one raised by a "not me"."""
+
+    id: UUID
+    category: EscalationCategory = EscalationCategory.OTHER
+    department: str = ""
+    urgency: Urgency = Urgency.NORMAL
+    summary: str = ""
+    transaction_id: str | None = None
+
+
+class CallForm(FormPart):
+    """Everything recorded during one attempt, plus where the agent is in the script."""
+
+    outcome_id: UUID
+    task_id: str
+    task_version: int
+    started_at: datetime
+    step: int = 0
+    contacts: dict[ContactField, ContactAnswer] = {}
+    transactions: dict[str, TransactionAnswer] = {}
+    features: dict[Feature, YesNoAnswer] = {}
+    needs: dict[LeadProduct, YesNoAnswer] = {}
+    fraud_warning: bool | None = None
+    security_tips: bool | None = None
+    satisfaction: int | None = None
+    escalations: list[EscalationDraft] = []
+    disposition: Disposition | None = None
+    callback_at: str = ""
+    notes: str = ""
+
+    @classmethod
+    def start(cls, item: QueueItem, now: datetime) -> CallForm:
+        """A fresh form for a new attempt at the item's task; the outcome id is fixed here."""
+        return cls(
+            outcome_id=uuid4(),
+            task_id=item.task.id,
+            task_version=item.task.version,
+            started_at=now,
+        )
+
+    def to_draft(self) -> dict[str, Any]:
+        """The form as a JSON-ready dict, for `store.save_draft`."""
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_draft(cls, draft: dict[str, Any]) -> CallForm:
+        """The form saved by `to_draft`, exactly as it was (step, answers, start time)."""
+        return cls.model_validate(draft)
+
+    # --- changes ------------------------------------------------------------------------
+
+    def set_contact(
+        self, field: ContactField, result: ContactCheckResult | None, new_value: str | None = None
+    ) -> None:
+        """Record a contact point's result; the typed new value is kept even when bad."""
+        answer = self.contacts.get(field, ContactAnswer())
+        value = answer.new_value if new_value is None else new_value
+        self.contacts = {**self.contacts, field: ContactAnswer(result=result, new_value=value)}
+
+    def answer_transaction(
+        self, transaction_id: str, answer: TransactionAnswer, *, summary: str
+    ) -> EscalationDraft | None:
+        """Record a transaction answer. "Not me" raises an urgent escalation at once (returned);
+        taking it back removes the escalation it raised."""
+        self.transactions = {**self.transactions, transaction_id: answer}
+        raised = [e for e in self.escalations if e.transaction_id == transaction_id]
+        if answer is TransactionAnswer.NOT_ME:
+            if raised:
+                return None
+            escalation = EscalationDraft(
+                id=uuid4(),
+                category=EscalationCategory.SERVICE,
+                department=FRAUD_DEPARTMENT,
+                urgency=Urgency.URGENT,
+                summary=summary,
+                transaction_id=transaction_id,
+            )
+            self.escalations = [*self.escalations, escalation]
+            return escalation
+        self.escalations = [e for e in self.escalations if e.transaction_id != transaction_id]
+        return None
+
+    def set_feature(
+        self, feature: Feature, in_use: bool | None, problem: str | None = None
+    ) -> None:
+        """Whether the customer uses a feature, and the problem they have with it."""
+        answer = self.features.get(feature, YesNoAnswer())
+        text = answer.note if problem is None else problem
+        self.features = {**self.features, feature: YesNoAnswer(yes=in_use, note=text)}
+
+    def set_need(self, product: LeadProduct, wanted: bool | None, note: str | None = None) -> None:
+        """Whether the customer is interested in a product (a lead when yes), with a note."""
+        answer = self.needs.get(product, YesNoAnswer())
+        text = answer.note if note is None else note
+        self.needs = {**self.needs, product: YesNoAnswer(yes=wanted, note=text)}
+
+    def apply(self, path: str, value: str) -> None:
+        """Record one edit from the call screen, named by its form path (see `problems`):
+        `contact.<field>` / `contact.<field>.value`, `feature.<f>` / `feature.<f>.note`,
+        `need.<product>` / `need.<product>.note`, `fraud_warning`, `security_tips`,
+        `satisfaction`, `notes`. Transactions go through `answer_transaction`."""
+        section, _, rest = path.partition(".")
+        name, _, part = rest.partition(".")
+        if section == "contact" and part == "value":
+            field = ContactField(name)
+            self.set_contact(field, self.contacts.get(field, ContactAnswer()).result, value)
+        elif section == "contact":
+            self.set_contact(ContactField(name), ContactCheckResult(value))
+        elif section == "feature" and part == "note":
+            feature = Feature(name)
+            self.set_feature(feature, self.features.get(feature, YesNoAnswer()).yes, value)
+        elif section == "feature":
+            self.set_feature(Feature(name), value == "yes")
+        elif section == "need" and part == "note":
+            product = LeadProduct(name)
+            self.set_need(product, self.needs.get(product, YesNoAnswer()).yes, value)
+        elif section == "need":
+            self.set_need(LeadProduct(name), value == "yes")
+        elif path in ("fraud_warning", "security_tips"):
+            setattr(self, path, value == "yes")
+        elif path == "satisfaction":
+            self.satisfaction = int(value)
+        elif path == "notes":
+            self.notes = value
+        else:
+            raise KeyError(path)
+
+    def add_escalation(self) -> EscalationDraft:
+        """A new, empty escalation for the agent to fill in."""
+        escalation = EscalationDraft(id=uuid4())
+        self.escalations = [*self.escalations, escalation]
+        return escalation
+
+    def update_escalation(self, index: int, **changes: Any) -> None:
+        current = self.escalations[index]
+        updated = EscalationDraft.model_validate({**current.model_dump(), **changes})
+        self.escalations = [*self.escalations[:index], updated, *self.escalations[index + 1 :]]
+
+    def remove_escalation(self, index: int) -> None:
+        self.escalations = [*self.escalations[:index], *self.escalations[index + 1 :]]
+
+    # --- checks -------------------------------------------------------------------------
+
+    def contact_problem(
+        self, field: ContactField, policy: RevisitPolicy, today: date, locale: str
+    ) -> str | None:
+        """The validator's message for a changed contact value as typed, or None when fine."""
+        answer = self.contacts.get(field)
+        if answer is None or answer.result is not ContactCheckResult.CHANGED:
+            return None
+        _, problem = check_contact_value(field, answer.new_value, policy.bank.default_region, today)
+        return None if problem is None else problem.message(locale)
+
+    def callback_time(self, item: QueueItem, now: datetime) -> datetime | None:
+        """The typed callback time read in the customer's zone; None when empty or unreadable.
+
+        "YYYY-MM-DD HH:MM" is a date and time; "HH:MM" alone is its next occurrence."""
+        zone = ZoneInfo(item.customer.timezone)
+        full = _CALLBACK_FULL.match(self.callback_at)
+        try:
+            if full:
+                year, month, day, hour, minute = (int(part) for part in full.groups())
+                return datetime(year, month, day, hour, minute, tzinfo=zone)
+            short = _CALLBACK_TIME.match(self.callback_at)
+            if short:
+                local_now = now.astimezone(zone)
+                at = datetime.combine(
+                    local_now.date(), time(int(short[1]), int(short[2])), tzinfo=zone
+                )
+                return at if at > local_now else at + timedelta(days=1)
+        except ValueError:
+            return None
+        return None
+
+    def problems(
+        self, item: QueueItem, policy: RevisitPolicy, now: datetime, locale: str, t: Translate
+    ) -> dict[str, str]:
+        """Every field that blocks submitting, keyed by form path, with a message for the agent.
+
+        Keys: `disposition`, `fraud_warning`, `callback_at`, `contact.<field>`, `notes`,
+        `satisfaction`, `escalation.<i>.department`, `escalation.<i>.summary`,
+        `need.<product>.note`, `feature.<feature>.note`."""
+        found: dict[str, str] = {}
+        if self.disposition is None:
+            found["disposition"] = t("call.problem.disposition_missing")
+        if self.disposition is Disposition.REACHED and self.fraud_warning is None:
+            found["fraud_warning"] = t("call.problem.fraud_warning_missing")
+        if self.disposition is Disposition.CALLBACK_REQUESTED or self.callback_at.strip():
+            message = self._callback_message(item, policy, now, locale, t)
+            if message:
+                found["callback_at"] = message
+        if len(self.notes) > NOTES_MAX:
+            found["notes"] = t("call.problem.too_long", max=NOTES_MAX, length=len(self.notes))
+        if self.disposition is not None and self.disposition not in DISPOSITIONS_WITH_CONVERSATION:
+            return found | self._escalation_problems(t)
+        for field, answer in self.contacts.items():
+            if answer.result is ContactCheckResult.CHANGED and not answer.new_value.strip():
+                found[f"contact.{field.value}"] = t("call.problem.new_value_missing")
+                continue
+            message = self.contact_problem(field, policy, now.date(), locale)
+            if message:
+                found[f"contact.{field.value}"] = message
+        if self.satisfaction is not None and not 1 <= self.satisfaction <= 5:
+            found["satisfaction"] = t("call.problem.satisfaction_range")
+        noted: list[tuple[str, Feature | LeadProduct, YesNoAnswer]] = [
+            *(("feature", name, answer) for name, answer in self.features.items()),
+            *(("need", name, answer) for name, answer in self.needs.items()),
+        ]
+        for section, name, yes_no in noted:
+            if len(yes_no.note) > SHORT_TEXT_MAX:
+                found[f"{section}.{name.value}.note"] = t(
+                    "call.problem.too_long", max=SHORT_TEXT_MAX, length=len(yes_no.note)
+                )
+        return found | self._escalation_problems(t)
+
+    def _escalation_problems(self, t: Translate) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for index, escalation in enumerate(self.escalations):
+            if not escalation.department.strip():
+                found[f"escalation.{index}.department"] = t("call.problem.department_missing")
+            elif len(escalation.department) > 100:
+                found[f"escalation.{index}.department"] = t(
+                    "call.problem.too_long", max=100, length=len(escalation.department)
+                )
+            if not escalation.summary.strip():
+                found[f"escalation.{index}.summary"] = t("call.problem.summary_missing")
+            elif len(escalation.summary) > NOTES_MAX:
+                found[f"escalation.{index}.summary"] = t(
+                    "call.problem.too_long", max=NOTES_MAX, length=len(escalation.summary)
+                )
+        return found
+
+    def _callback_message(
+        self, item: QueueItem, policy: RevisitPolicy, now: datetime, locale: str, t: Translate
+    ) -> str | None:
+        if not self.callback_at.strip():
+            return t("call.problem.callback_missing")
+        at = self.callback_time(item, now)
+        if at is None:
+            return t("call.problem.callback_unreadable", text=self.callback_at.strip())
+        return callback_problem(item.customer, at, now, policy, locale)
+
+    # --- the wire model -----------------------------------------------------------------
+
+    def to_outcome(
+        self,
+        item: QueueItem,
+        policy: RevisitPolicy,
+        *,
+        agent_id: str,
+        ended_at: datetime,
+        script_version: str = "",
+    ) -> Outcome:
+        """The outcome to submit. Call only when `problems` is empty: it raises otherwise.
+
+        The checks answered are kept when the customer was on the line; a call that reached
+        no one records only its disposition, escalations and notes."""
+        assert self.disposition is not None, "no disposition: check problems() first"
+        spoke = self.disposition in DISPOSITIONS_WITH_CONVERSATION
+        callback = (
+            self.callback_time(item, ended_at)
+            if self.disposition is Disposition.CALLBACK_REQUESTED
+            else None
+        )
+        return Outcome(
+            id=self.outcome_id,
+            task_id=self.task_id,
+            agent_id=agent_id,
+            started_at=self.started_at,
+            ended_at=max(ended_at, self.started_at),
+            disposition=self.disposition,
+            contact_checks=self._contact_checks(policy, ended_at.date()) if spoke else [],
+            transaction_checks=[
+                TransactionCheck(transaction_id=tx, answer=answer)
+                for tx, answer in self.transactions.items()
+            ]
+            if spoke
+            else [],
+            features=[
+                FeatureUse(feature=f, in_use=a.yes, problem=a.note.strip())
+                for f, a in self.features.items()
+                if a.yes is not None
+            ]
+            if spoke
+            else [],
+            needs=[Lead(product=p, note=a.note.strip()) for p, a in self.needs.items() if a.yes]
+            if spoke
+            else [],
+            fraud_warning_delivered=self.fraud_warning if spoke else None,
+            security_tips_delivered=self.security_tips if spoke else None,
+            satisfaction=self.satisfaction if spoke else None,
+            escalations=[
+                EscalationRequest(
+                    id=e.id,
+                    category=e.category,
+                    department=e.department.strip(),
+                    urgency=e.urgency,
+                    summary=e.summary.strip(),
+                    transaction_id=e.transaction_id,
+                )
+                for e in self.escalations
+            ],
+            callback_at=callback,
+            notes=self.notes.strip(),
+            script_version=script_version,
+            task_version=self.task_version,
+        )
+
+    def _contact_checks(self, policy: RevisitPolicy, today: date) -> list[ContactCheck]:
+        checks = []
+        for field, answer in self.contacts.items():
+            if answer.result is None:
+                continue
+            value = None
+            if answer.result is ContactCheckResult.CHANGED:
+                normalized, _ = check_contact_value(
+                    field, answer.new_value, policy.bank.default_region, today
+                )
+                value = normalized
+            checks.append(ContactCheck(field=field, result=answer.result, new_value=value))
+        return checks

@@ -1,0 +1,130 @@
+"""A focusable row of mutually exclusive answers, each chosen by a single key.
+
+The call's common answers (confirmed / changed / could not verify, yes / no, 1–5) are one
+keypress on the focused row; the row posts `ChoiceRow.Changed` and the screen records it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+LABEL_CELLS = 14
+DETAIL_CELLS = 18
+
+
+class ChoiceRow(Widget, can_focus=True):
+    """A label, an optional detail (e.g. a masked number) and the choices with their keys."""
+
+    CHOICES: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    """(key, value, locale key of the label) of each choice, in the order shown."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "choice-row--key",
+        "choice-row--selected",
+        "choice-row--detail",
+    }
+
+    value: reactive[str | None] = reactive(None)
+
+    class Changed(Message):
+        """The agent chose an answer on a row; `path` names the form field."""
+
+        def __init__(self, row: ChoiceRow, value: str) -> None:
+            super().__init__()
+            self.row = row
+            self.path = row.path
+            self.value = value
+
+        @property
+        def control(self) -> ChoiceRow:
+            return self.row
+
+    def __init__(
+        self,
+        path: str,
+        label: str,
+        value: str | None = None,
+        *,
+        detail: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.path = path
+        self.label = label
+        self.detail = detail
+        self.set_reactive(ChoiceRow.value, value)
+
+    def action_choose(self, value: str) -> None:
+        """Choose an answer (bound to each choice's key)."""
+        self.value = value
+        self.post_message(self.Changed(self, value))
+
+    def render(self) -> Text:
+        translate = getattr(self.app, "t", lambda key, **_: key)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        label = Text(self.label)
+        label.truncate(LABEL_CELLS, pad=True)
+        text.append_text(label)
+        if self.detail:
+            detail = Text(self.detail, style=self.get_component_rich_style("choice-row--detail"))
+            detail.truncate(DETAIL_CELLS, pad=True)
+            text.append_text(detail)
+        key_style = self.get_component_rich_style("choice-row--key")
+        selected_style = self.get_component_rich_style("choice-row--selected")
+        for key, value, label_key in self.CHOICES:
+            text.append(" ")
+            text.append(key, key_style)
+            choice = f"{'●' if value == self.value else '○'}{translate(label_key)}"
+            text.append(choice, selected_style if value == self.value else "")
+        return text
+
+
+def choice_keys(choices: tuple[tuple[str, str, str], ...]) -> list[BindingType]:
+    """Footer bindings for a row's choices: each key chooses its value."""
+    return [Binding(key, f"choose('{value}')", label) for key, value, label in choices]
+
+
+class ContactChoice(ChoiceRow):
+    """A contact point: confirmed (c), changed (x) or could not verify (u)."""
+
+    CHOICES = (
+        ("c", "confirmed", "call.choice.confirmed"),
+        ("x", "changed", "call.choice.changed"),
+        ("u", "unverified", "call.choice.unverified"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+
+
+class TransactionChoice(ChoiceRow):
+    """A flagged transaction: confirmed (c), not me (n) or unsure (u)."""
+
+    CHOICES = (
+        ("c", "confirmed", "call.choice.confirmed"),
+        ("n", "not_me", "call.choice.not_me"),
+        ("u", "unsure", "call.choice.unsure"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+
+
+class YesNoChoice(ChoiceRow):
+    """A yes (y) / no (n) answer: delivered? in use? interested?"""
+
+    CHOICES = (("y", "yes", "call.choice.yes"), ("n", "no", "call.choice.no"))
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+
+
+class RatingChoice(ChoiceRow):
+    """Satisfaction from 1 to 5 by the number keys."""
+
+    CHOICES = tuple((str(n), str(n), f"call.choice.rating_{n}") for n in range(1, 6))
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(str(n), f"choose('{n}')", "call.key.rate", show=n == 1, key_display="1-5")
+        for n in range(1, 6)
+    ]

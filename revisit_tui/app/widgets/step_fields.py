@@ -1,0 +1,36 @@
+"""Small building blocks of a script step's inputs: a text field named by its form path and
+the inline message under it."""
+
+from __future__ import annotations
+
+import re
+
+from textual.widgets import Input, Static
+
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def dom_id(path: str) -> str:
+    """A widget id for a form path (`contact.mobile.value` -> `contact-mobile-value`)."""
+    return _NOT_ID.sub("_", path.replace(".", "-"))
+
+
+class FieldInput(Input):
+    """A one-line text input whose `name` is the form path it fills."""
+
+    def __init__(self, path: str, value: str, placeholder: str, *, visible: bool = True) -> None:
+        super().__init__(value=value, placeholder=placeholder, name=path, id=dom_id(path))
+        self.display = visible
+
+
+class FieldMessage(Static):
+    """The inline message of one form path: empty when the value is fine."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("", id="problem-" + dom_id(path), classes="field-message")
+        self.display = False
+
+    def show(self, message: str | None) -> None:
+        """Show the message, or hide the line when there is none."""
+        self.update(message or "")
+        self.display = bool(message)

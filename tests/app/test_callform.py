@@ -1,0 +1,209 @@
+"""The call's form state without a UI: drafts resume exactly, problems name the field, and
+the outcome carries what the agent recorded."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from revisit_tui.app.callform import CallForm
+from revisit_tui.domain.models import (
+    Account,
+    AccountType,
+    ContactCheckResult,
+    ContactField,
+    Customer,
+    CustomerType,
+    Disposition,
+    Feature,
+    LeadProduct,
+    QueueItem,
+    Task,
+    TaskKind,
+    Transaction,
+    TransactionAnswer,
+    TransactionChannel,
+    TransactionFlag,
+    Urgency,
+)
+from revisit_tui.domain.policy import RevisitPolicy
+
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai, inside the window
+POLICY = RevisitPolicy()
+
+
+def t(key: str, **params: object) -> str:
+    return key
+
+
+def make_item() -> QueueItem:
+    return QueueItem(
+        task=Task(
+            id="T1",
+            key="k1",
+            kind=TaskKind.SPECIAL_EVENT,
+            priority=0,
+            customer_id="C1",
+            due=date(2026, 11, 25),
+            version=4,
+        ),
+        customer=Customer(
+            id="C1",
+            type=CustomerType.PERSONAL,
+            name="张三",
+            mobile="+8613812345678",
+            branch="B1",
+        ),
+        account=Account(
+            number="6222000011112222",
+            customer_id="C1",
+            type=AccountType.PERSONAL_SAVINGS,
+            opened_on=date(2026, 11, 1),
+            branch="B1",
+        ),
+        flagged_transactions=[
+            Transaction(
+                id="TX1",
+                account_number="6222000011112222",
+                at=datetime(2026, 11, 24, 12, 0, tzinfo=UTC),
+                amount=Decimal("50000"),
+                channel=TransactionChannel.ONLINE_BANKING,
+                flag=TransactionFlag.LARGE_ABNORMAL,
+            )
+        ],
+    )
+
+
+def test_a_draft_resumes_exactly_and_keeps_the_outcome_id() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.step = 3
+    form.apply("contact.mobile", "changed")
+    form.apply("contact.mobile.value", "139 1234")  # bad, kept as typed
+    form.answer_transaction("TX1", TransactionAnswer.NOT_ME, summary="denied")
+    form.apply("feature.mobile_banking", "yes")
+    form.apply("feature.mobile_banking.note", "slow login")
+    form.apply("need.loan", "yes")
+    form.apply("satisfaction", "4")
+    form.callback_at = "2026-11-26 25:00"
+    draft = json.loads(json.dumps(form.to_draft()))
+    assert draft["outcome_id"] == str(form.outcome_id)  # the store's DRAFT_OUTCOME_KEY
+    resumed = CallForm.from_draft(draft)
+    assert resumed == form
+    assert resumed.contacts[ContactField.MOBILE].new_value == "139 1234"
+
+
+def test_changed_phone_is_checked_as_typed_and_normalized_in_the_outcome() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.disposition = Disposition.REACHED
+    form.fraud_warning = True
+    form.apply("contact.mobile", "changed")
+    form.apply("contact.mobile.value", "139 1234")
+    problems = form.problems(item, POLICY, NOW, "en", t)
+    assert "not a valid number" in problems["contact.mobile"]
+    form.apply("contact.mobile.value", "139 1234 5678")
+    assert form.problems(item, POLICY, NOW, "en", t) == {}
+    outcome = form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW)
+    assert outcome.contact_checks[0].result is ContactCheckResult.CHANGED
+    assert outcome.contact_checks[0].new_value == "+8613912345678"
+    assert outcome.task_version == 4 and outcome.id == form.outcome_id
+
+
+def test_not_me_raises_an_urgent_escalation_and_taking_it_back_removes_it() -> None:
+    form = CallForm.start(make_item(), NOW)
+    raised = form.answer_transaction("TX1", TransactionAnswer.NOT_ME, summary="denied")
+    assert raised is not None and raised.urgency is Urgency.URGENT
+    assert raised.transaction_id == "TX1"
+    assert form.answer_transaction("TX1", TransactionAnswer.NOT_ME, summary="x") is None
+    assert len(form.escalations) == 1
+    form.answer_transaction("TX1", TransactionAnswer.CONFIRMED, summary="")
+    assert form.escalations == []
+
+
+def test_a_reached_call_needs_the_fraud_warning_answered() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    assert "disposition" in form.problems(item, POLICY, NOW, "en", t)
+    form.disposition = Disposition.REACHED
+    assert "fraud_warning" in form.problems(item, POLICY, NOW, "en", t)
+    form.apply("fraud_warning", "no")
+    assert form.problems(item, POLICY, NOW, "en", t) == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("", "call.problem.callback_missing"),
+        ("tomorrow", "call.problem.callback_unreadable"),
+        ("2026-11-25 23:30", "callable hours"),
+        ("2026-11-24 10:00", "in the past"),
+    ],
+)
+def test_a_refused_callback_time_says_why(typed: str, expected: str) -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.disposition = Disposition.CALLBACK_REQUESTED
+    form.callback_at = typed
+    assert expected in form.problems(item, POLICY, NOW, "en", t)["callback_at"]
+
+
+def test_an_accepted_callback_is_read_in_the_customers_zone() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.disposition = Disposition.CALLBACK_REQUESTED
+    form.callback_at = "15:30"  # today, Shanghai time
+    assert form.problems(item, POLICY, NOW, "en", t) == {}
+    outcome = form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW)
+    assert outcome.callback_at == datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
+
+
+def test_an_unreached_call_records_no_answers_but_keeps_escalations() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.apply("contact.mobile", "confirmed")
+    form.apply("need.loan", "yes")
+    form.disposition = Disposition.NO_ANSWER
+    outcome = form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW)
+    assert outcome.contact_checks == [] and outcome.needs == []
+    assert outcome.fraud_warning_delivered is None
+
+
+def test_escalation_fields_and_long_notes_are_named() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.disposition = Disposition.REACHED
+    form.fraud_warning = True
+    form.add_escalation()
+    form.notes = "x" * 2001
+    form.apply("feature.online_banking.note", "y" * 201)
+    problems = form.problems(item, POLICY, NOW, "en", t)
+    assert set(problems) == {
+        "escalation.0.department",
+        "escalation.0.summary",
+        "notes",
+        "feature.online_banking.note",
+    }
+    form.update_escalation(0, department="电子银行部", summary="登录失败")
+    assert "escalation.0.department" not in form.problems(item, POLICY, NOW, "en", t)
+
+
+def test_leads_and_features_reach_the_outcome() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.disposition = Disposition.REACHED
+    form.apply("fraud_warning", "yes")
+    form.apply("security_tips", "yes")
+    form.apply("feature.sms_notification", "no")
+    form.apply("need.wealth_management", "yes")
+    form.apply("need.wealth_management.note", "fixed income")
+    form.apply("need.loan", "no")
+    outcome = form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW)
+    assert [(f.feature, f.in_use) for f in outcome.features] == [(Feature.SMS_NOTIFICATION, False)]
+    assert [(n.product, n.note) for n in outcome.needs] == [
+        (LeadProduct.WEALTH_MANAGEMENT, "fixed income")
+    ]
+    assert outcome.security_tips_delivered is True
