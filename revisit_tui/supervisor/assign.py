@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import Agent, Assignment, Task, TaskKind, TaskStatus
@@ -19,7 +18,6 @@ from revisit_tui.supervisor.planning import Plan, is_available, plan_assignments
 from revisit_tui.supervisor.progress import Progress
 
 CHUNK = 5000  # the server's largest assignment batch
-T = TypeVar("T")
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
@@ -82,7 +80,8 @@ def make_plan(
 ) -> Plan:
     """Read the open tasks, customers and escalations, then plan (nothing is written)."""
     absent = {agent.id for agent in agents if not is_available(agent)}
-    open_tasks = _read("reading open tasks", api.tasks(status=TaskStatus.OPEN), progress)
+    with Progress("reading open tasks", enabled=progress) as bar:
+        open_tasks = list(bar.track(api.tasks(status=TaskStatus.OPEN)))
     held: dict[str, int] = {}
     holder: dict[str, str] = {}  # customer → the available agent holding an open task of theirs
     candidates: list[Task] = []
@@ -96,7 +95,8 @@ def make_plan(
             holder.setdefault(task.customer_id, agent_id)
     if not candidates:
         return Plan()
-    customers = {c.id: c for c in _read("reading customers", api.customers(), progress)}
+    with Progress("reading customers", enabled=progress) as bar:
+        customers = {c.id: c for c in bar.track(api.customers())}
     preferred = _preferred(api, candidates, holder)
     return plan_assignments(candidates, agents, customers, held, preferred)
 
@@ -127,12 +127,3 @@ def _preferred(
         if agent_id:
             preferred[task.id] = agent_id
     return preferred
-
-
-def _read(label: str, items: Iterable[T], progress: bool) -> list[T]:
-    with Progress(label, enabled=progress) as bar:
-        result: list[T] = []
-        for item in items:
-            result.append(item)
-            bar.advance()
-        return result

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import TextIO
+from typing import TextIO, TypeVar
 
+T = TypeVar("T")
 BAR_WIDTH = 30
 REDRAW_SECONDS = 0.1
 
@@ -51,6 +53,12 @@ class Progress:
         """Count `amount` more items done and redraw at most ten times a second."""
         self.done += amount
         self._draw()
+
+    def track(self, items: Iterable[T]) -> Iterator[T]:
+        """Yield the items, counting each one."""
+        for item in items:
+            self.advance()
+            yield item
 
     def line(self) -> str:
         """The bar as text: label, bar (when the total is known) and counts."""
