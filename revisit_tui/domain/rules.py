@@ -1,0 +1,494 @@
+"""The revisit rules (seed 002 §五, §六, §九): what an attempt does to its task, when a customer
+may be called or sent an SMS, which escalations an outcome opens, and which revisits are due.
+
+Pure functions: the current time is always passed in (`now`, `today`) and every datetime is
+timezone-aware. A policy table given only partly in the configuration falls back to the
+defaults for the keys it leaves out.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from uuid import uuid5
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from revisit_tui.domain.models import (
+    Account,
+    AccountEvent,
+    AccountStatus,
+    AccountType,
+    Channel,
+    Customer,
+    Disposition,
+    Escalation,
+    EscalationCategory,
+    EscalationRequest,
+    Event,
+    Language,
+    Outcome,
+    RiskLevel,
+    Task,
+    TaskCreate,
+    TaskKind,
+    TaskStatus,
+    TransactionAnswer,
+    Urgency,
+)
+from revisit_tui.domain.policy import (
+    CallPolicy,
+    EscalationPolicy,
+    RevisitPolicy,
+    SchedulePolicy,
+    SmsPolicy,
+)
+from revisit_tui.domain.validation import FieldProblem
+from revisit_tui.domain.workdays import WorkCalendar
+
+SATURDAY = 5
+LOWEST_PRIORITY = 9
+FRAUD_DEPARTMENT = "fraud"
+_DEFAULT_CALLS = CallPolicy()
+_DEFAULT_SCHEDULE = SchedulePolicy()
+_DEFAULT_ESCALATIONS = EscalationPolicy()
+_UNREACHED = frozenset(
+    {Disposition.NO_ANSWER, Disposition.BUSY, Disposition.WRONG_NUMBER, Disposition.REFUSED}
+)
+_CLOSED = frozenset({TaskStatus.DONE, TaskStatus.DO_NOT_CALL, TaskStatus.CANCELLED})
+
+
+class DoNotCallError(ValueError):
+    """The customer asked not to be called: there is no next callable time."""
+
+
+# --- time zones ---------------------------------------------------------------------------
+
+
+def customer_zone(customer: Customer) -> ZoneInfo:
+    """The customer's IANA time zone; a clear ValueError if the name is unknown."""
+    try:
+        return ZoneInfo(customer.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"customer {customer.id}: unknown time zone {customer.timezone!r}"
+        ) from None
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {value.isoformat()}")
+
+
+# --- an attempt's effect on its task ------------------------------------------------------
+
+
+def apply_outcome(task: Task, outcome: Outcome, policy: RevisitPolicy, now: datetime) -> Task:
+    """The task after this attempt; `version` +1 and `updated_at` = now in every case.
+
+    - reached, or any answer on the online channel → done;
+    - do not call → closed as do_not_call;
+    - callback requested → stays open, next attempt at the customer's time; this does NOT
+      count toward the attempt limit (the customer was reached and chose the time);
+    - no answer / busy / wrong number / refused → attempts +1, then exhausted at the limit
+      (the last allowed attempt closes it) or open again after the policy's retry spacing.
+    A closed task is never reopened; an exhausted one can still end done or do_not_call when
+    the customer is reached later (e.g. an online answer arriving after the last call).
+    """
+    _require_aware(now, "now")
+    reached = outcome.channel is Channel.ONLINE or outcome.disposition is Disposition.REACHED
+    counted = outcome.disposition is not Disposition.CALLBACK_REQUESTED or reached
+    attempts = task.attempts + 1 if counted else task.attempts
+    changes: dict[str, object] = {"attempts": attempts, "version": task.version + 1}
+    changes["updated_at"] = now
+    if task.status in _CLOSED:
+        return task.model_copy(update=changes)
+    if reached:
+        changes.update(status=TaskStatus.DONE, next_attempt_at=None, callback_at=None)
+    elif outcome.disposition is Disposition.DO_NOT_CALL:
+        changes.update(status=TaskStatus.DO_NOT_CALL, next_attempt_at=None, callback_at=None)
+    elif task.status is TaskStatus.EXHAUSTED:
+        pass
+    elif outcome.disposition is Disposition.CALLBACK_REQUESTED:
+        changes.update(
+            status=TaskStatus.OPEN,
+            next_attempt_at=outcome.callback_at,
+            callback_at=outcome.callback_at,
+        )
+    elif attempts >= task.attempt_limit:
+        changes.update(status=TaskStatus.EXHAUSTED, next_attempt_at=None, callback_at=None)
+    else:
+        changes.update(
+            status=TaskStatus.OPEN,
+            next_attempt_at=now + retry_spacing(outcome.disposition, policy),
+            callback_at=None,
+        )
+    return task.model_copy(update=changes)
+
+
+def retry_spacing(disposition: Disposition, policy: RevisitPolicy) -> timedelta:
+    """The wait before the next attempt after an unsuccessful one."""
+    spacing = policy.calls.retry_spacing_minutes
+    minutes = spacing.get(disposition.value)
+    if minutes is None:
+        minutes = _DEFAULT_CALLS.retry_spacing_minutes.get(disposition.value, 0)
+    return timedelta(minutes=minutes)
+
+
+# --- escalations --------------------------------------------------------------------------
+
+
+def escalation_deadline(urgency: Urgency, opened_at: datetime, policy: RevisitPolicy) -> datetime:
+    """When an escalation of this urgency must be answered (§九.2), in calendar hours."""
+    hours = policy.escalations.deadline_hours.get(urgency)
+    if hours is None:
+        hours = _DEFAULT_ESCALATIONS.deadline_hours[urgency]
+    return opened_at + timedelta(hours=hours)
+
+
+def escalations_for(outcome: Outcome) -> list[EscalationRequest]:
+    """The outcome's own escalation requests plus an urgent fraud one for every "not me"
+    transaction that no request names; its id is uuid5(outcome id, transaction id), so a
+    re-submitted outcome opens nothing twice."""
+    requests = list(outcome.escalations)
+    named = {request.transaction_id for request in requests if request.transaction_id}
+    for check in outcome.transaction_checks:
+        if check.answer is not TransactionAnswer.NOT_ME or check.transaction_id in named:
+            continue
+        named.add(check.transaction_id)
+        requests.append(
+            EscalationRequest(
+                id=uuid5(outcome.id, check.transaction_id),
+                category=EscalationCategory.SERVICE,
+                department=FRAUD_DEPARTMENT,
+                urgency=Urgency.URGENT,
+                summary=(
+                    f"客户否认交易 {check.transaction_id}，疑似欺诈 / "
+                    f"customer denies transaction {check.transaction_id}: suspected fraud"
+                ),
+                transaction_id=check.transaction_id,
+            )
+        )
+    return requests
+
+
+# --- the callable window ------------------------------------------------------------------
+
+
+def _window_day(local: datetime, calls: CallPolicy) -> date | None:
+    """The day whose callable window contains this local time (a window belongs to the day it
+    starts on, also when it crosses midnight), or None outside every window."""
+    moment = local.time()
+    start, end = calls.callable_start, calls.callable_end
+    if start < end:
+        return local.date() if start <= moment < end else None
+    if moment >= start:
+        return local.date()
+    if moment < end:
+        return local.date() - timedelta(days=1)
+    return None
+
+
+def is_callable(customer: Customer, at: datetime, policy: RevisitPolicy) -> bool:
+    """True when `at` falls in the callable window of the customer's own time zone."""
+    _require_aware(at, "at")
+    if customer.do_not_call:
+        return False
+    day = _window_day(at.astimezone(customer_zone(customer)), policy.calls)
+    return day is not None and (policy.calls.callable_weekends or day.weekday() < SATURDAY)
+
+
+def next_callable_at(customer: Customer, at: datetime, policy: RevisitPolicy) -> datetime:
+    """`at` itself when callable, else the start of the customer's next window (in at's zone).
+
+    Raises DoNotCallError for a customer who asked not to be called.
+    """
+    if customer.do_not_call:
+        raise DoNotCallError(f"customer {customer.id} asked not to be called")
+    if is_callable(customer, at, policy):
+        return at
+    zone = customer_zone(customer)
+    today = at.astimezone(zone).date()
+    for offset in range(-1, 9):
+        start = datetime.combine(today + timedelta(days=offset), policy.calls.callable_start, zone)
+        if start > at and is_callable(customer, start, policy):
+            return start.astimezone(at.tzinfo)
+    raise AssertionError("a callable window starts within every 9 days")
+
+
+def check_callback(
+    customer: Customer, callback_at: datetime, now: datetime, policy: RevisitPolicy
+) -> FieldProblem | None:
+    """Why a requested callback time is refused, or None. `now` is when it was requested
+    (an outcome's ended_at when re-checked after an offline sync)."""
+    _require_aware(callback_at, "callback_at")
+    field = "callback_at"
+    if customer.do_not_call:
+        return FieldProblem(field, "callback_do_not_call")
+    if callback_at <= now:
+        return FieldProblem(field, "callback_in_past")
+    calls = policy.calls
+    day = _window_day(callback_at.astimezone(customer_zone(customer)), calls)
+    if day is None:
+        window = {
+            "start": calls.callable_start.strftime("%H:%M"),
+            "end": calls.callable_end.strftime("%H:%M"),
+            "timezone": customer.timezone,
+        }
+        return FieldProblem(field, "callback_outside_window", window)
+    if not calls.callable_weekends and day.weekday() >= SATURDAY:
+        return FieldProblem(field, "callback_weekend")
+    return None
+
+
+def callback_problem(
+    customer: Customer,
+    callback_at: datetime,
+    now: datetime,
+    policy: RevisitPolicy,
+    locale: Language | str = Language.EN,
+) -> str | None:
+    """`check_callback` as a sentence in `locale` (for a 422 reason), or None when fine."""
+    problem = check_callback(customer, callback_at, now, policy)
+    return None if problem is None else problem.message(locale)
+
+
+# --- SMS ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmsDecision:
+    """May an SMS go now? If not, the code of the reason and when it could (None: never)."""
+
+    allowed: bool
+    code: str | None = None
+    next_allowed_at: datetime | None = None
+
+
+def sms_decision(
+    customer: Customer, now: datetime, sent_at: Sequence[datetime], policy: RevisitPolicy
+) -> SmsDecision:
+    """Checks opt-out, a mobile number, the customer's rest hours (their own time zone, may
+    cross midnight), and the caps per local day and per rolling 7 days."""
+    _require_aware(now, "now")
+    sms = policy.sms
+    if customer.sms_opt_out:
+        return SmsDecision(False, "sms_opt_out")
+    if not customer.mobile:
+        return SmsDecision(False, "no_mobile")
+    if sms.max_per_day == 0 or sms.max_per_week == 0:
+        return SmsDecision(False, "frequency_cap")
+    zone = customer_zone(customer)
+    sent = sorted(sent_at)
+    first_code: str | None = None
+    moment = now
+    while (block := _sms_block(moment, zone, sent, sms)) is not None:
+        code, moment = block
+        first_code = first_code or code
+    if first_code is None:
+        return SmsDecision(True)
+    return SmsDecision(False, first_code, moment)
+
+
+def _sms_block(
+    at: datetime, zone: ZoneInfo, sent: list[datetime], sms: SmsPolicy
+) -> tuple[str, datetime] | None:
+    """The first rule that blocks an SMS at `at` and the (later) time that rule ends."""
+    local = at.astimezone(zone)
+    moment = local.time()
+    start, end = sms.quiet_start, sms.quiet_end
+    quiet = start <= moment < end if start <= end else (moment >= start or moment < end)
+    if quiet:
+        ends = datetime.combine(local.date(), end, zone)
+        if ends <= at:
+            ends = datetime.combine(local.date() + timedelta(days=1), end, zone)
+        return "quiet_hours", ends
+    same_day = sum(1 for moment_sent in sent if moment_sent.astimezone(zone).date() == local.date())
+    if same_day >= sms.max_per_day:
+        return "frequency_cap", datetime.combine(local.date() + timedelta(days=1), time(0), zone)
+    week = [moment_sent for moment_sent in sent if at - timedelta(days=7) < moment_sent <= at]
+    if len(week) >= sms.max_per_week:
+        return "frequency_cap", week[len(week) - sms.max_per_week] + timedelta(days=7)
+    return None
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def task_priority(kind: TaskKind, policy: RevisitPolicy) -> int:
+    """The configured priority of a kind of task (0 is called first)."""
+    priority = policy.schedule.priority.get(kind)
+    if priority is None:
+        priority = _DEFAULT_SCHEDULE.priority.get(kind, LOWEST_PRIORITY)
+    if not 0 <= priority <= LOWEST_PRIORITY:
+        raise ValueError(f"schedule.priority.{kind.value}: {priority} is outside 0–9")
+    return priority
+
+
+def task_key(kind: TaskKind, subject: str, period: str) -> str:
+    """The deterministic key of a task, e.g. "periodic:ACC123:2026-H2": re-runs reuse it."""
+    return f"{kind.value}:{subject}:{period}"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    year, month_index = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = calendar.monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(day.day, last))
+
+
+def period_label(day: date, months: int) -> str:
+    """The cycle period a periodic revisit falls in: 2026, 2026-H2, 2026-Q4 or 2026-11."""
+    if months % 12 == 0:
+        return str(day.year)
+    if months % 6 == 0:
+        return f"{day.year}-H{1 if day.month <= 6 else 2}"
+    if months % 3 == 0:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def follow_up_task(escalation: Escalation, today: date, policy: RevisitPolicy) -> TaskCreate:
+    """The follow-up revisit after an escalation is resolved (§九.3), for the same agent;
+    each resolution (after a reopen, too) gets its own key."""
+    resolved = escalation.resolved_at
+    period = resolved.strftime("%Y%m%dT%H%M%S") if resolved else today.isoformat()
+    calendar_ = WorkCalendar(policy.calendar)
+    return TaskCreate(
+        key=task_key(TaskKind.FOLLOW_UP, str(escalation.id), period),
+        kind=TaskKind.FOLLOW_UP,
+        reason=f"escalation {escalation.category.value}",
+        priority=task_priority(TaskKind.FOLLOW_UP, policy),
+        customer_id=escalation.customer_id,
+        due=calendar_.add_working_days(today, policy.schedule.follow_up_working_days),
+        attempt_limit=policy.calls.attempt_limit,
+        assigned_agent=escalation.agent_id,
+        escalation_id=str(escalation.id),
+    )
+
+
+def due_revisits(
+    accounts: Iterable[Account],
+    customers: Mapping[str, Customer],
+    events: Iterable[Event],
+    last_revisit: Mapping[str, date],
+    today: date,
+    policy: RevisitPolicy,
+) -> Iterator[TaskCreate]:
+    """The revisits due for these accounts today (§六), with deterministic keys.
+
+    - special events (not closure): due `special_event_days` after the event, unless the
+      account was revisited after the event day;
+    - closure (status closing or a closure event): due `closure_days` after it; a closing
+      account gets no new-account or periodic revisit;
+    - new accounts never revisited: due `new_account_working_days` working days after
+      opening, while the account is younger than its periodic cycle;
+    - periodic: due when the last revisit (or the opening) + the cycle is today or earlier;
+      the cycle is the shortest of the account type's, the risk level's and (for abnormal
+      accounts) `abnormal_months`.
+    Customers who asked not to be called, and accounts whose customer is unknown, are skipped.
+    """
+    planner = _Planner(policy, today)
+    by_account: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_account[event.account_number].append(event)
+    for account in accounts:
+        customer = customers.get(account.customer_id)
+        if customer is None or customer.do_not_call:
+            continue
+        last = last_revisit.get(account.number)
+        account_events = by_account.get(account.number)
+        closing = account.status is AccountStatus.CLOSING
+        if account_events:
+            yield from planner.special_events(account, customer, account_events, last)
+            closing = closing or any(e.kind is AccountEvent.CLOSURE for e in account_events)
+        if closing:
+            yield planner.closure(account, customer, account_events or [])
+            continue
+        task = planner.cycle(account, customer, last)
+        if task is not None:
+            yield task
+
+
+class _Planner:
+    """The policy's numbers worked out once, and dates cached, for the due computation."""
+
+    def __init__(self, policy: RevisitPolicy, today: date) -> None:
+        schedule = policy.schedule
+        self.today = today
+        self.calendar = WorkCalendar(policy.calendar)
+        self.new_days = schedule.new_account_working_days
+        self.event_days = timedelta(days=schedule.special_event_days)
+        self.closure_days = timedelta(days=schedule.closure_days)
+        self.attempt_limit = policy.calls.attempt_limit
+        self.priority = {kind: task_priority(kind, policy) for kind in TaskKind}
+        type_months = {**_DEFAULT_SCHEDULE.periodic_months, **schedule.periodic_months}
+        risk_months = schedule.risk_months
+        self.months: dict[tuple[AccountType, RiskLevel, bool], tuple[int, str]] = {}
+        for account_type, months in type_months.items():
+            for risk in RiskLevel:
+                for abnormal in (False, True):
+                    cycle, why = months, "account type"
+                    if risk in risk_months and risk_months[risk] < cycle:
+                        cycle, why = risk_months[risk], f"{risk.value} risk"
+                    if abnormal and schedule.abnormal_months < cycle:
+                        cycle, why = schedule.abnormal_months, "abnormal account"
+                    self.months[(account_type, risk, abnormal)] = (cycle, why)
+        self._later: dict[tuple[date, int], date] = {}
+
+    def months_later(self, day: date, months: int) -> date:
+        found = self._later.get((day, months))
+        if found is None:
+            found = self._later[(day, months)] = add_months(day, months)
+        return found
+
+    def _task(
+        self, kind: TaskKind, account: Account, period: str, due: date, why: str
+    ) -> TaskCreate:
+        return TaskCreate.model_construct(
+            key=task_key(kind, account.number, period),
+            kind=kind,
+            reason=why,
+            priority=self.priority[kind],
+            customer_id=account.customer_id,
+            account_number=account.number,
+            due=due,
+            attempt_limit=self.attempt_limit,
+        )
+
+    def cycle(self, account: Account, customer: Customer, last: date | None) -> TaskCreate | None:
+        """The new-account or periodic revisit of an account, if one is due."""
+        cycle, why = self.months[
+            (account.type, customer.risk, account.status is AccountStatus.ABNORMAL)
+        ]
+        opened = account.opened_on
+        if last is None and opened <= self.today < self.months_later(opened, cycle):
+            due = self.calendar.add_working_days(opened, self.new_days)
+            return self._task(TaskKind.NEW_ACCOUNT, account, opened.isoformat(), due, "opened")
+        due = self.months_later(last or opened, cycle)
+        if due > self.today:
+            return None
+        reason = f"every {cycle} months ({why})"
+        return self._task(TaskKind.PERIODIC, account, period_label(due, cycle), due, reason)
+
+    def special_events(
+        self, account: Account, customer: Customer, events: list[Event], last: date | None
+    ) -> Iterator[TaskCreate]:
+        zone = customer_zone(customer)
+        for event in events:
+            if event.kind is AccountEvent.CLOSURE:
+                continue
+            day = event.at.astimezone(zone).date()
+            if day > self.today or (last is not None and last > day):
+                continue
+            kind = TaskKind.SPECIAL_EVENT
+            yield self._task(kind, account, event.id, day + self.event_days, event.kind.value)
+
+    def closure(self, account: Account, customer: Customer, events: list[Event]) -> TaskCreate:
+        zone = customer_zone(customer)
+        days = [e.at.astimezone(zone).date() for e in events if e.kind is AccountEvent.CLOSURE]
+        start = min(days) if days else account.closed_on or self.today
+        return self._task(TaskKind.CLOSURE, account, "final", start + self.closure_days, "closure")
