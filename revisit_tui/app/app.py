@@ -7,7 +7,7 @@ Screens read state from the app (`store`, `api`, `agent`, `figures`, `store_revi
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 from revisit_tui.app.i18n import next_locale, translate
 from revisit_tui.app.messages import LocaleChanged, SyncFinished
 from revisit_tui.app.palette import ShellCommands
+from revisit_tui.app.session import DayLog
 from revisit_tui.app.widgets.status_line import SyncFigures
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent
@@ -62,6 +63,7 @@ class RevisitApp(App[None]):
         clock: Callable[[], datetime] = utc_now,
         agent: Agent | None = None,
         data_dir: Path | None = None,
+        sign_in_token: str = "",
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -71,10 +73,12 @@ class RevisitApp(App[None]):
         self.agent = agent
         self.clock = clock
         self.data_dir = data_dir
+        self.sign_in_token = sign_in_token
         self.set_reactive(RevisitApp.locale, locale)
         self._sync_running = False
         self._sync_again = False
         self._engine: SyncEngine | None = None
+        self.day_log: DayLog | None = None
 
     def t(self, key: str, **params: Any) -> str:
         """The UI text for `key` in the current locale (else English, else the key)."""
@@ -84,7 +88,7 @@ class RevisitApp(App[None]):
         if self.store is None:
             from revisit_tui.app.screens.signin import SignInScreen
 
-            self.push_screen(SignInScreen())
+            self.push_screen(SignInScreen(self.sign_in_token))
         else:
             self.start_work()
 
@@ -99,6 +103,9 @@ class RevisitApp(App[None]):
         """Show the queue and start the periodic sync (or say the app is offline)."""
         from revisit_tui.app.screens.queue import QueueScreen
 
+        if self.data_dir is not None and self.agent is not None:
+            self.day_log = DayLog(self.data_dir, self.agent.id)
+        self.note_day()
         self.push_screen(QueueScreen())
         if self.api is None:
             self.figures = self._offline_figures()
@@ -110,8 +117,18 @@ class RevisitApp(App[None]):
 
     # --- sync ------------------------------------------------------------------------------
 
+    def today(self) -> date:
+        """The agent's local date by the app's clock."""
+        return self.clock().astimezone().date()
+
+    def note_day(self) -> None:
+        """Note today's outcomes from the outbox in the day log before they sync away."""
+        if self.day_log is not None and self.store is not None:
+            self.day_log.note(self.store.pending() + self.store.needs_attention(), self.today())
+
     def request_sync(self) -> None:
         """The store changed (an outcome, reveal or SMS was saved): push the outbox now."""
+        self.note_day()
         self.store_revision += 1
         if self.api is None:
             self.figures = self._offline_figures()

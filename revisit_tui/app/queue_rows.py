@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from revisit_tui.domain.masking import mask
-from revisit_tui.domain.models import QueueItem, TaskKind
+from revisit_tui.domain.masking import mask_field
+from revisit_tui.domain.models import MaskedField, QueueItem, TaskKind
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.rules import next_callable_at
 
@@ -115,13 +115,17 @@ def _row(item: QueueItem, now: datetime, policy: RevisitPolicy) -> QueueRow:
     earliest = max(t for t in (now, task.not_before, task.next_attempt_at) if t is not None)
     callable_at = None if customer.do_not_call else next_callable_at(customer, earliest, policy)
     zone = ZoneInfo(customer.timezone)
-    phone = customer.mobile or customer.landline or ""
+    field, phone = (
+        (MaskedField.MOBILE, customer.mobile)
+        if customer.mobile
+        else (MaskedField.LANDLINE, customer.landline or "")
+    )
     return QueueRow(
         item=item,
         callable_now=callable_at is not None and callable_at <= now,
         callable_at=callable_at,
         overdue=task.due < now.astimezone(zone).date(),
-        phone=mask(phone) if phone else "",
+        phone=mask_field(field, phone),
         haystack=" ".join((customer.name, phone[-4:], task.id)).casefold(),
     )
 

@@ -36,7 +36,7 @@ class QueueScreen(LocalizedScreen[None]):
         Binding("slash", "search", "key.search"),
         Binding("f5", "refresh", "key.refresh"),
         Binding("d", "app.my_day", "key.myday"),
-        Binding("escape", "clear_search", "key.back", show=False),
+        Binding("escape", "clear_search", "key.clear", show=False),
     ]
 
     def __init__(self) -> None:
@@ -54,7 +54,7 @@ class QueueScreen(LocalizedScreen[None]):
         yield QueueTable(id="queue-table")
         yield Static(id="queue-empty")
         yield StatusLine()
-        yield Footer(show_command_palette=False)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(QueueTable).set_headers(self.t)

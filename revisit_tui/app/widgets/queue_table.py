@@ -13,9 +13,9 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("queue.col_priority", 2),
     ("queue.col_due", 6),
     ("queue.col_kind", 9),
-    ("queue.col_customer", 13),
-    ("queue.col_phone", 11),
-    ("queue.col_attempts", 4),
+    ("queue.col_customer", 16),
+    ("queue.col_phone", 8),
+    ("queue.col_attempts", 5),
     ("queue.col_callable", 11),
     ("queue.col_sync", 6),
 )

@@ -1,0 +1,95 @@
+"""`revisit tui [--locale zh-CN|en] [--server URL] [--offline]`: start the agent app.
+
+With a remembered agent for the server (a previous sign-in) and a token, the app opens the
+cached queue at once and syncs in the background; with no token it asks for one; with
+`--offline` it never contacts the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from revisit_tui.app.i18n import LOCALES, translate
+from revisit_tui.config import ConfigError, Settings, load_settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", choices=LOCALES, help="UI language (default: ui.locale)")
+    parser.add_argument("--server", metavar="URL", help="central API (default: client.server_url)")
+    parser.add_argument(
+        "--offline", action="store_true", help="work from the cached queue; do not contact the API"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"revisit: configuration {exc.source}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    if args.server:
+        client = settings.client.model_copy(update={"server_url": args.server.rstrip("/")})
+        settings = settings.model_copy(update={"client": client})
+    locale = args.locale or settings.ui.locale.value
+    return start(settings, locale, offline=args.offline)
+
+
+def start(settings: Settings, locale: str, *, offline: bool = False) -> int:
+    """Open the store (if this server's agent is known), build the app and run it."""
+    from revisit_tui.app.app import RevisitApp
+    from revisit_tui.app.session import data_dir_of, remembered_agent
+    from revisit_tui.client.api import ApiClient, TokenError
+    from revisit_tui.client.store import AgentStore, StoreBusy
+
+    data_dir = data_dir_of(settings)
+    server = settings.client.server_url.rstrip("/")
+    try:
+        token = _token(settings, data_dir)
+    except TokenError as exc:
+        print(f"revisit: {exc}", file=sys.stderr)
+        return 2
+    agent = remembered_agent(data_dir, server)
+    if agent is None and offline:
+        print("revisit: " + translate(locale, "offline.no_cache", server=server), file=sys.stderr)
+        return 1
+    store = api = None
+    if agent is not None and (token or offline):
+        try:
+            store = AgentStore.open(data_dir, server, agent.id)
+        except StoreBusy as exc:
+            print(f"revisit: {exc}", file=sys.stderr)
+            return 1
+        if not offline:
+            api = ApiClient.from_settings(settings, token)
+    app = RevisitApp(
+        settings, store, api, locale=locale, agent=agent, data_dir=data_dir, sign_in_token=token
+    )
+    try:
+        app.run()
+    finally:
+        if app.store is not None:
+            app.store.close()
+        if app.api is not None:
+            app.api.close()
+    return 0
+
+
+def _token(settings: Settings, data_dir: Path) -> str:
+    """The configured token (env, setting, token file), else the one saved by sign-in, else ""."""
+    from revisit_tui.app.session import token_path
+    from revisit_tui.client.api import TokenError, load_token
+
+    try:
+        return load_token(settings.client)
+    except TokenError:
+        if settings.client.token_file:
+            raise
+    saved = token_path(settings, data_dir)
+    if not saved.is_file():
+        return ""
+    client = settings.client.model_copy(update={"token_file": str(saved)})
+    return load_token(client)

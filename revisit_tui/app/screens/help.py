@@ -1,0 +1,81 @@
+"""Help: every key of every screen, generated from their BINDINGS so it cannot go stale."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Static
+
+from revisit_tui.app.screens.base import LocalizedScreen
+from revisit_tui.app.widgets.status_line import StatusLine
+
+# (locale key of the section, module, class); a screen not built yet is skipped
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("help.app", "revisit_tui.app.app", "RevisitApp"),
+    ("help.queue", "revisit_tui.app.screens.queue", "QueueScreen"),
+    ("help.call", "revisit_tui.app.screens.call", "CallScreen"),
+    ("help.wrapup", "revisit_tui.app.screens.wrapup", "WrapUpScreen"),
+    ("help.sms", "revisit_tui.app.screens.sms", "SmsScreen"),
+    ("help.myday", "revisit_tui.app.screens.myday", "MyDayScreen"),
+    ("help.resubmit", "revisit_tui.app.screens.myday", "ResubmitScreen"),
+    ("help.signin", "revisit_tui.app.screens.signin", "SignInScreen"),
+    ("help.help", "revisit_tui.app.screens.help", "HelpScreen"),
+)
+
+
+def section_bindings() -> Iterator[tuple[str, list[Binding]]]:
+    """(section key, the bindings its class declares) for every screen that exists."""
+    for title, module_name, class_name in SECTIONS:
+        try:
+            cls = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError):
+            continue
+        yield title, list(Binding.make_bindings(cls.__dict__.get("BINDINGS", [])))
+
+
+class HelpScreen(LocalizedScreen[None]):
+    """A table of screen, key and action."""
+
+    CSS_PATH = "help.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "key.back"),
+        Binding("q", "back", "key.back", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="help-title")
+        yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+        yield StatusLine()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self.query_one(DataTable).focus()
+
+    def relabel(self) -> None:
+        self.query_one("#help-title", Static).update(
+            self.t("app.title") + " · " + self.t("help.title")
+        )
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column(self.t("help.screen"), width=16)
+        table.add_column(self.t("help.key"), width=10)
+        table.add_column(self.t("help.action"), width=40)
+        for title, bindings in section_bindings():
+            section = self.t(title)
+            for binding in bindings:
+                table.add_row(section, self._keys(binding), self.t(binding.description))
+                section = ""
+
+    def _keys(self, binding: Binding) -> str:
+        return " ".join(
+            self.app.get_key_display(Binding(key, binding.action)) for key in binding.key.split(",")
+        )
+
+    def action_back(self) -> None:
+        """Escape: close help."""
+        self.dismiss(None)

@@ -1,0 +1,105 @@
+"""What the app remembers between runs in the data dir (files of mode 0600): the token, the
+last agent signed in on each server (to start offline from the cache), and today's attempts.
+
+No customer data here: agent profiles, outcome ids, task ids, dispositions and times only.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from revisit_tui.client.durable import atomic_write, ensure_private_dir
+from revisit_tui.client.store import OutboxItem
+from revisit_tui.config import Settings
+from revisit_tui.domain.models import Agent
+
+TOKEN_FILE = "token"
+SESSIONS_FILE = "sessions.json"
+DAY_LOG_FILE = "day-{agent}.json"
+
+
+def data_dir_of(settings: Settings) -> Path:
+    """The configured data dir, or the user's data directory."""
+    if settings.client.data_dir:
+        return Path(settings.client.data_dir).expanduser()
+    from revisit_tui.client.store import default_data_dir
+
+    return default_data_dir()
+
+
+def token_path(settings: Settings, data_dir: Path) -> Path:
+    """Where the token lives: `client.token_file`, else `<data dir>/token`."""
+    if settings.client.token_file:
+        return Path(settings.client.token_file).expanduser()
+    return data_dir / TOKEN_FILE
+
+
+def save_token(path: Path, token: str) -> None:
+    """Write the token readable by its owner only."""
+    ensure_private_dir(path.parent)
+    atomic_write(path, token.encode("utf-8"))
+
+
+def remember_agent(data_dir: Path, server_url: str, agent: Agent) -> None:
+    """Note who signed in on this server, so a later start can open the cache offline."""
+    sessions = _read_json(data_dir / SESSIONS_FILE)
+    sessions[server_url.rstrip("/")] = agent.model_dump(mode="json")
+    ensure_private_dir(data_dir)
+    atomic_write(data_dir / SESSIONS_FILE, json.dumps(sessions, ensure_ascii=False).encode())
+
+
+def remembered_agent(data_dir: Path, server_url: str) -> Agent | None:
+    """The last agent signed in on this server, or None."""
+    raw = _read_json(data_dir / SESSIONS_FILE).get(server_url.rstrip("/"))
+    try:
+        return Agent.model_validate(raw) if raw else None
+    except ValueError:
+        return None
+
+
+class DayLog:
+    """Today's attempts of one agent, noted from the outbox before they sync away, so "my day"
+    can count what was done after the server acknowledged it."""
+
+    def __init__(self, data_dir: Path, agent_id: str) -> None:
+        self.path = data_dir / DAY_LOG_FILE.format(agent=agent_id)
+        self._data = _read_json(self.path)
+
+    def note(self, items: list[OutboxItem], today: date) -> None:
+        """Record the outcomes among `items` made today; writes only when something is new."""
+        if self._data.get("date") != today.isoformat():
+            self._data = {"date": today.isoformat(), "outcomes": {}}
+        known: dict[str, Any] = self._data["outcomes"]
+        new = False
+        for item in items:
+            if item.kind != "outcome" or item.id in known:
+                continue
+            ended = datetime.fromisoformat(item.body["ended_at"])
+            if ended.astimezone().date() != today:
+                continue
+            known[item.id] = {
+                "task_id": item.task_id,
+                "disposition": item.body["disposition"],
+                "at": item.body["ended_at"],
+            }
+            new = True
+        if new:
+            ensure_private_dir(self.path.parent)
+            atomic_write(self.path, json.dumps(self._data).encode())
+
+    def today(self, today: date) -> dict[str, dict[str, str]]:
+        """Outcome id → task id, disposition, time, for today."""
+        if self._data.get("date") != today.isoformat():
+            return {}
+        return dict(self._data.get("outcomes", {}))
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
