@@ -49,6 +49,7 @@ class FaultyProxy:
         self._busy_left = 0
         self._retry_after = 0
         self._rng = random.Random(seed)
+        self._relaying: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -60,10 +61,13 @@ class FaultyProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def busy(self, connections: int, retry_after: int) -> None:
-        """Answer the next `connections` connections with 503 and Retry-After."""
+        """Close the open connections and answer the next `connections` ones with 503 and
+        Retry-After."""
         with self._lock:
             self._busy_left = connections
             self._retry_after = retry_after
+            for sock in self._relaying:
+                sock.shutdown(socket.SHUT_RDWR)
 
     def __enter__(self) -> FaultyProxy:
         self._acceptor.start()
@@ -114,6 +118,8 @@ class FaultyProxy:
         outlives its lifetime (then reset it)."""
         deadline = time.monotonic() + self.lifetime if self.lifetime else float("inf")
         clean = False
+        with self._lock:
+            self._relaying.add(client)
         try:
             while not self._stopped.is_set() and time.monotonic() < deadline:
                 ready, _, _ = select.select([client, upstream], [], [], 0.1)
@@ -130,6 +136,8 @@ class FaultyProxy:
         except OSError:
             return
         finally:
+            with self._lock:
+                self._relaying.discard(client)
             if clean:
                 client.close()
             else:

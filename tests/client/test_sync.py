@@ -1,0 +1,151 @@
+"""SyncEngine against the real server: refusals wait for attention with the server's reason,
+network trouble is retried with backoff, and the agent works from the cache while offline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from agent_world import no_answer, seed_tasks, stored_outcome_ids
+from faulty_proxy import FaultyProxy
+
+from revisit_tui.client.api import ApiClient
+from revisit_tui.client.store import AgentStore
+from revisit_tui.client.sync import SyncEngine
+from revisit_tui.config import SyncSettings
+from revisit_tui.domain.models import (
+    ContactCheck,
+    ContactCheckResult,
+    ContactField,
+    MaskedField,
+    Reveal,
+)
+
+FAST = SyncSettings(batch_size=10, interval_seconds=1.0, backoff_max_seconds=8.0)
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def test_refused_items_wait_for_attention_with_the_servers_reason(
+    module_live_server, tmp_path: Path
+) -> None:
+    server = module_live_server
+    token, boss, (mine, other) = seed_tasks(server, "sync-refused", 2)
+    server.add_agent("sync-someone-else")
+    good = no_answer(mine, "sync-refused")
+    unknown = no_answer("no-such-task", "sync-refused")
+    bad_phone = no_answer(
+        other,
+        "sync-refused",
+        contact_checks=[
+            ContactCheck(
+                field=ContactField.MOBILE, result=ContactCheckResult.CHANGED, new_value="12"
+            )
+        ],
+    )
+    reveal = Reveal(
+        id=uuid.uuid4(),
+        task_id=mine,
+        customer_id="sync-refused-c0",
+        field=MaskedField.MOBILE,
+        at=datetime.now(UTC),
+    )
+    with (
+        ApiClient(server.url, token) as api,
+        AgentStore.open(tmp_path, server.url, "sync-refused") as store,
+    ):
+        for outcome in (good, unknown, bad_phone):
+            store.submit(outcome)
+        store.add_reveal(reveal)
+        engine = SyncEngine(api, store, FAST)
+
+        state = engine.sync_once()
+        assert state.online and state.sent == 2 and state.pending == 0
+        assert state.needs_attention == 2
+        refused = {item.id: item for item in store.needs_attention()}
+        assert refused[str(unknown.id)].status == 404
+        assert "no-such-task" in refused[str(unknown.id)].reason
+        assert refused[str(bad_phone.id)].status == 422
+        assert refused[str(bad_phone.id)].reason
+        assert store.task_sync_state("no-such-task") == "attention"
+        assert store.task_sync_state(mine) is None
+
+        again = engine.sync_once()
+        assert again.sent == 0 and again.needs_attention == 2  # refusals are not resent
+        store.resubmit(bad_phone.model_copy(update={"contact_checks": []}))
+        assert engine.sync_once().sent == 1
+    assert sorted(stored_outcome_ids(server, boss, "sync-refused")) == sorted(
+        [str(good.id), str(bad_phone.id)]
+    )
+
+
+def test_a_busy_server_is_retried_then_the_round_backs_off(
+    module_live_server, tmp_path: Path
+) -> None:
+    server = module_live_server
+    token, boss, (task,) = seed_tasks(server, "sync-busy", 1)
+    outcome = no_answer(task, "sync-busy")
+    with (
+        FaultyProxy(port_of(server.url)) as proxy,
+        ApiClient(proxy.url, token, retries=1, sleep=lambda _: None) as api,
+        AgentStore.open(tmp_path, proxy.url, "sync-busy") as store,
+    ):
+        store.submit(outcome)
+        engine = SyncEngine(api, store, FAST, jitter=lambda: 1.0)
+        proxy.busy(1, retry_after=1)  # one 503: the client's own retry gets through
+        assert engine.sync_once().sent == 1
+
+        store.submit(no_answer(task, "sync-busy"))
+        proxy.busy(100, retry_after=1)
+        delays = []
+        for _ in range(5):
+            state = engine.sync_once()
+            assert not state.online and state.pending == 1
+            assert state.last_error and "503" in state.last_error
+            delays.append(engine.next_delay())
+        assert delays == [1.0, 2.0, 4.0, 8.0, 8.0]  # from the interval, doubling, capped
+
+        proxy.busy(0, retry_after=0)
+        state = engine.sync_once()
+        assert state.online and state.pending == 0 and state.offline_since is None
+        assert engine.next_delay() == FAST.interval_seconds
+    assert len(stored_outcome_ids(server, boss, "sync-busy")) == 2
+
+
+def test_the_agent_works_from_the_cache_while_offline_and_sync_catches_up(
+    live_server, tmp_path: Path
+) -> None:
+    token, boss, task_ids = seed_tasks(live_server, "sync-offline", 3)
+    with (
+        ApiClient(live_server.url, token, retries=1, sleep=lambda _: None) as api,
+        AgentStore.open(tmp_path, live_server.url, "sync-offline") as store,
+    ):
+        engine = SyncEngine(api, store, FAST)
+        first = engine.sync_once()
+        assert first.online and first.queue_changed
+        assert engine.sync_once().queue_changed is False  # 304: the cache is current
+
+        live_server.process.stop()
+        queue = store.queue()
+        assert queue is not None
+        assert sorted(item.task.id for item in queue.items) == sorted(task_ids)
+        assert engine.start_task(task_ids[0]) is None  # the agent may still call
+        outcome = no_answer(task_ids[0], "sync-offline")
+        store.submit(outcome)
+        offline = engine.sync_once()
+        assert not offline.online and offline.offline_since is not None
+        assert offline.pending == 1 and store.task_sync_state(task_ids[0]) == "pending"
+        assert offline.last_error and "unreachable" in offline.last_error
+        assert offline.next_retry_at is not None and offline.next_retry_at > offline.offline_since
+
+        live_server.process.start()
+        back = engine.sync_once()
+        assert back.online and back.pending == 0 and back.sent == 1
+        assert back.queue_changed  # the attempt changed the task
+        assert store.task_sync_state(task_ids[0]) is None
+        lease = engine.start_task(task_ids[1])
+        assert lease is not None and lease.task_id == task_ids[1]
+    assert stored_outcome_ids(live_server, boss, "sync-offline") == [str(outcome.id)]
