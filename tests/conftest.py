@@ -6,7 +6,8 @@
         httpx.get(live_server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
 
 `module_live_server` is the same, shared by a test module. `pg_url` gives a fresh PostgreSQL
-database per test module (skipped unless REVISIT_TEST_PG_URL is set).
+database per test module (skipped unless REVISIT_TEST_PG_URL is set). `live_server_for` is
+the LiveServer class, for a server on a database of your own (e.g. pg_url, two workers).
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ class LiveServer:
 
 def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'revisit.db'}"
+
+
+@pytest.fixture(scope="session")
+def live_server_for() -> type[LiveServer]:
+    """LiveServer itself, for suites that start servers on their own databases:
+    `live_server_for(db_url, workers=2)` migrates; use `.process` as a context manager."""
+    return LiveServer
 
 
 @pytest.fixture

@@ -13,9 +13,35 @@ from revisit_tui import __version__
 from revisit_tui.config import Settings, load_settings
 from revisit_tui.server import problems
 from revisit_tui.server.deps import ServerContext
-from revisit_tui.server.routes import health
+from revisit_tui.server.routes import (
+    agents,
+    escalations,
+    health,
+    masterdata,
+    online,
+    outcomes,
+    queue,
+    reports,
+    retention,
+    reveals,
+    sms,
+    tasks,
+)
 
-ROUTERS = (health.router,)
+ROUTERS = (
+    health.router,
+    queue.router,
+    outcomes.router,
+    reveals.router,
+    sms.router,
+    online.router,
+    agents.router,
+    masterdata.router,
+    tasks.router,
+    escalations.router,
+    reports.router,
+    retention.router,
+)
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -1,0 +1,61 @@
+"""Cursor pagination: an opaque cursor holds the sort key of the last item of the page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from revisit_tui.server.problems import ProblemError
+
+MAX_LIMIT = 1000
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size (≤ 1000)")]
+Cursor = Annotated[str | None, Query(max_length=500, description="next_cursor of the last page")]
+
+
+def encode_cursor(key: list[Any]) -> str:
+    """The cursor after an item whose sort key is `key` (JSON-able values)."""
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, size: int) -> list[Any] | None:
+    """The sort key in a cursor; 422 naming `cursor` when it was not made by this server."""
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        key = None
+    if not isinstance(key, list) or len(key) != size:
+        raise _bad_cursor()
+    return key
+
+
+def _bad_cursor() -> ProblemError:
+    return ProblemError(
+        422, "invalid", "invalid fields: cursor", {"cursor": "not a cursor of this listing"}
+    )
+
+
+def cursor_time(value: Any) -> datetime:
+    """A time inside a cursor (422 naming `cursor` if it is not one)."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise _bad_cursor() from None
+    if moment.tzinfo is None:
+        raise _bad_cursor()
+    return moment
+
+
+def next_cursor(items: Sequence[Any], limit: int, key: Any) -> str | None:
+    """A cursor after the last item when the page is full, None at the end."""
+    if len(items) < limit:
+        return None
+    return encode_cursor(key(items[-1]))

@@ -1,0 +1,196 @@
+"""Master data from the core banking system: import (upsert) and the supervisors' listings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from revisit_tui.domain.models import Account, Customer, Event, ImportBatch, ImportResult
+from revisit_tui.server.deps import Context, Supervisor
+from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
+from revisit_tui.server.problems import errors
+from revisit_tui.server.tables import accounts, customers, events, transactions
+from revisit_tui.server.taskstore import bump_master_stamp, chunks
+
+router = APIRouter(prefix="/v1", tags=["supervisor"])
+
+
+class AccountPage(BaseModel):
+    items: list[Account]
+    next_cursor: str | None = None
+
+
+class CustomerPage(BaseModel):
+    items: list[Customer]
+    next_cursor: str | None = None
+
+
+class EventPage(BaseModel):
+    items: list[Event]
+    next_cursor: str | None = None
+
+
+@router.post("/import", response_model=ImportResult, responses=errors())
+def import_master_data(batch: ImportBatch, context: Context, _caller: Supervisor) -> ImportResult:
+    """Upsert customers by id, accounts by number, transactions and events by id."""
+    now = datetime.now(UTC)
+    with context.engine.begin() as conn:
+        _upsert(
+            conn,
+            customers,
+            "id",
+            [
+                {
+                    "id": c.id,
+                    "branch": c.branch,
+                    "body": c.model_dump(mode="json"),
+                    "updated_at": now,
+                }
+                for c in batch.customers
+            ],
+        )
+        _upsert(
+            conn,
+            accounts,
+            "number",
+            [
+                {
+                    "number": a.number,
+                    "customer_id": a.customer_id,
+                    "opened_on": a.opened_on,
+                    "body": a.model_dump(mode="json"),
+                }
+                for a in batch.accounts
+            ],
+        )
+        _upsert(
+            conn,
+            transactions,
+            "id",
+            [
+                {
+                    "id": t.id,
+                    "account_number": t.account_number,
+                    "flagged": t.flag is not None,
+                    "at": t.at,
+                    "body": t.model_dump(mode="json"),
+                }
+                for t in batch.transactions
+            ],
+        )
+        _upsert(
+            conn,
+            events,
+            "id",
+            [
+                {
+                    "id": e.id,
+                    "account_number": e.account_number,
+                    "at": e.at,
+                    "body": e.model_dump(mode="json"),
+                }
+                for e in batch.events
+            ],
+        )
+        bump_master_stamp(conn)
+    return ImportResult(
+        customers=len(batch.customers),
+        accounts=len(batch.accounts),
+        transactions=len(batch.transactions),
+        events=len(batch.events),
+    )
+
+
+def _upsert(conn: Connection, table: sa.Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert, or update the row with the same key (last one wins within a batch)."""
+    unique = list({row[key]: row for row in rows}.values())
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    for part in chunks(unique):
+        statement = insert(table).values(list(part))
+        statement = statement.on_conflict_do_update(
+            index_elements=[key],
+            set_={name: statement.excluded[name] for name in part[0] if name != key},
+        )
+        conn.execute(statement)
+
+
+@router.get("/accounts", response_model=AccountPage, responses=errors())
+def list_accounts(
+    context: Context,
+    _caller: Supervisor,
+    opened_since: Annotated[date | None, Query()] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> AccountPage:
+    """Accounts by number; opened_since picks new accounts for new-account revisits."""
+    query = sa.select(accounts.c.number, accounts.c.body)
+    if opened_since:
+        query = query.where(accounts.c.opened_on >= opened_since)
+    after = decode_cursor(cursor, 1)
+    if after:
+        query = query.where(accounts.c.number > str(after[0]))
+    with context.read.connect() as conn:
+        rows = conn.execute(query.order_by(accounts.c.number).limit(limit)).all()
+    return AccountPage(
+        items=[Account.model_validate(row.body) for row in rows],
+        next_cursor=next_cursor(rows, limit, lambda r: [r.number]),
+    )
+
+
+@router.get("/customers", response_model=CustomerPage, responses=errors())
+def list_customers(
+    context: Context,
+    _caller: Supervisor,
+    branch: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> CustomerPage:
+    query = sa.select(customers.c.id, customers.c.body)
+    if branch:
+        query = query.where(customers.c.branch == branch)
+    after = decode_cursor(cursor, 1)
+    if after:
+        query = query.where(customers.c.id > str(after[0]))
+    with context.read.connect() as conn:
+        rows = conn.execute(query.order_by(customers.c.id).limit(limit)).all()
+    return CustomerPage(
+        items=[Customer.model_validate(row.body) for row in rows],
+        next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
+    )
+
+
+@router.get("/events", response_model=EventPage, responses=errors())
+def list_events(
+    context: Context,
+    _caller: Supervisor,
+    since: Annotated[datetime | None, Query(description="events at or after this time")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> EventPage:
+    query = sa.select(events.c.id, events.c.at, events.c.body)
+    if since:
+        query = query.where(events.c.at >= _aware(since))
+    after = decode_cursor(cursor, 2)
+    if after:
+        at = cursor_time(after[0])
+        query = query.where(
+            sa.or_(events.c.at > at, sa.and_(events.c.at == at, events.c.id > str(after[1])))
+        )
+    with context.read.connect() as conn:
+        rows = conn.execute(query.order_by(events.c.at, events.c.id).limit(limit)).all()
+    return EventPage(
+        items=[Event.model_validate(row.body) for row in rows],
+        next_cursor=next_cursor(rows, limit, lambda r: [r.at.isoformat(), r.id]),
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """A time without offset in a query is read as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

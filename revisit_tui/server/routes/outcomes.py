@@ -1,0 +1,130 @@
+"""Outcomes: the agents' batch upload and single PUT (idempotent by id), supervisors' listing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from revisit_tui.domain.models import (
+    Agent,
+    Language,
+    Outcome,
+    OutcomeBatch,
+    OutcomeBatchResult,
+    OutcomeResult,
+)
+from revisit_tui.domain.policy import RevisitPolicy
+from revisit_tui.domain.validation import validate_outcome
+from revisit_tui.server.deps import AgentCaller, Context, Supervisor
+from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
+from revisit_tui.server.periods import Month, month_range
+from revisit_tui.server.problems import ProblemError, errors
+from revisit_tui.server.recording import record_outcome
+from revisit_tui.server.rows import outcome_from_row
+from revisit_tui.server.tables import outcomes
+
+router = APIRouter(prefix="/v1", tags=["outcomes"])
+
+PROBLEM_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
+
+
+class OutcomePage(BaseModel):
+    items: list[Outcome]
+    next_cursor: str | None = None
+
+
+@router.post("/outcomes", response_model=OutcomeBatchResult, responses=errors())
+def post_outcomes(batch: OutcomeBatch, context: Context, caller: AgentCaller) -> OutcomeBatchResult:
+    """Store up to 500 outcomes in one transaction; one result per outcome, in order."""
+    now = datetime.now(UTC)
+    with context.engine.begin() as conn:
+        results = [
+            _record(conn, caller, outcome, context.policy, now) for outcome in batch.outcomes
+        ]
+    return OutcomeBatchResult(results=results)
+
+
+@router.put(
+    "/outcomes/{outcome_id}",
+    response_model=OutcomeResult,
+    status_code=201,
+    responses={**errors(404, 409), 200: {"model": OutcomeResult, "description": "already stored"}},
+)
+def put_outcome(
+    outcome_id: UUID, outcome: Outcome, context: Context, caller: AgentCaller, response: Response
+) -> OutcomeResult:
+    """Store one outcome: 201 stored, 200 the same body was stored before, 409 another body."""
+    if outcome.id != outcome_id:
+        raise ProblemError(
+            422, "invalid", "invalid fields: id", {"id": "differs from the id in the path"}
+        )
+    now = datetime.now(UTC)
+    with context.engine.begin() as conn:
+        result = _record(conn, caller, outcome, context.policy, now)
+    if result.status == 422:
+        problems = validate_outcome(outcome, context.policy, now.date())
+        fields = {p.field: p.message(Language.EN) for p in problems}
+        raise ProblemError(422, "invalid", result.reason, fields)
+    if result.status >= 400:
+        raise ProblemError(result.status, PROBLEM_CODES[result.status], result.reason)
+    response.status_code = result.status
+    return result
+
+
+def _record(
+    conn: Connection, caller: Agent, outcome: Outcome, policy: RevisitPolicy, now: datetime
+) -> OutcomeResult:
+    """One outcome in its own savepoint; a concurrent insert of the same id is replayed."""
+    for _ in range(2):
+        try:
+            with conn.begin_nested():
+                return record_outcome(conn, caller, outcome, policy, now)
+        except IntegrityError:
+            continue
+    raise ProblemError(409, "conflict", f"outcome {outcome.id} is being stored concurrently")
+
+
+@router.get("/outcomes", response_model=OutcomePage, responses=errors())
+def list_outcomes(
+    context: Context,
+    _caller: Supervisor,
+    month: Month = None,
+    agent: Annotated[str | None, Query(max_length=64)] = None,
+    flagged: Annotated[
+        bool | None, Query(description="only outcomes recorded after the task was reassigned")
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> OutcomePage:
+    """Outcomes by start time (oldest first), for quality review and complaint tracing."""
+    query = sa.select(outcomes.c.id, outcomes.c.started_at, outcomes.c.body)
+    if month:
+        start, end = month_range(month)
+        query = query.where(outcomes.c.started_at >= start, outcomes.c.started_at < end)
+    if agent:
+        query = query.where(outcomes.c.agent_id == agent)
+    if flagged is not None:
+        query = query.where(outcomes.c.flagged_reassigned == flagged)
+    after = decode_cursor(cursor, 2)
+    if after:
+        at = cursor_time(after[0])
+        query = query.where(
+            sa.or_(
+                outcomes.c.started_at > at,
+                sa.and_(outcomes.c.started_at == at, outcomes.c.id > after[1]),
+            )
+        )
+    query = query.order_by(outcomes.c.started_at, outcomes.c.id).limit(limit)
+    with context.read.connect() as conn:
+        rows = conn.execute(query).all()
+    return OutcomePage(
+        items=[outcome_from_row(row) for row in rows],
+        next_cursor=next_cursor(rows, limit, lambda r: [r.started_at.isoformat(), r.id]),
+    )

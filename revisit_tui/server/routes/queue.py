@@ -1,0 +1,198 @@
+"""The agent's queue (with ETag / 304) and starting a task (the lease)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Header, Response
+from sqlalchemy.engine import Connection
+
+from revisit_tui.domain.models import Lease, QueueSnapshot, Role, TaskStatus
+from revisit_tui.server.deps import AgentCaller, Context
+from revisit_tui.server.problems import ProblemError, errors, forbidden, not_found
+from revisit_tui.server.rows import task_dict
+from revisit_tui.server.tables import (
+    accounts,
+    customers,
+    master_stamp,
+    outcomes,
+    tasks,
+    transactions,
+)
+from revisit_tui.server.taskstore import chunks
+
+router = APIRouter(prefix="/v1", tags=["agent"])
+
+RECENT_OUTCOMES = 3  # past attempts shown per customer
+_CACHE_MAX = 10_000  # agents whose last snapshot this process keeps
+
+
+@router.get(
+    "/queue",
+    response_model=QueueSnapshot,
+    responses={**errors(), 304: {"description": "not modified since the ETag given"}},
+)
+def queue(
+    context: Context,
+    caller: AgentCaller,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The caller's open tasks, most urgent first, with what each call needs."""
+    with context.read.connect() as conn:
+        tag = _etag(conn, caller.id)
+        if if_none_match and tag in {t.strip() for t in if_none_match.split(",")}:
+            return Response(status_code=304, headers={"ETag": tag})
+        # a full fetch with nothing changed costs only the ETag query
+        cached = context.snapshots.get(caller.id)
+        if cached is not None and cached[0] == tag:
+            body = cached[1]
+        else:
+            body = _snapshot(conn, caller.id, context.settings.server.queue_limit)
+            if len(context.snapshots) >= _CACHE_MAX:
+                context.snapshots.clear()
+            context.snapshots[caller.id] = (tag, body)
+    return Response(content=body, media_type="application/json", headers={"ETag": tag})
+
+
+def _etag(conn: Connection, agent_id: str) -> str:
+    """Changes whenever a task of the queue, or master data, changes (one indexed query)."""
+    row = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(tasks.c.version), 0),
+            sa.func.max(tasks.c.updated_at),
+            sa.select(master_stamp.c.stamp).scalar_subquery(),
+        ).where(tasks.c.assigned_agent == agent_id, tasks.c.status == TaskStatus.OPEN.value)
+    ).one()
+    digest = hashlib.sha256(f"{agent_id}|{row[0]}|{row[1]}|{row[2]}|{row[3]}".encode())
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
+    task_rows = conn.execute(
+        sa.select(tasks)
+        .where(tasks.c.assigned_agent == agent_id, tasks.c.status == TaskStatus.OPEN.value)
+        .order_by(tasks.c.priority, tasks.c.due, tasks.c.id)
+        .limit(limit)
+    ).all()
+    customer_ids = sorted({row.customer_id for row in task_rows})
+    numbers = sorted({row.account_number for row in task_rows if row.account_number})
+    people = _bodies(conn, customers, customers.c.id, customer_ids)
+    books = _bodies(conn, accounts, accounts.c.number, numbers)
+    flagged: dict[str, list[Any]] = defaultdict(list)
+    for part in chunks(numbers):
+        for row in conn.execute(
+            sa.select(transactions.c.account_number, transactions.c.body)
+            .where(transactions.c.account_number.in_(part), transactions.c.flagged)
+            .order_by(transactions.c.at)
+        ):
+            flagged[row.account_number].append(row.body)
+    history = _recent_outcomes(conn, customer_ids)
+    items = [
+        {
+            "task": task_dict(row),
+            "customer": people[row.customer_id],
+            "account": books.get(row.account_number),
+            "flagged_transactions": flagged.get(row.account_number, []),
+            "recent_outcomes": history.get(row.customer_id, []),
+        }
+        for row in task_rows
+        if row.customer_id in people
+    ]
+    snapshot = {
+        "agent_id": agent_id,
+        "generated_at": datetime.now(UTC).isoformat(),
+        "items": items,
+    }
+    return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _bodies(conn: Connection, table: sa.Table, key: Any, ids: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in chunks(ids):
+        for row in conn.execute(sa.select(key, table.c.body).where(key.in_(part))):
+            out[row[0]] = row[1]
+    return out
+
+
+def _recent_outcomes(conn: Connection, customer_ids: list[str]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = defaultdict(list)
+    for part in chunks(customer_ids):
+        ranked = (
+            sa.select(
+                outcomes.c.id,
+                outcomes.c.customer_id,
+                outcomes.c.started_at,
+                outcomes.c.agent_id,
+                outcomes.c.channel,
+                outcomes.c.disposition,
+                outcomes.c.satisfaction,
+                sa.func.row_number()
+                .over(partition_by=outcomes.c.customer_id, order_by=outcomes.c.started_at.desc())
+                .label("n"),
+            )
+            .where(outcomes.c.customer_id.in_(part))
+            .subquery()
+        )
+        rows = conn.execute(
+            sa.select(ranked).where(ranked.c.n <= RECENT_OUTCOMES).order_by(ranked.c.n)
+        )
+        for row in rows:
+            out[row.customer_id].append(
+                {
+                    "outcome_id": row.id,
+                    "at": row.started_at.replace(tzinfo=UTC).isoformat(),
+                    "agent_id": row.agent_id,
+                    "channel": row.channel,
+                    "disposition": row.disposition,
+                    "satisfaction": row.satisfaction,
+                }
+            )
+    return out
+
+
+@router.post("/tasks/{task_id}/start", response_model=Lease, responses=errors(404, 409))
+def start(task_id: str, context: Context, caller: AgentCaller) -> Lease:
+    """Hold the task for the caller for calls.lease_minutes; exactly one starter wins."""
+    now = datetime.now(UTC)
+    expires = now + timedelta(minutes=context.policy.calls.lease_minutes)
+    with context.engine.begin() as conn:
+        row = conn.execute(
+            sa.select(tasks.c.assigned_agent, tasks.c.status, tasks.c.version).where(
+                tasks.c.id == task_id
+            )
+        ).first()
+        if row is None:
+            raise not_found("task", task_id)
+        if caller.role is not Role.SUPERVISOR and row.assigned_agent != caller.id:
+            raise forbidden("the task is not assigned to you")
+        if row.status != TaskStatus.OPEN.value:
+            raise ProblemError(409, "closed", f"the task is {row.status}, not open")
+        # the WHERE makes the claim atomic: of two simultaneous starters one updates the row
+        claimed = conn.execute(
+            sa.update(tasks)
+            .where(
+                tasks.c.id == task_id,
+                tasks.c.status == TaskStatus.OPEN.value,
+                sa.or_(
+                    tasks.c.lease_agent.is_(None),
+                    tasks.c.lease_expires_at <= now,
+                    tasks.c.lease_agent == caller.id,
+                ),
+            )
+            .values(lease_agent=caller.id, lease_expires_at=expires)
+        )
+        if claimed.rowcount != 1:
+            raise ProblemError(409, "leased", "another agent is working on this task")
+    return Lease(
+        task_id=task_id,
+        agent_id=caller.id,
+        started_at=now,
+        expires_at=expires,
+        task_version=row.version,
+    )

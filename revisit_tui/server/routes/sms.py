@@ -1,0 +1,129 @@
+"""SMS: agents request one (rest hours, frequency cap checked); the gateway pulls, confirms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from uuid import UUID
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from revisit_tui.domain import rules
+from revisit_tui.domain.models import Customer, SmsMessage, SmsRequest, SmsStatus
+from revisit_tui.server.access import task_row_for
+from revisit_tui.server.deps import AgentCaller, Context, SmsGateway
+from revisit_tui.server.problems import ProblemError, errors, not_found
+from revisit_tui.server.tables import customers, sms_messages
+
+router = APIRouter(prefix="/v1", tags=["sms"])
+
+CAP_WINDOW = timedelta(days=8)  # the caps look back a week; a day more covers time zones
+
+
+class Ok(BaseModel):
+    ok: bool
+
+
+@router.post("/sms", response_model=SmsMessage, status_code=202, responses=errors(404))
+def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> SmsMessage:
+    """Queue an SMS to the task's customer, or 422 with the reason and when it may go."""
+    now = datetime.now(UTC)
+    with context.engine.begin() as conn:
+        stored = conn.execute(
+            sa.select(sms_messages).where(sms_messages.c.id == str(request.id))
+        ).first()
+        if stored is not None:
+            return _message(stored)
+        task = task_row_for(conn, caller, request.task_id)
+        body = conn.scalar(sa.select(customers.c.body).where(customers.c.id == task.customer_id))
+        if body is None:
+            raise not_found("customer", task.customer_id)
+        customer = Customer.model_validate(body)
+        sent_at = conn.scalars(
+            sa.select(sms_messages.c.requested_at).where(
+                sms_messages.c.customer_id == customer.id,
+                sms_messages.c.status != SmsStatus.FAILED.value,
+                sms_messages.c.requested_at > now - CAP_WINDOW,
+            )
+        ).all()
+        decision = rules.sms_decision(customer, now, list(sent_at), context.policy)
+        if not decision.allowed:
+            raise ProblemError(
+                422,
+                decision.code or "refused",
+                _REFUSALS.get(decision.code or "", "the SMS may not be sent"),
+                next_allowed_at=decision.next_allowed_at,
+            )
+        signature = context.policy.sms.signature
+        text = request.text if signature in request.text else f"{signature}{request.text}"
+        conn.execute(
+            sa.insert(sms_messages).values(
+                id=str(request.id),
+                task_id=request.task_id,
+                customer_id=customer.id,
+                agent_id=caller.id,
+                to=customer.mobile,
+                text=text,
+                status=SmsStatus.QUEUED.value,
+                requested_at=now,
+            )
+        )
+    return SmsMessage(
+        id=request.id,
+        task_id=request.task_id,
+        to=customer.mobile or "",
+        text=text,
+        status=SmsStatus.QUEUED,
+        requested_at=now,
+    )
+
+
+_REFUSALS = {
+    "quiet_hours": "it is the customer's rest time; see next_allowed_at",
+    "frequency_cap": "the customer has had as many SMS as allowed; see next_allowed_at",
+    "sms_opt_out": "the customer has opted out of SMS",
+    "no_mobile": "the customer has no mobile number",
+}
+
+
+@router.get("/sms/pending", response_model=list[SmsMessage], responses=errors())
+def pending(
+    context: Context,
+    _gateway: SmsGateway,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[SmsMessage]:
+    """Queued messages, oldest first."""
+    with context.read.connect() as conn:
+        rows = conn.execute(
+            sa.select(sms_messages)
+            .where(sms_messages.c.status == SmsStatus.QUEUED.value)
+            .order_by(sms_messages.c.requested_at, sms_messages.c.id)
+            .limit(limit)
+        ).all()
+    return [_message(row) for row in rows]
+
+
+@router.post("/sms/{sms_id}/sent", response_model=Ok, responses=errors(404))
+def mark_sent(sms_id: UUID, context: Context, _gateway: SmsGateway) -> Ok:
+    with context.engine.begin() as conn:
+        updated = conn.execute(
+            sa.update(sms_messages)
+            .where(sms_messages.c.id == str(sms_id))
+            .values(status=SmsStatus.SENT.value, sent_at=datetime.now(UTC))
+        )
+    if updated.rowcount == 0:
+        raise not_found("SMS", str(sms_id))
+    return Ok(ok=True)
+
+
+def _message(row: sa.Row[tuple[object, ...]]) -> SmsMessage:
+    return SmsMessage(
+        id=row.id,
+        task_id=row.task_id,
+        to=row.to,
+        text=row.text,
+        status=SmsStatus(row.status),
+        requested_at=row.requested_at,
+    )

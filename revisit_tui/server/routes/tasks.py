@@ -1,0 +1,193 @@
+"""Tasks for supervisors: bulk creation (idempotent by key), listing, assignment, transfers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy.engine import Connection
+
+from revisit_tui.domain.models import (
+    AssignmentBatch,
+    Identifier,
+    Role,
+    TaskBatch,
+    TaskBatchResult,
+    TaskKind,
+    TaskPage,
+    TaskStatus,
+)
+from revisit_tui.server.deps import Context, Supervisor
+from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor
+from revisit_tui.server.problems import ProblemError, errors
+from revisit_tui.server.rows import task_from_row
+from revisit_tui.server.tables import audit_log, customers, principals, tasks
+from revisit_tui.server.taskstore import assign, bump_master_stamp, chunks, create_tasks
+
+router = APIRouter(prefix="/v1", tags=["supervisor"])
+
+
+class Updated(BaseModel):
+    updated: int
+
+
+class Transfer(BaseModel):
+    customer_ids: Annotated[list[Identifier], Field(min_length=1, max_length=5000)]
+    to_branch: Identifier
+
+
+class TransferResult(BaseModel):
+    customers: int
+    tasks: int
+
+
+@router.post("/tasks/bulk", response_model=TaskBatchResult, responses=errors())
+def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskBatchResult:
+    """Create tasks; a key seen before creates nothing (re-runs are safe)."""
+    now = datetime.now(UTC)
+    with context.engine.begin() as conn:
+        bad = _unknown(
+            conn, customers.c.id, "tasks.{}.customer_id", [t.customer_id for t in batch.tasks]
+        )
+        bad |= _unknown_agents(
+            conn, "tasks.{}.assigned_agent", [t.assigned_agent for t in batch.tasks]
+        )
+        if bad:
+            raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
+        ids, created = create_tasks(conn, batch.tasks, now)
+    return TaskBatchResult(created=created, existing=len(ids) - created, task_ids=ids)
+
+
+@router.get("/tasks", response_model=TaskPage, responses=errors())
+def list_tasks(
+    context: Context,
+    _caller: Supervisor,
+    status: Annotated[TaskStatus | None, Query()] = None,
+    kind: Annotated[TaskKind | None, Query()] = None,
+    agent: Annotated[str | None, Query(max_length=64)] = None,
+    customer: Annotated[str | None, Query(max_length=64)] = None,
+    unassigned: Annotated[bool | None, Query(description="true: only tasks without agent")] = None,
+    due_before: Annotated[date | None, Query(description="due strictly before this day")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> TaskPage:
+    """Tasks by id, filtered; page with next_cursor."""
+    query = sa.select(tasks)
+    if status:
+        query = query.where(tasks.c.status == status.value)
+    if kind:
+        query = query.where(tasks.c.kind == kind.value)
+    if agent:
+        query = query.where(tasks.c.assigned_agent == agent)
+    if customer:
+        query = query.where(tasks.c.customer_id == customer)
+    if unassigned is True:
+        query = query.where(tasks.c.assigned_agent.is_(None))
+    elif unassigned is False:
+        query = query.where(tasks.c.assigned_agent.is_not(None))
+    if due_before:
+        query = query.where(tasks.c.due < due_before)
+    after = decode_cursor(cursor, 1)
+    if after:
+        query = query.where(tasks.c.id > str(after[0]))
+    with context.read.connect() as conn:
+        rows = conn.execute(query.order_by(tasks.c.id).limit(limit)).all()
+    return TaskPage(
+        items=[task_from_row(row) for row in rows],
+        next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
+    )
+
+
+@router.post("/assignments", response_model=Updated, responses=errors())
+def assignments(batch: AssignmentBatch, context: Context, _caller: Supervisor) -> Updated:
+    """Assign or unassign; each task whose agent changes gets a new version."""
+    now = datetime.now(UTC)
+    items = batch.assignments
+    with context.engine.begin() as conn:
+        bad = _unknown(conn, tasks.c.id, "assignments.{}.task_id", [a.task_id for a in items])
+        bad |= _unknown_agents(conn, "assignments.{}.agent_id", [a.agent_id for a in items])
+        if bad:
+            raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
+        updated = sum(assign(conn, a.task_id, a.agent_id, now) for a in items)
+    return Updated(updated=updated)
+
+
+@router.post("/customers/transfer", response_model=TransferResult, responses=errors())
+def transfer(request: Transfer, context: Context, caller: Supervisor) -> TransferResult:
+    """Customers move branch (seed 003); their open tasks are unassigned for re-assignment."""
+    now = datetime.now(UTC)
+    with context.engine.begin() as conn:
+        bad = _unknown(conn, customers.c.id, "customer_ids.{}", request.customer_ids)
+        if bad:
+            raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
+        moved = 0
+        task_ids: list[str] = []
+        for part in chunks(sorted(set(request.customer_ids))):
+            for row in conn.execute(
+                sa.select(customers.c.id, customers.c.body).where(customers.c.id.in_(part))
+            ):
+                conn.execute(
+                    sa.update(customers)
+                    .where(customers.c.id == row.id)
+                    .values(
+                        branch=request.to_branch,
+                        body={**row.body, "branch": request.to_branch},
+                        updated_at=now,
+                    )
+                )
+                moved += 1
+            task_ids += conn.scalars(
+                sa.select(tasks.c.id).where(
+                    tasks.c.customer_id.in_(part),
+                    tasks.c.status == TaskStatus.OPEN.value,
+                    tasks.c.assigned_agent.is_not(None),
+                )
+            ).all()
+        unassigned = sum(assign(conn, task_id, None, now) for task_id in task_ids)
+        bump_master_stamp(conn)
+        conn.execute(
+            sa.insert(audit_log).values(
+                at=now,
+                actor=caller.id,
+                action="customers_transfer",
+                detail={"customers": moved, "tasks": unassigned, "to_branch": request.to_branch},
+            )
+        )
+    return TransferResult(customers=moved, tasks=unassigned)
+
+
+def _unknown(
+    conn: Connection, column: sa.Column[str], template: str, values: list[str]
+) -> dict[str, str]:
+    """Fields (by template with the item's index) whose value has no row in column's table."""
+    known: set[str] = set()
+    distinct = sorted(set(values))
+    for part in chunks(distinct):
+        known.update(conn.scalars(sa.select(column).where(column.in_(part))))
+    return {
+        template.format(index): f"unknown: {value!r}"
+        for index, value in enumerate(values)
+        if value not in known
+    }
+
+
+def _unknown_agents(conn: Connection, template: str, values: list[str | None]) -> dict[str, str]:
+    named = sorted({value for value in values if value})
+    known: set[str] = set()
+    for part in chunks(named):
+        known.update(
+            conn.scalars(
+                sa.select(principals.c.id).where(
+                    principals.c.id.in_(part),
+                    principals.c.role.in_([Role.AGENT.value, Role.SUPERVISOR.value]),
+                )
+            )
+        )
+    return {
+        template.format(index): f"no agent {value!r}"
+        for index, value in enumerate(values)
+        if value and value not in known
+    }

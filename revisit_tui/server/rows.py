@@ -1,0 +1,56 @@
+"""Rows ↔ wire models: the few conversions the routes share."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from revisit_tui.domain.models import Escalation, Outcome, OutcomeSummary, Task
+
+TASK_FIELDS = tuple(Task.model_fields)
+
+
+def task_from_row(row: Any) -> Task:
+    mapping = row._mapping
+    return Task.model_validate({name: mapping[name] for name in TASK_FIELDS})
+
+
+def task_dict(row: Any) -> dict[str, Any]:
+    """A task row as the JSON dict of a Task, without building the model (queue speed)."""
+    mapping = row._mapping
+    out: dict[str, Any] = {}
+    for name in TASK_FIELDS:
+        value = mapping[name]
+        out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
+def task_values(task: Task) -> dict[str, Any]:
+    """Column values of a Task (the extra columns are left to the caller)."""
+    return task.model_dump()
+
+
+def outcome_from_row(row: Any) -> Outcome:
+    return Outcome.model_validate(row.body)
+
+
+def summary_from_row(row: Any) -> OutcomeSummary:
+    return OutcomeSummary(
+        outcome_id=row.id,
+        at=row.started_at,
+        agent_id=row.agent_id,
+        channel=row.channel,
+        disposition=row.disposition,
+        satisfaction=row.satisfaction,
+    )
+
+
+def escalation_from_row(row: Any) -> Escalation:
+    return Escalation.model_validate(row.body)
+
+
+def canonical_hash(outcome: Outcome) -> str:
+    """The same outcome hashes the same however its JSON was spelled."""
+    body = json.dumps(outcome.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()

@@ -1,0 +1,119 @@
+"""Creating and assigning tasks: shared by the bulk endpoint, escalations and transfers.
+
+Every assignment change bumps the task's version, sets `assigned_version` (an outcome begun
+at an older version was begun before the reassignment) and is kept in `task_assignments`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from revisit_tui.domain.models import TaskCreate, TaskStatus
+from revisit_tui.server.tables import master_stamp, task_assignments, tasks
+
+CHUNK = 500  # ids per IN (...) query
+
+
+def task_id_for(key: str) -> str:
+    """Tasks get their id from their key, so re-running a queue builder names them the same."""
+    return "t-" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def create_tasks(
+    conn: Connection, creates: Sequence[TaskCreate], now: datetime
+) -> tuple[list[str], int]:
+    """Insert the tasks whose key is new; returns the ids in order and how many were created."""
+    ids = [task_id_for(create.key) for create in creates]
+    existing: set[str] = set()
+    for part in chunks(ids):
+        existing.update(conn.scalars(sa.select(tasks.c.id).where(tasks.c.id.in_(part))))
+    rows: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    for task_id, create in zip(ids, creates, strict=True):
+        if task_id in existing:
+            continue
+        existing.add(task_id)  # the same key twice in one batch creates one task
+        rows.append(
+            {
+                **create.model_dump(),
+                "id": task_id,
+                "status": TaskStatus.OPEN.value,
+                "attempts": 0,
+                "next_attempt_at": None,
+                "callback_at": None,
+                "version": 1,
+                "assigned_version": 1 if create.assigned_agent else 0,
+                "created_at": now,
+                "updated_at": now,
+                "lease_agent": None,
+                "lease_expires_at": None,
+            }
+        )
+        if create.assigned_agent:
+            history.append(
+                {
+                    "task_id": task_id,
+                    "agent_id": create.assigned_agent,
+                    "from_version": 1,
+                    "at": now,
+                }
+            )
+    if rows:
+        conn.execute(sa.insert(tasks), rows)
+    if history:
+        conn.execute(sa.insert(task_assignments), history)
+    return ids, len(rows)
+
+
+def assign(conn: Connection, task_id: str, agent_id: str | None, now: datetime) -> bool:
+    """Give a task to an agent (None: unassign). False when it already was theirs."""
+    current = conn.execute(
+        sa.select(tasks.c.assigned_agent, tasks.c.version).where(tasks.c.id == task_id)
+    ).first()
+    if current is None or current.assigned_agent == agent_id:
+        return False
+    version = current.version + 1
+    conn.execute(
+        sa.update(tasks)
+        .where(tasks.c.id == task_id)
+        .values(
+            assigned_agent=agent_id,
+            version=version,
+            assigned_version=version,
+            updated_at=now,
+            lease_agent=None,
+            lease_expires_at=None,
+        )
+    )
+    conn.execute(
+        sa.insert(task_assignments).values(
+            task_id=task_id, agent_id=agent_id, from_version=version, at=now
+        )
+    )
+    return True
+
+
+def agent_when(conn: Connection, task_id: str, version: int) -> str | None:
+    """The agent the task was assigned to at `version` (None if unassigned then)."""
+    return conn.scalar(
+        sa.select(task_assignments.c.agent_id)
+        .where(task_assignments.c.task_id == task_id, task_assignments.c.from_version <= version)
+        .order_by(task_assignments.c.from_version.desc(), task_assignments.c.id.desc())
+        .limit(1)
+    )
+
+
+def bump_master_stamp(conn: Connection) -> None:
+    """Master data changed: every agent's queue ETag changes with it."""
+    conn.execute(sa.update(master_stamp).values(stamp=master_stamp.c.stamp + 1))
