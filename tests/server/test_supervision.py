@@ -1,0 +1,274 @@
+"""Supervisors against the real server: tasks, assignment, transfer, escalations, reports,
+QA sample, retention purge."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from tests.server.conftest import World
+
+
+def test_bulk_tasks_are_idempotent_by_key(world: World) -> None:
+    customer = world.add_customer("c")
+    task = {
+        "key": world.id("k1"),
+        "kind": "new_account",
+        "priority": 3,
+        "customer_id": customer,
+        "due": "2026-12-01",
+    }
+    first = world.ok("POST", "/v1/tasks/bulk", "boss", json={"tasks": [task]})
+    again = world.ok("POST", "/v1/tasks/bulk", "boss", json={"tasks": [task, task]})
+    assert (first["created"], first["existing"]) == (1, 0)
+    assert (again["created"], again["existing"]) == (0, 2)
+    assert again["task_ids"] == first["task_ids"] * 2
+    listed = world.ok("GET", f"/v1/tasks?customer={customer}", "boss")["items"]
+    assert [t["id"] for t in listed] == first["task_ids"]
+
+
+def test_bulk_tasks_name_unknown_customer_and_agent(world: World) -> None:
+    customer = world.add_customer("c")
+    good = {"key": world.id("g"), "kind": "periodic", "priority": 5, "due": "2026-12-01"}
+    bad = world.call(
+        "POST",
+        "/v1/tasks/bulk",
+        "boss",
+        json={
+            "tasks": [
+                {**good, "customer_id": customer},
+                {**good, "key": world.id("x"), "customer_id": "nobody"},
+                {**good, "key": world.id("y"), "customer_id": customer, "assigned_agent": "ghost"},
+            ]
+        },
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["fields"]) == {"tasks.1.customer_id", "tasks.2.assigned_agent"}
+    assert world.ok("GET", f"/v1/tasks?customer={customer}", "boss")["items"] == []
+
+
+def test_task_listing_filters_and_pages(world: World) -> None:
+    customer = world.add_customer("c")
+    ids = sorted(world.add_task(customer, "a") for _ in range(5))
+    unassigned = world.add_task(customer, None)
+    seen: list[str] = []
+    cursor = ""
+    while True:
+        page = world.ok(
+            "GET",
+            f"/v1/tasks?customer={customer}&agent={world.id('a')}&limit=2&cursor={cursor}",
+            "boss",
+        )
+        seen += [t["id"] for t in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = page["next_cursor"]
+    assert seen == ids
+    free = world.ok("GET", f"/v1/tasks?customer={customer}&unassigned=true", "boss")["items"]
+    assert [t["id"] for t in free] == [unassigned]
+    bad = world.call("GET", "/v1/tasks?cursor=garbage", "boss")
+    assert bad.status_code == 422
+    assert list(bad.json()["fields"]) == ["cursor"]
+
+
+def test_assignment_moves_the_task_between_queues(world: World) -> None:
+    task = world.add_task(world.add_customer("c"), None)
+    assert world.ok("GET", "/v1/queue", "b")["items"] == []
+    moved = world.ok(
+        "POST",
+        "/v1/assignments",
+        "boss",
+        json={"assignments": [{"task_id": task, "agent_id": world.id("b")}]},
+    )
+    assert moved == {"updated": 1}
+    queue = world.ok("GET", "/v1/queue", "b")["items"]
+    assert [i["task"]["id"] for i in queue] == [task]
+    assert queue[0]["task"]["version"] == 2
+    unknown = world.call(
+        "POST",
+        "/v1/assignments",
+        "boss",
+        json={"assignments": [{"task_id": "t-x", "agent_id": None}]},
+    )
+    assert unknown.status_code == 422
+    assert list(unknown.json()["fields"]) == ["assignments.0.task_id"]
+
+
+def test_transfer_changes_branch_and_unassigns_open_tasks(world: World) -> None:
+    customer = world.add_customer("c")
+    task = world.add_task(customer, "a")
+    result = world.ok(
+        "POST",
+        "/v1/customers/transfer",
+        "boss",
+        json={"customer_ids": [customer], "to_branch": "b2"},
+    )
+    assert result == {"customers": 1, "tasks": 1}
+    assert world.ok("GET", "/v1/queue", "a")["items"] == []
+    moved = world.ok("GET", "/v1/customers?branch=b2&limit=1000", "boss")["items"]
+    assert customer in {c["id"] for c in moved}
+    listed = world.ok("GET", f"/v1/tasks?customer={customer}&unassigned=true", "boss")["items"]
+    assert [t["id"] for t in listed] == [task]
+
+
+def test_import_upserts_master_data(world: World) -> None:
+    customer = world.add_customer("c")
+    changed = world.ok("GET", "/v1/customers?branch=b1&limit=1000", "boss")["items"]
+    body = next(c for c in changed if c["id"] == customer)
+    result = world.ok(
+        "POST", "/v1/import", "boss", json={"customers": [{**body, "name": "新名字"}]}
+    )
+    assert result["customers"] == 1
+    again = world.ok("GET", "/v1/customers?branch=b1&limit=1000", "boss")["items"]
+    assert [c["name"] for c in again if c["id"] == customer] == ["新名字"]
+
+
+def test_resolving_an_escalation_gives_the_agent_a_follow_up(world: World) -> None:
+    customer = world.add_customer("c")
+    task = world.add_task(customer, "a")
+    request = {
+        "id": str(uuid.uuid4()),
+        "category": "product",
+        "department": "cards",
+        "urgency": "normal",
+        "summary": "annual fee question",
+    }
+    outcome = world.outcome(task, "a", escalations=[request])
+    world.ok("POST", "/v1/outcomes", "a", json={"outcomes": [outcome]})
+    resolved = world.ok(
+        "POST", f"/v1/escalations/{request['id']}/resolve", "boss", json={"resolution": "refunded"}
+    )
+    assert resolved["status"] == "resolved"
+    follow_up = resolved["follow_up_task_id"]
+    queue = world.ok("GET", "/v1/queue", "a")["items"]
+    item = next(i for i in queue if i["task"]["id"] == follow_up)
+    assert item["task"]["kind"] == "follow_up"
+    assert item["task"]["escalation_id"] == request["id"]
+    twice = world.call(
+        "POST", f"/v1/escalations/{request['id']}/resolve", "boss", json={"resolution": "x"}
+    )
+    assert twice.status_code == 409
+    reopened = world.ok(
+        "POST", f"/v1/escalations/{request['id']}/reopen", "boss", json={"resolution": "unhappy"}
+    )
+    assert reopened["status"] == "reopened"
+    unknown = world.call(
+        "POST", f"/v1/escalations/{uuid.uuid4()}/resolve", "boss", json={"resolution": "x"}
+    )
+    assert unknown.status_code == 404
+
+
+def _past_outcome(world: World, task: str, who: str, day: date, **fields: object) -> dict:
+    started = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+    return world.outcome(
+        task,
+        who,
+        started_at=started.isoformat(),
+        ended_at=(started + timedelta(minutes=3)).isoformat(),
+        **fields,
+    )
+
+
+def test_report_ranks_agents_by_satisfaction(world: World) -> None:
+    customer = world.add_customer("c")
+    day = date(2025, 3, 10)
+    a_tasks = [world.add_task(customer, "a") for _ in range(3)]
+    b_task = world.add_task(customer, "b")
+    world.ok(
+        "POST",
+        "/v1/outcomes",
+        "a",
+        json={
+            "outcomes": [
+                _past_outcome(world, a_tasks[0], "a", day, satisfaction=3),
+                _past_outcome(world, a_tasks[1], "a", day, satisfaction=4),
+                _past_outcome(
+                    world, a_tasks[2], "a", day, disposition="no_answer", satisfaction=None
+                ),
+            ]
+        },
+    )
+    world.ok(
+        "POST",
+        "/v1/outcomes",
+        "b",
+        json={"outcomes": [_past_outcome(world, b_task, "b", day, satisfaction=5)]},
+    )
+    rows = world.ok("GET", "/v1/reports/agents?month=2025-03", "boss")
+    mine = {r["agent_id"]: r for r in rows if r["agent_id"].endswith(world.tag)}
+    a, b = mine[world.id("a")], mine[world.id("b")]
+    assert (a["attempts"], a["reached"], a["reach_rate"]) == (3, 2, 2 / 3)
+    assert a["dispositions"]["no_answer"] == 1
+    assert a["average_satisfaction"] == 3.5
+    assert b["rank"] < a["rank"]
+    daily = world.ok("GET", "/v1/reports/agents?day=2025-03-11", "boss")
+    assert all(r["attempts"] == 0 for r in daily if r["agent_id"].endswith(world.tag))
+    neither = world.call("GET", "/v1/reports/agents", "boss")
+    assert neither.status_code == 422
+
+
+def test_qa_sample_is_reproducible_and_checks_records(world: World) -> None:
+    customer = world.add_customer("c")
+    day = date(2024, 7, 3)
+    outcomes = []
+    for n in range(20):
+        task = world.add_task(customer, "a")
+        fields: dict[str, object] = {}
+        if n % 2:
+            fields["fraud_warning_delivered"] = False
+        outcomes.append(_past_outcome(world, task, "a", day, **fields))
+    world.ok("POST", "/v1/outcomes", "a", json={"outcomes": outcomes})
+    url = "/v1/qa-sample?month=2024-07&rate=0.25&seed=7"
+    first = world.ok("GET", url, "boss")
+    assert [r["outcome"]["id"] for r in first] == [
+        r["outcome"]["id"] for r in world.ok("GET", url, "boss")
+    ]
+    assert len(first) >= 5
+    other_seed = world.ok("GET", "/v1/qa-sample?month=2024-07&rate=0.25&seed=8", "boss")
+    assert [r["outcome"]["id"] for r in other_seed] != [r["outcome"]["id"] for r in first]
+    everything = world.ok("GET", "/v1/qa-sample?month=2024-07&rate=1&seed=1", "boss")
+    assert len(everything) == 20  # only this test records outcomes in 2024-07
+    for record in everything:
+        assert record["compliant"] is record["outcome"]["fraud_warning_delivered"]
+        assert record["complete"] and record["handled"]
+        assert record["customer_name"] == "客户 c"
+        assert record["account_number"] == world.accounts[customer]
+    flawed = next(r for r in everything if not r["compliant"])
+    assert flawed["findings"] == ["fraud warning not delivered"]
+
+
+def test_retention_purge_dry_run_then_real(world: World) -> None:
+    customer = world.add_customer("c")
+    task = world.add_task(customer, "a")
+    old = _past_outcome(world, task, "a", date(2019, 5, 1), notes="客户说了很多私事")
+    world.ok("POST", "/v1/outcomes", "a", json={"outcomes": [old]})
+    dry = world.ok("POST", "/v1/retention/purge", "boss", json={"older_than_years": 5})
+    assert dry["dry_run"] is True
+    assert dry["outcomes"] >= 1
+    listed = world.ok("GET", f"/v1/outcomes?month=2019-05&agent={world.id('a')}", "boss")
+    assert listed["items"][0]["notes"] == "客户说了很多私事"
+    real = world.ok(
+        "POST", "/v1/retention/purge", "boss", json={"older_than_years": 5, "dry_run": False}
+    )
+    assert real["outcomes"] == dry["outcomes"]
+    purged = world.ok("GET", f"/v1/outcomes?month=2019-05&agent={world.id('a')}", "boss")
+    assert purged["items"][0]["notes"] == ""
+    assert purged["items"][0]["disposition"] == "reached"  # counts stay
+    again = world.ok("POST", "/v1/retention/purge", "boss", json={"older_than_years": 5})
+    assert again["outcomes"] == 0
+
+
+def test_agents_listing_and_profile_update(world: World) -> None:
+    agents = world.ok("GET", "/v1/agents", "boss")
+    mine = next(a for a in agents if a["id"] == world.id("a"))
+    updated = world.ok(
+        "PUT",
+        f"/v1/agents/{world.id('a')}",
+        "boss",
+        json={**mine, "capacity": 40, "languages": ["en"], "on_shift": False},
+    )
+    assert updated["capacity"] == 40
+    me = world.ok("GET", "/v1/me", "a")["agent"]
+    assert (me["capacity"], me["languages"], me["on_shift"]) == (40, ["en"], False)
+    wrong = world.call("PUT", "/v1/agents/nobody", "boss", json={**mine, "id": "nobody"})
+    assert wrong.status_code == 404
