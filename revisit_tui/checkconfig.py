@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from revisit_tui.callscripts import check_scripts
 from revisit_tui.config import ConfigError, load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", help="config file (default: ./config.toml)")
+    parser.add_argument(
+        "--scripts",
+        metavar="DIR",
+        type=Path,
+        help="a directory of edited call scripts (<locale>/<kind>.toml, <locale>/sms.toml) "
+        "to check instead of the shipped ones",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -17,10 +26,11 @@ def run(args: argparse.Namespace) -> int:
         load_settings(args.file or args.config)
     except ConfigError as exc:
         problems += [f"{exc.source}: {problem}" for problem in exc.problems]
+    problems += check_scripts(args.scripts)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) found")
         return 1
-    print("configuration OK")
+    print("configuration and call scripts OK")
     return 0

@@ -1,0 +1,186 @@
+"""Call scripts and SMS templates: shipped files load and render in both locales; a broken
+file is refused with its path and line, and check-config lists every problem at once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from revisit_tui.callscripts import SHIPPED, check_scripts, load_script, load_sms_templates
+from revisit_tui.cli import main
+from revisit_tui.domain.models import Language, TaskKind
+from revisit_tui.domain.scripts import (
+    BLANK,
+    PLACEHOLDERS,
+    ScriptError,
+    StepKind,
+    parse_script,
+    parse_sms_templates,
+    render,
+    script_problems,
+)
+
+FULL_CONTEXT = {name: f"<{name}>" for name in PLACEHOLDERS}
+TRADITIONAL = set("銀賬戶們這號碼說請對話關於與機訊")
+
+GOOD = """\
+version = "1"
+kind = "periodic"
+locale = "en"
+title = "Test"
+
+[[steps]]
+id = "intro"
+kind = "intro"
+title = "Opening"
+prompt = "Hello {customer_name}, this is {agent_name} of {bank_name}."
+
+[[steps]]
+id = "fraud"
+kind = "fraud_warning"
+title = "Fraud"
+prompt = "Never tell anyone a verification code."
+fills = ["fraud_warning_delivered"]
+
+[[steps]]
+id = "close"
+kind = "close"
+title = "Close"
+prompt = "Goodbye."
+fills = ["satisfaction"]
+"""
+
+
+def all_texts(kind: TaskKind, locale: Language) -> list[str]:
+    script = load_script(kind, locale)
+    texts = [script.title]
+    for step in script.steps:
+        texts += [step.title, step.prompt, step.hint, step.corporate_prompt]
+        texts += step.item_prompts.values()
+    return texts
+
+
+@pytest.mark.parametrize("locale", list(Language))
+@pytest.mark.parametrize("kind", list(TaskKind))
+def test_every_shipped_script_loads_and_renders_without_leftover_placeholders(
+    kind: TaskKind, locale: Language
+) -> None:
+    script = load_script(kind, locale)
+    assert (script.kind, script.locale) == (kind, locale.value)
+    kinds = [step.kind for step in script.steps]
+    assert kinds[0] is StepKind.INTRO and kinds[-1] is StepKind.CLOSE
+    assert StepKind.FRAUD_WARNING in kinds
+    for text in all_texts(kind, locale):
+        rendered = render(text, FULL_CONTEXT)
+        assert "{" not in rendered and "}" not in rendered and BLANK not in rendered
+
+
+@pytest.mark.parametrize("kind", list(TaskKind))
+def test_both_locales_have_the_same_steps(kind: TaskKind) -> None:
+    zh = load_script(kind, Language.ZH_CN)
+    en = load_script(kind, Language.EN)
+    assert [(s.id, s.kind, s.items, s.fills) for s in zh.steps] == [
+        (s.id, s.kind, s.items, s.fills) for s in en.steps
+    ]
+
+
+def test_chinese_scripts_use_the_seeds_wording_in_simplified_characters() -> None:
+    texts = "".join(text for kind in TaskKind for text in all_texts(kind, Language.ZH_CN))
+    assert not TRADITIONAL & set(texts)
+    periodic = load_script(TaskKind.PERIODIC, Language.ZH_CN)
+    assert periodic.steps[0].prompt.startswith("您好，我是{bank_name}客户服务中心的{agent_name}")
+    fraud = next(s for s in periodic.steps if s.kind is StepKind.FRAUD_WARNING)
+    assert "千万不要随意把账户密码、验证码这些信息告诉陌生人" in fraud.prompt
+    special = load_script(TaskKind.SPECIAL_EVENT, Language.ZH_CN)
+    assert special.steps[1].kind is StepKind.TRANSACTION_CHECK  # leads with the flagged one
+    closure = "".join(all_texts(TaskKind.CLOSURE, Language.ZH_CN))
+    assert "短信通知服务" in closure and "手机银行" in closure
+
+
+def test_sms_templates_carry_the_signature_placeholder() -> None:
+    for locale in Language:
+        templates = load_sms_templates(locale)
+        assert [t.id for t in templates][:1] == ["verify_mobile"]
+        assert all(t.text.rstrip().endswith("{signature}") for t in templates)
+    verify = load_sms_templates("zh-CN")[0]
+    text = render(verify.text, {"phone": "****5678", "signature": "【示例银行】"})
+    assert text.endswith("手机银行更新。【示例银行】") and "****5678" in text
+
+
+def test_a_missing_value_renders_as_a_blank_not_as_a_brace() -> None:
+    assert render("您好，{customer_name}", {}) == f"您好，{BLANK}"
+
+
+def test_broken_toml_is_refused_with_its_line() -> None:
+    broken = GOOD.replace('title = "Close"', 'title = "Close')
+    with pytest.raises(ScriptError) as caught:
+        parse_script(broken, "x/periodic.toml")
+    assert caught.value.path == "x/periodic.toml"
+    assert caught.value.line == GOOD.splitlines().index('title = "Close"') + 1
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_every_semantic_problem_is_listed_with_the_line_of_the_key() -> None:
+    bad = (
+        GOOD.replace("{agent_name}", "{agent}")
+        .replace('kind = "fraud_warning"', 'kind = "fraud"')
+        .replace('fills = ["satisfaction"]', 'fills = ["happiness"]')
+    )
+    problems = script_problems(bad, "p.toml")
+    by_line = {problem.line: problem.reason for problem in problems}
+    assert "unknown placeholder {agent}" in by_line[line_of(bad, "{agent}")]
+    assert "bank_name" in by_line[line_of(bad, "{agent}")]  # lists the allowed names
+    assert "kind must be one of" in by_line[line_of(bad, 'kind = "fraud"')]
+    assert "'happiness'" in by_line[line_of(bad, "happiness")]
+    assert len(problems) == 3
+
+
+def test_duplicate_ids_and_missing_required_steps() -> None:
+    twice = GOOD.replace('id = "fraud"', 'id = "intro"')
+    (problem,) = script_problems(twice)
+    second = [n for n, line in enumerate(twice.splitlines(), 1) if line == 'id = "intro"'][1]
+    assert "used twice" in problem.reason and problem.line == second
+    no_fraud = GOOD.replace('kind = "fraud_warning"', 'kind = "security_tips"')
+    (missing,) = script_problems(no_fraud)
+    assert "'fraud_warning'" in missing.reason
+
+
+def test_items_must_suit_the_step_kind() -> None:
+    bad = GOOD.replace('prompt = "Goodbye."', 'prompt = "Goodbye."\nitems = ["mobile"]')
+    (problem,) = script_problems(bad)
+    assert "'mobile'" in problem.reason and problem.line == line_of(bad, "items =")
+
+
+def test_a_bad_sms_template_is_refused_with_its_line() -> None:
+    text = 'locale = "en"\n\n[templates.hello]\ntitle = "Hi"\ntext = "Hi {name}. {signature}"\n'
+    with pytest.raises(ScriptError) as caught:
+        parse_sms_templates(text, "sms.toml")
+    assert caught.value.line == 5 and "{name}" in caught.value.reason
+
+
+def test_check_config_lists_every_script_problem_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edited = tmp_path / "scripts"
+    shutil.copytree(SHIPPED, edited, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    periodic = edited / "zh-CN" / "periodic.toml"
+    periodic.write_text(
+        periodic.read_text(encoding="utf-8").replace("{phone}", "{mobile_number}"),
+        encoding="utf-8",
+    )
+    (edited / "en" / "closure.toml").unlink()
+    (edited / "en" / "sms.toml").write_text("locale = [", encoding="utf-8")
+    problems = check_scripts(edited)
+    assert len(problems) == 3
+    assert any(p.startswith(f"{periodic}:") and "{mobile_number}" in p for p in problems)
+    assert any("closure.toml" in p and "missing" in p for p in problems)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check-config", "--scripts", str(edited)]) == 1
+    out = capsys.readouterr().out
+    assert "3 problem(s) found" in out
+    assert main(["check-config"]) == 0
