@@ -1,0 +1,84 @@
+"""F2 switches the language live on every open screen; help lists every screen's keys; the
+command palette offers the main actions in the current language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.i18n import catalog, translate
+from revisit_tui.app.screens.help import HelpScreen
+from revisit_tui.app.screens.queue import QueueScreen
+from tests.app.test_shell_queue import screen_text
+
+pytestmark = pytest.mark.anyio
+
+AppFactory = Callable[..., RevisitApp]
+
+
+def test_every_ui_string_exists_in_both_languages() -> None:
+    shell_keys = lambda locale: {k for k in catalog(locale) if not k.startswith("call.")}  # noqa: E731
+    assert shell_keys("zh-CN") == shell_keys("en")
+
+
+def test_missing_keys_fall_back_to_english_then_to_the_key() -> None:
+    assert translate("fr", "queue.title") == "Queue"
+    assert translate("zh-CN", "no.such.key") == "no.such.key"
+    assert translate("en", "queue.count", shown=1, total=2) == "1 of 2 tasks"
+
+
+async def test_f2_switches_language_live_on_every_screen(app_factory: AppFactory) -> None:
+    app = app_factory(locale="zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = screen_text(app)
+        assert "任务队列" in text and "呼叫" in text and "新开户" in text
+        await pilot.press("f1")  # help on top of the queue
+        await pilot.press("f2")
+        assert app.locale == "en"
+        assert "Keys" in screen_text(app) and "Back" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Queue" in text and "Call" in text and "New acct" in text, "the queue re-rendered"
+        assert "任务队列" not in text
+        assert text.splitlines()[-2].rstrip().endswith("EN"), "the status line names the locale"
+        await pilot.press("f2")
+        assert "任务队列" in screen_text(app)
+
+
+async def test_help_lists_every_key_of_the_queue_and_the_app(app_factory: AppFactory) -> None:
+    app = app_factory(locale="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        described = {(row[1], row[2]) for row in rows}
+        for cls in (QueueScreen, RevisitApp):
+            for binding in Binding.make_bindings(cls.BINDINGS):
+                key = app.get_key_display(binding)
+                assert (key, translate("en", binding.description)) in described
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_palette_offers_the_main_actions_and_runs_them(app_factory: AppFactory) -> None:
+    app = app_factory(locale="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"overdue")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        assert queue.queue_filter.overdue_only
+        await pilot.press("ctrl+p", *"my day")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MyDayScreen"

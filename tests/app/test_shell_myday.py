@@ -1,0 +1,80 @@
+"""My day: counts of today's work, and a refused outcome fixed and resubmitted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+from textual.widgets import Input, Select
+
+from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.screens.myday import MyDayScreen, ResubmitScreen
+from revisit_tui.client.store import AgentStore
+from revisit_tui.domain.models import Disposition, Outcome
+from tests.app.factory import AGENT_ID, NOW
+from tests.app.test_shell_queue import screen_text
+
+pytestmark = pytest.mark.anyio
+
+AppFactory = Callable[..., RevisitApp]
+REASON = "notes: must not name the customer's ID number"
+
+
+def outcome(n: int, disposition: Disposition = Disposition.NO_ANSWER) -> Outcome:
+    return Outcome(
+        id=UUID(int=n),
+        task_id=f"K{n:05d}",
+        agent_id=AGENT_ID,
+        started_at=NOW - timedelta(minutes=4),
+        ended_at=NOW,
+        disposition=disposition,
+        notes="ID 110105194912310002",
+    )
+
+
+async def test_my_day_counts_and_resubmits_a_refused_outcome(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    store.submit(outcome(1))
+    store.submit(outcome(2))
+    store.mark_needs_attention(str(UUID(int=2)), REASON, 422)
+    app = app_factory(locale="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, MyDayScreen)
+        text = screen_text(app)
+        assert "Done today: 2" in text and "Waiting to sync: 1" in text
+        assert "Needing attention: 1" in text and "notes: must not name" in text
+        await pilot.press("enter")
+        assert isinstance(app.screen, ResubmitScreen)
+        app.screen.query_one(Select).value = Disposition.BUSY.value
+        notes = app.screen.query_one(Input)
+        notes.value = "customer asked to call back later"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MyDayScreen)
+        assert "Needing attention: 0" in screen_text(app)
+    assert store.attention_count() == 0
+    fixed = [item for item in store.pending() if item.id == str(UUID(int=2))]
+    assert fixed and fixed[0].body["notes"] == "customer asked to call back later"
+    assert fixed[0].body["disposition"] == "busy"
+
+
+async def test_an_invalid_fix_stays_with_a_message(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    store.submit(outcome(3))
+    store.mark_needs_attention(str(UUID(int=3)), REASON, 422)
+    app = app_factory(locale="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d", "enter")
+        app.screen.query_one(Select).value = Disposition.CALLBACK_REQUESTED.value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ResubmitScreen)
+        problem = str(app.screen.query_one("#resubmit-problem").render())
+        assert "callback_at is required" in problem
+        await pilot.press("escape")
+    assert store.attention_count() == 1, "nothing is lost when the fix is abandoned"

@@ -1,0 +1,113 @@
+"""Sign-in against the real server: the token is checked by who-am-I, saved 0600, the agent
+remembered; a refused token says so; with the API down a known agent works offline."""
+
+from __future__ import annotations
+
+import argparse
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from revisit_tui.app import command
+from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.screens.queue import QueueScreen
+from revisit_tui.app.screens.signin import SignInScreen
+from revisit_tui.app.session import remember_agent, remembered_agent
+from revisit_tui.client.store import AgentStore
+from revisit_tui.config import Settings
+from revisit_tui.domain.models import Agent
+from tests.app.conftest import QUEUE_SIZE
+from tests.app.factory import NOW, make_queue
+
+pytestmark = pytest.mark.anyio
+
+AppFactory = Callable[..., RevisitApp]
+
+
+def message_of(app: RevisitApp) -> str:
+    return str(app.screen.query_one("#signin-message").render())
+
+
+async def sign_in(app: RevisitApp, pilot: object, server: str, token: str) -> None:
+    screen = app.screen
+    assert isinstance(screen, SignInScreen)
+    screen.query_one("#signin-server").value = server  # type: ignore[attr-defined]
+    screen.query_one("#signin-token").value = token  # type: ignore[attr-defined]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_sign_in_saves_the_token_privately_and_opens_the_queue(
+    app_factory: AppFactory, live_server: object, data_dir: Path
+) -> None:
+    token = live_server.add_agent("agent-7")  # type: ignore[attr-defined]
+    url = live_server.url  # type: ignore[attr-defined]
+    app = app_factory(locale="en", store=None, agent=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, url, token)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.agent is not None and app.agent.id == "agent-7"
+        await app.workers.wait_for_complete()
+    token_file = data_dir / "token"
+    assert token_file.read_text() == token
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    known = remembered_agent(data_dir, url)
+    assert known is not None and known.id == "agent-7"
+    assert app.store is not None
+    app.store.close()
+    app.api.close()  # type: ignore[union-attr]
+
+
+async def test_a_refused_token_is_explained_and_nothing_is_saved(
+    app_factory: AppFactory, live_server: object, data_dir: Path
+) -> None:
+    app = app_factory(locale="en", store=None, agent=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, live_server.url, "not-a-token")  # type: ignore[attr-defined]
+        assert isinstance(app.screen, SignInScreen)
+        assert "refused" in message_of(app)
+    assert not (data_dir / "token").exists()
+
+
+async def test_empty_fields_name_the_field(app_factory: AppFactory) -> None:
+    app = app_factory(locale="zh-CN", store=None, agent=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "http://127.0.0.1:9", "")
+        assert message_of(app).startswith("令牌")
+        await sign_in(app, pilot, "", "x")
+        assert message_of(app).startswith("服务器地址")
+
+
+async def test_api_down_with_a_known_agent_starts_offline_from_the_cache(
+    settings: Settings, agent: Agent, data_dir: Path
+) -> None:
+    with AgentStore.open(data_dir, settings.client.server_url, agent.id) as cache:
+        cache.save_queue(make_queue(QUEUE_SIZE), "etag-1")
+    remember_agent(data_dir, settings.client.server_url, agent)
+    app = RevisitApp(settings, None, None, locale="en", clock=lambda: NOW, data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, settings.client.server_url, "some-token")
+        assert isinstance(app.screen, QueueScreen)
+        assert len(app.screen.shown) == QUEUE_SIZE
+        assert app.figures.online is False
+        await app.workers.wait_for_complete()
+    assert not (data_dir / "token").exists(), "an unchecked token is not saved"
+    app.store.close()  # type: ignore[union-attr]
+    app.api.close()  # type: ignore[union-attr]
+
+
+def test_offline_without_a_cache_says_what_to_do(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert command.start(settings, "en", offline=True) == 1
+    assert "sign in once while the server is reachable" in capsys.readouterr().err
+
+
+def test_tui_arguments(tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    args = parser.parse_args(["--locale", "en", "--server", "http://h:1/", "--offline"])
+    assert (args.locale, args.server, args.offline) == ("en", "http://h:1/", True)
