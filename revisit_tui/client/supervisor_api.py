@@ -7,7 +7,7 @@ page, so a caller holds one page at a time unless it keeps the items.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -76,8 +76,8 @@ class SupervisorApi:
         """All customers (or one branch's), page by page."""
         return self._pages("/v1/customers", Customer, {"branch": branch} if branch else {})
 
-    def events(self, since: date | None = None) -> Iterator[Event]:
-        """All account events (or those since a day), page by page."""
+    def events(self, since: datetime | None = None) -> Iterator[Event]:
+        """All account events (or those at or after a time), page by page."""
         return self._pages("/v1/events", Event, {"since": since.isoformat()} if since else {})
 
     # --- tasks ----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def parser(description: str) -> argparse.ArgumentParser:
     )
     connection.add_argument(
         "--token",
-        help=f"a supervisor's token (prefer --token-file or the {TOKEN_ENV} variable)",
+        help=f"a supervisor's token, as --token=VALUE (prefer --token-file or {TOKEN_ENV})",
     )
     connection.add_argument("--token-file", metavar="FILE", help="file holding the token")
     return result
