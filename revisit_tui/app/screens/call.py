@@ -1,30 +1,307 @@
-"""The call screen: customer card beside the script stepper; the agent records as they talk."""
+"""The call screen: the script stepper beside the customer card; the agent records as they talk.
+
+Every answer goes into the call's form and the form is saved as a draft at once (in a worker),
+so leaving with Escape, a crash or a lost SSH session resumes the same call where it stopped.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import threading
+from functools import partial
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import uuid4
 
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import DescendantFocus
+from textual.widgets import Footer, Input, Static
 
-from revisit_tui.domain.models import Outcome, QueueItem
+from revisit_tui.app.callform import CallForm
+from revisit_tui.app.screens.base import LocalizedScreen
+from revisit_tui.app.screens.reveal import RevealScreen
+from revisit_tui.app.script_texts import StepView, script_steps
+from revisit_tui.app.widgets.call_timer import CallTimer
+from revisit_tui.app.widgets.choice_row import ChoiceRow
+from revisit_tui.app.widgets.customer_card import CustomerCard, masked_value
+from revisit_tui.app.widgets.script_stepper import ScriptStepper
+from revisit_tui.app.widgets.status_line import StatusLine
+from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage, dom_id
+from revisit_tui.domain.models import (
+    ContactCheckResult,
+    MaskedField,
+    Outcome,
+    QueueItem,
+    Reveal,
+    TransactionAnswer,
+)
+
+if TYPE_CHECKING:
+    from revisit_tui.app.screens.wrapup import WrapUpResult
+
+WIDE_COLUMNS = 110
+"""From this width the customer card shows beside the script; narrower, it is toggled (i)."""
 
 
-class CallScreen(Screen[Outcome | None]):
+class DraftSaver:
+    """Saves a call's drafts off the UI thread, newest last: an older write never lands after a
+    newer one. Runs on the app, so a write still finishes after the screen closes."""
+
+    def __init__(self, screen: LocalizedScreen[Any], task_id: str) -> None:
+        self.screen = screen
+        self.task_id = task_id
+        self._lock = threading.Lock()
+        self._sequence = 0
+        self._written = 0
+
+    def save(self, form: CallForm) -> None:
+        """Queue a write of the form as it is now."""
+        self._sequence += 1
+        write = partial(self._write, self._sequence, form.to_draft())
+        self.screen.app.run_worker(write, thread=True, exit_on_error=False, group="draft")
+
+    def _write(self, sequence: int, draft: dict[str, Any]) -> None:
+        store = self.screen.shell.store
+        assert store is not None, "a call needs the agent's store"
+        with self._lock:
+            if sequence <= self._written:
+                return
+            store.save_draft(self.task_id, draft)
+            self._written = sequence
+
+
+class CallScreen(LocalizedScreen[Outcome | None]):
     """One attempt at a task; dismisses with the submitted Outcome, or None when left."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back", show=True)]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "call.tcss"]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown,ctrl+n", "step(1)", "call.key.next", priority=True),
+        Binding("pageup,ctrl+b", "step(-1)", "call.key.previous", priority=True),
+        Binding("f10,w", "wrap_up", "call.key.wrap_up", priority=True),
+        Binding("f4,r", "reveal", "call.key.reveal"),
+        Binding("f3,i", "toggle_card", "call.key.card"),
+        Binding("escape", "leave", "key.back"),
+    ]
 
     def __init__(self, item: QueueItem) -> None:
         super().__init__()
         self.item = item
+        self.form: CallForm | None = None
+        self.steps: list[StepView] = []
+        self.saver = DraftSaver(self, item.task.id)
+        self.card_toggled: bool | None = None  # None: follow the terminal's width
+
+    # --- building ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(self.item.customer.name, id="call-header")
-        yield Footer()
+        self.form = self._resume_or_start()
+        with Horizontal(id="call-header"):
+            yield Static(id="call-who")
+            yield CallTimer(self.form.started_at, self.shell.clock, id="call-timer")
+        with Horizontal(id="call-body"):
+            yield ScriptStepper(id="stepper")
+            with VerticalScroll(id="card-panel"):
+                yield CustomerCard(self.item, self.shell.policy.bank.default_region, id="card")
+        yield Static(id="call-notice")
+        yield FieldInput("notes", self.form.notes, self.t("call.notes_placeholder"))
+        yield StatusLine()
+        yield Footer(show_command_palette=False, compact=True)
+
+    def _resume_or_start(self) -> CallForm:
+        """The saved draft of this task if there is one, else a new attempt (saved at once, so
+        its outcome id is kept whatever happens next)."""
+        store = self.shell.store
+        draft = store.draft(self.item.task.id) if store is not None else None
+        if draft is not None:
+            try:
+                return CallForm.from_draft(draft)
+            except ValidationError:
+                self.notify(self.t("call.draft_unreadable"), severity="warning")
+        form = CallForm.start(self.item, self.shell.clock())
+        self.saver.save(form)
+        return form
+
+    async def on_mount(self) -> None:
+        self.steps = script_steps(self.item, self.shell)
+        self._show_header()
+        self._show_card()
+        await self._show_step()
+
+    def on_resize(self) -> None:
+        self._show_card()
+
+    async def relabel(self) -> None:  # type: ignore[override]
+        self.steps = script_steps(self.item, self.shell)
+        self._show_header()
+        self.query_one(CustomerCard).refresh_card()
+        self.query_one("#notes", FieldInput).placeholder = self.t("call.notes_placeholder")
+        await self._show_step()
+
+    @property
+    def current(self) -> CallForm:
+        """The form (built in compose, before anything can use it)."""
+        assert self.form is not None
+        return self.form
+
+    def _show_header(self) -> None:
+        item, t = self.item, self.t
+        phone = masked_value(item, MaskedField.MOBILE, False, "CN") or t("call.card.none")
+        who = f"{item.customer.name} · {t(f'kind.{item.task.kind.value}')} · {phone}"
+        self.query_one("#call-who", Static).update(Text(who, no_wrap=True, overflow="ellipsis"))
+
+    def _show_card(self) -> None:
+        wide = self.app.size.width >= WIDE_COLUMNS
+        shown = wide if self.card_toggled is None else self.card_toggled
+        self.query_one("#card-panel").display = shown
+
+    async def _show_step(self) -> None:
+        form = self.current
+        form.step = max(0, min(form.step, len(self.steps) - 1))
+        stepper = self.query_one(ScriptStepper)
+        await stepper.show(self.steps, form.step, self.item, form, self.t)
+        self._show_problems()
+        rows = stepper.query(ChoiceRow)
+        if rows:
+            rows.first().focus()
+
+    def _show_problems(self) -> None:
+        """Each field's inline message for the values as they are now."""
+        problems = self.problems()
+        for message in self.query(FieldMessage):
+            message.show(problems.get(message.path))
+
+    def problems(self) -> dict[str, str]:
+        """The form's problems, in the agent's language."""
+        return self.current.problems(
+            self.item, self.shell.policy, self.shell.clock(), self.shell.locale, self.t
+        )
+
+    # --- answers ----------------------------------------------------------------------------
+
+    @on(ChoiceRow.Changed)
+    def _choice_made(self, event: ChoiceRow.Changed) -> None:
+        event.stop()
+        form, path, value = self.current, event.path, event.value
+        note: FieldInput | None = None
+        if path.startswith("transaction."):
+            self._answer_transaction(path.removeprefix("transaction."), TransactionAnswer(value))
+        else:
+            form.apply(path, value)
+            note = self._note_input(path)
+            if note is not None and path.startswith(("contact.", "need.")):
+                note.display = value in (ContactCheckResult.CHANGED.value, "yes")
+        self.saver.save(form)
+        self._show_problems()
+        if note is not None and note.display:
+            note.focus()
+        else:
+            self.focus_next()
+
+    def _note_input(self, path: str) -> FieldInput | None:
+        suffix = ".value" if path.startswith("contact.") else ".note"
+        found = self.query(f"#{dom_id(path + suffix)}")
+        return found.first(FieldInput) if found else None
+
+    def _answer_transaction(self, transaction_id: str, answer: TransactionAnswer) -> None:
+        raised = self.current.answer_transaction(
+            transaction_id, answer, summary=self.t("call.fraud_summary", transaction=transaction_id)
+        )
+        notice = self.query_one("#call-notice", Static)
+        if raised is not None:
+            notice.update(Text(self.t("call.not_me_notice", transaction=transaction_id)))
+            notice.add_class("-urgent")
+            self.notify(self.t("call.not_me_notice", transaction=transaction_id), severity="error")
+        elif not any(e.transaction_id for e in self.current.escalations):
+            notice.update("")
+            notice.remove_class("-urgent")
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        path = getattr(event.widget, "path", None) or getattr(event.widget, "name", None) or ""
+        self.query_one(ScriptStepper).say(path.removesuffix(".value").removesuffix(".note"))
+
+    @on(Input.Changed)
+    def _text_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.input.name:
+            self.current.apply(event.input.name, event.value)
+            self.saver.save(self.current)
+            self._show_problems()
+
+    @on(Input.Submitted)
+    def _text_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    async def action_step(self, delta: int) -> None:
+        """Next / previous script step; the position is part of the draft."""
+        form = self.current
+        target = max(0, min(form.step + delta, len(self.steps) - 1))
+        if target != form.step:
+            form.step = target
+            self.saver.save(form)
+            await self._show_step()
+
+    async def go_to_step(self, kind: str) -> None:
+        """Jump to the first step of a kind (e.g. the fraud warning a submit found missing)."""
+        for index, step in enumerate(self.steps):
+            if step.kind == kind:
+                self.current.step = index
+                self.saver.save(self.current)
+                await self._show_step()
+                return
+
+    def action_toggle_card(self) -> None:
+        """Show or hide the customer card."""
+        self.card_toggled = not self.query_one("#card-panel").display
+        self._show_card()
+
+    def action_reveal(self) -> None:
+        """Unmask one field on purpose: choose it, confirm, and the reveal is audited."""
+        self.app.push_screen(RevealScreen(self.item), self._revealed)
+
+    def _revealed(self, field: MaskedField | None) -> None:
+        if field is None:
+            return
+        self.card_toggled = True
+        self._show_card()
+        self.query_one(CustomerCard).reveal(field)
+        reveal = Reveal(
+            id=uuid4(),
+            task_id=self.item.task.id,
+            customer_id=self.item.customer.id,
+            field=field,
+            at=self.shell.clock(),
+        )
+        self._record_reveal(reveal)
+
+    @work(thread=True, exit_on_error=False, group="reveal")
+    def _record_reveal(self, reveal: Reveal) -> None:
+        store = self.shell.store
+        assert store is not None
+        store.add_reveal(reveal)
+        self.app.call_from_thread(self.shell.request_sync)
+
+    def action_wrap_up(self) -> None:
+        """End the call: disposition, callback, escalations, summary, submit."""
+        from revisit_tui.app.screens.wrapup import WrapUpScreen
+
+        self.app.push_screen(WrapUpScreen(self), self._wrapped_up)
+
+    async def _wrapped_up(self, result: WrapUpResult) -> None:
+        if isinstance(result, Outcome):
+            self.dismiss(result)
+        elif isinstance(result, str):
+            await self.go_to_step(result)
+        else:
+            await self._show_step()
 
     def action_leave(self) -> None:
         """Leave the call; the draft stays for a later resume."""
+        self.saver.save(self.current)
         self.dismiss(None)

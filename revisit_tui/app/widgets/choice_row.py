@@ -2,6 +2,8 @@
 
 The call's common answers (confirmed / changed / could not verify, yes / no, 1–5) are one
 keypress on the focused row; the row posts `ChoiceRow.Changed` and the screen records it.
+Each choice shows its key beside it on the row itself, so these keys stay out of the footer
+(which keeps the screen's actions visible at 80 columns).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from revisit_tui.domain.models import Disposition
 
 LABEL_CELLS = 14
 DETAIL_CELLS = 18
@@ -30,7 +34,10 @@ class ChoiceRow(Widget, can_focus=True):
         "choice-row--detail",
     }
 
-    value: reactive[str | None] = reactive(None)
+    WRAP: ClassVar[bool] = False
+    """Whether the choices may wrap onto a second line (rows with many long choices)."""
+
+    value: reactive[str | None] = reactive(None, layout=True)
 
     class Changed(Message):
         """The agent chose an answer on a row; `path` names the form field."""
@@ -68,10 +75,11 @@ class ChoiceRow(Widget, can_focus=True):
 
     def render(self) -> Text:
         translate = getattr(self.app, "t", lambda key, **_: key)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        label = Text(self.label)
-        label.truncate(LABEL_CELLS, pad=True)
-        text.append_text(label)
+        text = Text(no_wrap=not self.WRAP, overflow="ellipsis")
+        if self.label:
+            label = Text(self.label)
+            label.truncate(LABEL_CELLS, pad=True)
+            text.append_text(label)
         if self.detail:
             detail = Text(self.detail, style=self.get_component_rich_style("choice-row--detail"))
             detail.truncate(DETAIL_CELLS, pad=True)
@@ -79,16 +87,18 @@ class ChoiceRow(Widget, can_focus=True):
         key_style = self.get_component_rich_style("choice-row--key")
         selected_style = self.get_component_rich_style("choice-row--selected")
         for key, value, label_key in self.CHOICES:
+            label = translate(label_key)
+            mark = "●" if value == self.value else "○"
             text.append(" ")
-            text.append(key, key_style)
-            choice = f"{'●' if value == self.value else '○'}{translate(label_key)}"
-            text.append(choice, selected_style if value == self.value else "")
+            if label != key:
+                text.append(key, key_style)
+            text.append(f"{mark}{label}", selected_style if value == self.value else "")
         return text
 
 
 def choice_keys(choices: tuple[tuple[str, str, str], ...]) -> list[BindingType]:
     """Footer bindings for a row's choices: each key chooses its value."""
-    return [Binding(key, f"choose('{value}')", label) for key, value, label in choices]
+    return [Binding(key, f"choose('{value}')", label, show=False) for key, value, label in choices]
 
 
 class ContactChoice(ChoiceRow):
@@ -124,7 +134,39 @@ class RatingChoice(ChoiceRow):
     """Satisfaction from 1 to 5 by the number keys."""
 
     CHOICES = tuple((str(n), str(n), f"call.choice.rating_{n}") for n in range(1, 6))
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(str(n), f"choose('{n}')", "call.key.rate", show=n == 1, key_display="1-5")
-        for n in range(1, 6)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+
+
+class DispositionChoice(ChoiceRow):
+    """How the call ended, by the number keys 1–7."""
+
+    WRAP = True
+    CHOICES = tuple(
+        (str(n), disposition.value, f"disposition.{disposition.value}")
+        for n, disposition in enumerate(Disposition, start=1)
+    )
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+
+
+class CategoryChoice(ChoiceRow):
+    """An escalation's category: product (p), service (s), policy (l), other (o)."""
+
+    CHOICES = (
+        ("p", "product", "call.category.product"),
+        ("s", "service", "call.category.service"),
+        ("l", "policy", "call.category.policy"),
+        ("o", "other", "call.category.other"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+
+
+class UrgencyChoice(ChoiceRow):
+    """An escalation's urgency: urgent (u), high (h), normal (n), low (w)."""
+
+    CHOICES = (
+        ("u", "urgent", "call.urgency.urgent"),
+        ("h", "high", "call.urgency.high"),
+        ("n", "normal", "call.urgency.normal"),
+        ("w", "low", "call.urgency.low"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)

@@ -28,6 +28,7 @@ class FieldMessage(Static):
 
     def __init__(self, path: str) -> None:
         super().__init__("", id="problem-" + dom_id(path), classes="field-message")
+        self.path = path
         self.display = False
 
     def show(self, message: str | None) -> None:

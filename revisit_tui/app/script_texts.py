@@ -1,0 +1,131 @@
+"""The call script and SMS templates of one task, with their placeholders filled: bank, agent,
+customer, the contact points on record (numbers masked) and each flagged transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from revisit_tui.callscripts import load_script, load_sms_templates, render
+from revisit_tui.domain.masking import mask_field
+from revisit_tui.domain.models import CustomerType, QueueItem, Transaction
+from revisit_tui.domain.scripts import FLAGGED
+
+if TYPE_CHECKING:
+    from revisit_tui.app.app import RevisitApp
+
+Translate = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A script step as the stepper shows it, texts filled and in the agent's language.
+
+    `kind` says what the step records (contact_check, transaction_check, feature_use, needs,
+    fraud_warning, security_tips, close, …); `item_prompts` are keyed by the form path of the
+    row they belong to (`contact.mobile`, `transaction.<id>`, `feature.sms_notification`)."""
+
+    kind: str
+    title: str
+    prompt: str
+    hint: str = ""
+    items: tuple[str, ...] = ()
+    item_prompts: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SmsTemplateView:
+    """An SMS template ready to send: its id, a short title, and the filled text."""
+
+    id: str
+    title: str
+    text: str
+
+
+ITEM_SECTIONS = {
+    "contact_check": "contact",
+    "identity_check": "contact",
+    "feature_use": "feature",
+    "needs": "need",
+}
+
+
+def placeholders(item: QueueItem, app: RevisitApp) -> dict[str, str]:
+    """The values script and SMS texts may name. Numbers stay masked: the agent reads out the
+    last four digits, never a whole number. A value not known here renders as a blank."""
+    bank = app.policy.bank
+    customer = item.customer
+    zone = ZoneInfo(customer.timezone)
+    expiry = customer.identity.expires_on if customer.identity else None
+    callback = item.task.callback_at
+    return {
+        "bank_name": bank.name if app.locale == "zh-CN" else bank.name_en,
+        "agent_name": app.agent.name if app.agent else "",
+        "customer_name": customer.name,
+        "phone": mask_field("mobile", customer.mobile),
+        "landline": mask_field("landline", customer.landline),
+        "email": customer.email or "",
+        "address": customer.address or "",
+        "account": mask_field("account_number", item.account.number if item.account else None),
+        "identity_expiry": expiry.isoformat() if expiry else "",
+        "escalation_summary": item.task.reason,
+        "callback_time": callback.astimezone(zone).strftime("%m-%d %H:%M") if callback else "",
+        "signature": app.policy.sms.signature,
+    }
+
+
+def transaction_placeholders(tx: Transaction, zone: str, t: Translate) -> dict[str, str]:
+    """A flagged transaction's values for its item prompt, in the customer's time."""
+    return {
+        "transaction_time": tx.at.astimezone(ZoneInfo(zone)).strftime("%m-%d %H:%M"),
+        "transaction_amount": f"{tx.amount:,.2f} {tx.currency}",
+        "transaction_channel": t(f"call.tx_channel.{tx.channel.value}"),
+        "transaction_counterparty": tx.counterparty,
+    }
+
+
+def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
+    """The task kind's script in the app's locale, each step with its placeholders filled."""
+    script = load_script(item.task.kind, app.locale)
+    context = placeholders(item, app)
+    steps = []
+    for step in script.steps:
+        prompts: dict[str, str] = {}
+        if step.kind == "transaction_check":
+            template = step.item_prompts.get(FLAGGED, "")
+            for tx in item.flagged_transactions:
+                values = transaction_placeholders(tx, item.customer.timezone, app.t)
+                prompts[f"transaction.{tx.id}"] = render(template, {**context, **values})
+        elif step.kind in ITEM_SECTIONS:
+            section = ITEM_SECTIONS[step.kind]
+            for name, text in step.item_prompts.items():
+                prompts[f"{section}.{name}"] = render(text, context)
+        corporate = item.customer.type is CustomerType.CORPORATE and step.corporate_prompt
+        steps.append(
+            StepView(
+                kind=step.kind.value,
+                title=render(step.title, context),
+                prompt=render(step.corporate_prompt if corporate else step.prompt, context),
+                hint=render(step.hint, context),
+                items=tuple(step.items),
+                item_prompts=prompts,
+            )
+        )
+    return steps
+
+
+def script_version(item: QueueItem, locale: str) -> str:
+    """The version of the script the call followed, recorded with the outcome."""
+    script = load_script(item.task.kind, locale)
+    return f"{script.kind.value}/{script.locale}/{script.version}"
+
+
+def sms_templates(item: QueueItem, app: RevisitApp) -> list[SmsTemplateView]:
+    """The SMS templates in the app's locale, filled, with the bank's signature."""
+    context = placeholders(item, app)
+    return [
+        SmsTemplateView(template.id, template.title, render(template.text, context))
+        for template in load_sms_templates(app.locale)
+    ]

@@ -1,0 +1,101 @@
+"""The customer card: who is on the line, their masked numbers, recent revisits, and the
+flagged transactions to read out. A field shows in full only after a deliberate reveal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from revisit_tui.domain.masking import mask_field
+from revisit_tui.domain.models import MaskedField, QueueItem, Transaction
+from revisit_tui.domain.validation import display_phone
+
+Translate = Callable[..., str]
+
+
+def masked_value(item: QueueItem, field: MaskedField, revealed: bool, region: str) -> str | None:
+    """The value of a maskable field as the card shows it, or None if the customer has none."""
+    value = raw_value(item, field)
+    if value is None:
+        return None
+    if field in (MaskedField.MOBILE, MaskedField.LANDLINE):
+        value = display_phone(value, region) if revealed else value
+    return value if revealed else mask_field(field.value, value)
+
+
+def raw_value(item: QueueItem, field: MaskedField) -> str | None:
+    """The unmasked value of a maskable field (None when absent)."""
+    customer = item.customer
+    if field is MaskedField.MOBILE:
+        return customer.mobile
+    if field is MaskedField.LANDLINE:
+        return customer.landline
+    if field is MaskedField.IDENTITY_NUMBER:
+        return customer.identity.number if customer.identity else None
+    return item.account.number if item.account else None
+
+
+def transaction_line(tx: Transaction, zone: str, t: Translate) -> str:
+    """One flagged transaction as read out: when (customer's time), amount, channel, why."""
+    at = tx.at.astimezone(ZoneInfo(zone)).strftime("%m-%d %H:%M")
+    flag = t(f"call.flag.{tx.flag.value}") if tx.flag else ""
+    parts = [at, f"{tx.amount:,.2f} {tx.currency}", t(f"call.tx_channel.{tx.channel.value}")]
+    return " ".join([*parts, flag, tx.counterparty]).strip()
+
+
+class CustomerCard(Static):
+    """The card's text; `revealed` lists the fields the agent has unmasked on purpose."""
+
+    def __init__(self, item: QueueItem, region: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.item = item
+        self.phone_region = region
+        self.revealed: set[MaskedField] = set()
+
+    def on_mount(self) -> None:
+        self.refresh_card()
+
+    def reveal(self, field: MaskedField) -> None:
+        """Show one field in full (the caller has recorded the reveal)."""
+        self.revealed.add(field)
+        self.refresh_card()
+
+    def refresh_card(self) -> None:
+        """Re-render in the app's current locale."""
+        t: Translate = getattr(self.app, "t", lambda key, **_: key)
+        item, customer = self.item, self.item.customer
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        grid.add_row(t(f"call.customer_type.{customer.type.value}"), Text(customer.name))
+        for field in MaskedField:
+            shown = masked_value(item, field, field in self.revealed, self.phone_region)
+            if shown is not None:
+                grid.add_row(t(f"call.card.{field.value}"), Text(shown))
+        if customer.email:
+            grid.add_row(t("call.card.email"), Text(customer.email))
+        if customer.address:
+            grid.add_row(t("call.card.address"), Text(customer.address))
+        if customer.risk.value != "normal":
+            grid.add_row(t("call.card.risk"), t(f"call.risk.{customer.risk.value}"))
+        grid.add_row(t("call.card.recent"), Text(self._recent(t)))
+        if item.flagged_transactions:
+            lines = [transaction_line(tx, customer.timezone, t) for tx in item.flagged_transactions]
+            grid.add_row(t("call.card.flagged"), Text("\n".join(lines)))
+        self.update(grid)
+
+    def _recent(self, t: Translate) -> str:
+        if not self.item.recent_outcomes:
+            return t("call.card.none")
+        zone = ZoneInfo(self.item.customer.timezone)
+        lines = []
+        for past in self.item.recent_outcomes[:3]:
+            at = past.at.astimezone(zone).strftime("%m-%d")
+            rating = f" ★{past.satisfaction}" if past.satisfaction else ""
+            channel = t(f"call.channel.{past.channel.value}")
+            lines.append(f"{at} {channel} {t(f'disposition.{past.disposition.value}')}{rating}")
+        return "\n".join(lines)

@@ -1,0 +1,70 @@
+"""The contact-check inputs: each contact point confirmed / changed (new value checked as
+typed) / could not verify, and the reminder of how to make a change official."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from revisit_tui.app.callform import CallForm
+from revisit_tui.app.widgets.choice_row import ContactChoice
+from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage
+from revisit_tui.domain.masking import mask_field
+from revisit_tui.domain.models import ContactCheckResult, ContactField, Customer
+
+Translate = Callable[..., str]
+
+
+def on_record(customer: Customer, field: ContactField, t: Translate) -> str:
+    """What the bank has on record for a contact point, masked where it is sensitive."""
+    identity = customer.identity
+    value: str | None
+    if field is ContactField.MOBILE:
+        value = mask_field("mobile", customer.mobile)
+    elif field is ContactField.LANDLINE:
+        value = mask_field("landline", customer.landline)
+    elif field is ContactField.EMAIL:
+        value = customer.email
+    elif field is ContactField.ADDRESS:
+        value = customer.address
+    elif field is ContactField.IDENTITY_NUMBER:
+        value = mask_field("identity_number", identity.number if identity else None)
+    else:
+        expires = identity.expires_on if identity else None
+        value = expires.isoformat() if expires else None
+    return value or t("call.card.none")
+
+
+class ContactStep(Vertical):
+    """One choice row per contact point, its new-value field and its inline message."""
+
+    def __init__(
+        self, fields: Sequence[ContactField], customer: Customer, form: CallForm, t: Translate
+    ) -> None:
+        super().__init__(classes="step-inputs")
+        self.fields = fields
+        self.customer = customer
+        self.form = form
+        self.t = t
+
+    def compose(self) -> ComposeResult:
+        for field in self.fields:
+            answer = self.form.contacts.get(field)
+            result = answer.result if answer else None
+            yield ContactChoice(
+                f"contact.{field.value}",
+                self.t(f"call.contact.{field.value}"),
+                result.value if result else None,
+                detail=on_record(self.customer, field, self.t),
+            )
+            yield FieldInput(
+                f"contact.{field.value}.value",
+                answer.new_value if answer else "",
+                self.t(f"call.contact.new_{field.value}"),
+                visible=result is ContactCheckResult.CHANGED,
+            )
+            yield FieldMessage(f"contact.{field.value}")
+        yield Static(self.t("call.contact.official_hint"), classes="step-hint")
