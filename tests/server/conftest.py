@@ -62,13 +62,13 @@ class World:
         assert answer.status_code < 300, answer.text
         return answer.json()
 
-    def add_customer(self, name: str, **fields: Any) -> str:
-        customer_id = self.id(name)
+    def add_customer(self, label: str, **fields: Any) -> str:
+        customer_id = self.id(label)
         account = f"62{uuid.uuid4().int % 10**14:014d}"
         customer = {
             "id": customer_id,
             "type": "personal",
-            "name": f"客户 {name}",
+            "name": f"客户 {label}",
             "mobile": "+8613800138000",
             "branch": "b1",
             "timezone": "UTC",
@@ -91,7 +91,7 @@ class World:
                 ],
                 "transactions": [
                     {
-                        "id": self.id(f"tx-{name}"),
+                        "id": self.id(f"tx-{label}"),
                         "account_number": account,
                         "at": "2026-11-01T10:00:00+08:00",
                         "amount": "50000.00",
