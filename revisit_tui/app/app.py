@@ -43,10 +43,10 @@ class RevisitApp(App[None]):
     TITLE = "Revisit"
     COMMANDS = App.COMMANDS | {ShellCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "key.help"),
-        Binding("question_mark", "help", "key.help", show=False),
-        Binding("f2", "switch_locale", "key.locale"),
-        Binding("ctrl+q", "quit", "key.quit"),
+        Binding("f1", "help", "key.help", tooltip="hint.help"),
+        Binding("question_mark", "help", "key.help", show=False, tooltip="hint.help"),
+        Binding("f2", "switch_locale", "key.locale", tooltip="hint.locale"),
+        Binding("ctrl+q", "quit", "key.quit", tooltip="hint.quit"),
     ]
 
     locale: var[str] = var("zh-CN")

@@ -61,7 +61,7 @@ async def test_help_lists_every_key_of_the_queue_and_the_app(app_factory: AppFac
         for cls in (QueueScreen, RevisitApp):
             for binding in Binding.make_bindings(cls.BINDINGS):
                 key = app.get_key_display(binding)
-                assert (key, translate("en", binding.description)) in described
+                assert (key, translate("en", binding.tooltip or binding.description)) in described
         await pilot.press("escape")
         assert isinstance(app.screen, QueueScreen)
 

@@ -77,7 +77,12 @@ def translated_bindings(
         return bindings
     return {
         key: active._replace(
-            binding=replace(active.binding, description=translate(active.binding.description))
+            binding=replace(
+                active.binding,
+                description=translate(active.binding.description),
+                tooltip=translate(active.binding.tooltip) if active.binding.tooltip else "",
+            ),
+            tooltip=translate(active.tooltip) if active.tooltip else "",
         )
         for key, active in bindings.items()
     }

@@ -17,13 +17,13 @@ from revisit_tui.app.widgets.status_line import StatusLine
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("help.app", "revisit_tui.app.app", "RevisitApp"),
     ("help.queue", "revisit_tui.app.screens.queue", "QueueScreen"),
-    ("help.call", "revisit_tui.app.screens.call", "CallScreen"),
-    ("help.wrapup", "revisit_tui.app.screens.wrapup", "WrapUpScreen"),
-    ("help.sms", "revisit_tui.app.screens.sms", "SmsScreen"),
     ("help.myday", "revisit_tui.app.screens.myday", "MyDayScreen"),
     ("help.resubmit", "revisit_tui.app.screens.myday", "ResubmitScreen"),
     ("help.signin", "revisit_tui.app.screens.signin", "SignInScreen"),
     ("help.help", "revisit_tui.app.screens.help", "HelpScreen"),
+    ("help.call", "revisit_tui.app.screens.call", "CallScreen"),
+    ("help.wrapup", "revisit_tui.app.screens.wrapup", "WrapUpScreen"),
+    ("help.sms", "revisit_tui.app.screens.sms", "SmsScreen"),
 )
 
 
@@ -42,8 +42,8 @@ class HelpScreen(LocalizedScreen[None]):
 
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "key.back"),
-        Binding("q", "back", "key.back", show=False),
+        Binding("escape", "back", "key.back", tooltip="hint.back"),
+        Binding("q", "back", "key.back", show=False, tooltip="hint.back"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -62,13 +62,15 @@ class HelpScreen(LocalizedScreen[None]):
         )
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_column(self.t("help.screen"), width=16)
-        table.add_column(self.t("help.key"), width=10)
-        table.add_column(self.t("help.action"), width=40)
+        table.add_column(self.t("help.screen"), width=14)
+        table.add_column(self.t("help.key"), width=8)
+        table.add_column(self.t("help.action"), width=50)
         for title, bindings in section_bindings():
             section = self.t(title)
             for binding in bindings:
-                table.add_row(section, self._keys(binding), self.t(binding.description))
+                table.add_row(
+                    section, self._keys(binding), self.t(binding.tooltip or binding.description)
+                )
                 section = ""
 
     def _keys(self, binding: Binding) -> str:

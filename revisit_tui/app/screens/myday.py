@@ -33,8 +33,8 @@ class MyDayScreen(LocalizedScreen[None]):
 
     CSS_PATH = "myday.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "fix", "key.resubmit", priority=True),
-        Binding("escape", "back", "key.back"),
+        Binding("enter", "fix", "key.resubmit", priority=True, tooltip="hint.fix"),
+        Binding("escape", "back", "key.back", tooltip="hint.back"),
     ]
 
     def __init__(self) -> None:
@@ -135,8 +135,8 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
 
     CSS_PATH = "myday.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "key.resubmit"),
-        Binding("escape", "cancel", "key.back"),
+        Binding("ctrl+s", "save", "key.resubmit", tooltip="hint.resubmit"),
+        Binding("escape", "cancel", "key.back", tooltip="hint.back"),
     ]
 
     def __init__(self, item: OutboxItem) -> None:
@@ -169,7 +169,9 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
         self.query_one("#resubmit-disposition-label", Static).update(self.t("myday.disposition"))
         self.query_one("#resubmit-notes-label", Static).update(self.t("myday.notes"))
         select = self.query_one("#resubmit-disposition", Select)
+        chosen = select.value
         select.set_options([(self.t(f"disposition.{d.value}"), d.value) for d in Disposition])
+        select.value = chosen
 
     @on(Input.Submitted, "#resubmit-notes")
     def _submitted(self) -> None:

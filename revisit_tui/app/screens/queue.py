@@ -28,15 +28,15 @@ class QueueScreen(LocalizedScreen[None]):
 
     CSS_PATH = "queue.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_call", "key.open", priority=True),
-        Binding("s", "open_sms", "key.sms"),
-        Binding("k", "cycle_kind", "key.kind"),
-        Binding("o", "toggle_overdue", "key.overdue"),
-        Binding("c", "toggle_callable", "key.callable"),
-        Binding("slash", "search", "key.search"),
-        Binding("f5", "refresh", "key.refresh"),
-        Binding("d", "app.my_day", "key.myday"),
-        Binding("escape", "clear_search", "key.clear", show=False),
+        Binding("enter", "open_call", "key.open", priority=True, tooltip="hint.open"),
+        Binding("s", "open_sms", "key.sms", tooltip="hint.sms"),
+        Binding("k", "cycle_kind", "key.kind", tooltip="hint.kind"),
+        Binding("o", "toggle_overdue", "key.overdue", tooltip="hint.overdue"),
+        Binding("c", "toggle_callable", "key.callable", tooltip="hint.callable"),
+        Binding("slash", "search", "key.search", tooltip="hint.search"),
+        Binding("f5", "refresh", "key.refresh", tooltip="hint.refresh"),
+        Binding("d", "app.my_day", "key.myday", tooltip="hint.myday"),
+        Binding("escape", "clear_search", "key.clear", show=False, tooltip="hint.clear"),
     ]
 
     def __init__(self) -> None:

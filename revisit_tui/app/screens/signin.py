@@ -45,7 +45,7 @@ class SignInScreen(LocalizedScreen[None]):
 
     CSS_PATH = "signin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "key.sign_in"),
+        Binding("ctrl+s", "submit", "key.sign_in", tooltip="hint.sign_in"),
     ]
 
     def __init__(self, token: str = "") -> None:
