@@ -119,18 +119,25 @@ def main() -> None:
             policy = RevisitPolicy()
             started = time.perf_counter()
             tasks = due_tasks(api, TODAY, policy, progress=False)
+            found = time.perf_counter()
             built = create(api, tasks, progress=False)
             build_seconds = time.perf_counter() - started
-            print(f"build:  {built.due} due, {built.created} created in {build_seconds:.1f} s")
+            print(
+                f"build:  {built.due} due, {built.created} created in {build_seconds:.1f} s"
+                f" (read + rules {found - started:.1f} s,"
+                f" create {build_seconds - (found - started):.1f} s)"
+            )
 
             started = time.perf_counter()
             agents = api.agents()
             plan = make_plan(api, agents, rebalance=False, progress=False)
+            planned = time.perf_counter()
             updated = write_plan(api, plan, progress=False)
             assign_seconds = time.perf_counter() - started
             print(
                 f"assign: {updated} assigned, {len(plan.unplaced)} fit nobody"
-                f" in {assign_seconds:.1f} s"
+                f" in {assign_seconds:.1f} s (read + plan {planned - started:.1f} s,"
+                f" write {assign_seconds - (planned - started):.1f} s)"
             )
 
             total = build_seconds + assign_seconds

@@ -4,8 +4,11 @@ Most urgent first (priority, then due day); each task goes to an agent on shift 
 the customer's language, handles the customer's type (personal/corporate) and, when the agent
 has a branch, works in the customer's branch. Continuity comes first: the agent the caller
 prefers for a task (who spoke to the customer), then the agent this plan already gave the
-same customer; otherwise the suitable agent with the most capacity left. Nobody is ever given
-more than their capacity; tasks that fit nobody stay where they are and are listed with why.
+same customer. Otherwise the most specialised suitable agent (fewest languages and skills)
+takes it, so bilingual and all-round agents stay free for the customers only they can serve,
+and among equally specialised agents the one with the most capacity left (the work spreads).
+Nobody is ever given more than their capacity; tasks that fit nobody stay where they are and
+are listed with why.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import date
 from revisit_tui.domain.models import Agent, Customer, Role, Task, TaskKind
 
 GroupKey = tuple[str, str, str]  # (language, customer type, branch)
+PoolEntry = tuple[int, int, str]  # (specialisation, -capacity left, agent id)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def plan_assignments(
         for agent_id, agent in available.items()
     }
     plan = Plan(load={agent_id: held.get(agent_id, 0) for agent_id in available})
-    pools: dict[GroupKey, list[tuple[int, str]]] = {}
+    pools: dict[GroupKey, list[PoolEntry]] = {}
     suitable_count: dict[GroupKey, int] = {}
     customer_agent: dict[str, str] = {}
 
@@ -102,7 +106,9 @@ def plan_assignments(
             key = (customer.language.value, customer.type.value, customer.branch)
             if key not in pools:
                 pools[key] = [
-                    (-remaining[a.id], a.id) for a in available.values() if suits(a, customer)
+                    (_breadth(a), -remaining[a.id], a.id)
+                    for a in available.values()
+                    if suits(a, customer)
                 ]
                 heapq.heapify(pools[key])
                 suitable_count[key] = len(pools[key])
@@ -155,17 +161,22 @@ def _continuity(
     return None
 
 
-def _most_room(pool: list[tuple[int, str]], remaining: Mapping[str, int]) -> str | None:
-    """The agent of the pool with the most capacity left; entries that went stale are renewed."""
+def _breadth(agent: Agent) -> int:
+    """How many kinds of customer an agent can serve: languages plus skills."""
+    return len(set(agent.languages)) + len(set(agent.skills))
+
+
+def _most_room(pool: list[PoolEntry], remaining: Mapping[str, int]) -> str | None:
+    """The pool's most specialised agent with the most capacity left (stale entries renewed)."""
     while pool:
-        negative_room, agent_id = pool[0]
+        breadth, negative_room, agent_id = pool[0]
         room = remaining[agent_id]
         if room <= 0:
             heapq.heappop(pool)
         elif -negative_room != room:
-            heapq.heapreplace(pool, (-room, agent_id))
+            heapq.heapreplace(pool, (breadth, -room, agent_id))
         else:
-            heapq.heapreplace(pool, (-(room - 1), agent_id))
+            heapq.heapreplace(pool, (breadth, -(room - 1), agent_id))
             return agent_id
     return None
 

@@ -82,6 +82,18 @@ def test_language_skill_and_branch_are_respected():
     }
 
 
+def test_bilingual_agents_are_kept_for_the_customers_only_they_can_serve():
+    customers = {"zh": customer("zh")} | {f"en{i}": customer(f"en{i}", "en") for i in range(5)}
+    agents = [
+        agent("bilingual", capacity=5, languages=[Language.ZH_CN, Language.EN]),
+        agent("chinese", capacity=1),
+    ]
+    tasks = [task("t-zh", "zh", priority=0)] + [task(f"t-en{i}", f"en{i}") for i in range(5)]
+    plan = plan_assignments(tasks, agents, customers, held={})
+    assert plan.unplaced == []
+    assert {t.id: a for t, a in plan.placed}["t-zh"] == "chinese"
+
+
 def test_a_task_nobody_can_take_is_reported_with_the_reason():
     customers = {"c": customer("c", language="en", kind="corporate")}
     plan = plan_assignments([task("t", "c")], [agent("a")], customers, held={})
