@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from revisit_tui.domain.models import Problem
@@ -88,7 +89,16 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> Any:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Any:
+        if exc.status_code == 400:  # FastAPI: the body is not JSON (or not UTF-8)
+            fields = {"body": "not valid JSON"}
+            return problem_response(
+                422, Problem(code="invalid", message=str(exc.detail), fields=fields)
+            )
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route's methods; list every route's on the path
+            headers["Allow"] = ", ".join(_allowed_methods(app, request.url.path))
         code = {
             401: "unauthorized",
             403: "forbidden",
@@ -99,5 +109,13 @@ def install(app: FastAPI) -> None:
         return problem_response(
             exc.status_code,
             Problem(code=code.get(exc.status_code, "error"), message=str(exc.detail)),
-            headers=getattr(exc, "headers", None),
+            headers=headers,
         )
+
+
+def _allowed_methods(app: FastAPI, path: str) -> list[str]:
+    methods: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path_regex.match(path):
+            methods |= route.methods
+    return sorted(methods)
