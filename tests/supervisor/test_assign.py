@@ -3,20 +3,27 @@ rebalancing absent agents, branch transfers, dry runs and bad input."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from supervision import Supervisor, customer
 
 from revisit_tui.domain.models import (
     Agent,
+    Assignment,
     CustomerType,
+    Disposition,
+    EscalationCategory,
+    EscalationRequest,
     ImportBatch,
     Language,
+    Outcome,
     TaskCreate,
     TaskKind,
     TaskStatus,
+    Urgency,
 )
 
 TODAY = date(2026, 11, 25)
@@ -151,3 +158,37 @@ def test_bad_input_exits_non_zero_with_what_is_wrong(
     assert "ids.txt line 2: not a customer id" in capsys.readouterr().err
     assert supervisor.run("assign", token="expired") == 1
     assert "the token was refused (401)" in capsys.readouterr().err
+
+
+def test_a_follow_up_goes_back_to_the_agent_who_escalated(supervisor: Supervisor):
+    supervisor.api.import_batch(ImportBatch(customers=[customer("c1")]))
+    caller = supervisor.agent_api("caller", capacity=5)
+    supervisor.server.add_agent("roomy", capacity=100)
+    [task_id] = supervisor.api.create_tasks([task("t1", "c1", assigned_agent="caller")]).task_ids
+    now = datetime.now(UTC)
+    escalation = EscalationRequest(
+        id=uuid.uuid4(),
+        category=EscalationCategory.PRODUCT,
+        department="个人金融部",
+        urgency=Urgency.NORMAL,
+        summary="理财产品赎回到账慢",
+    )
+    outcome = Outcome(
+        id=uuid.uuid4(),
+        task_id=task_id,
+        agent_id="caller",
+        started_at=now,
+        ended_at=now,
+        disposition=Disposition.REACHED,
+        fraud_warning_delivered=True,
+        escalations=[escalation],
+    )
+    assert caller.submit_outcomes([outcome]).results[0].status == 201
+    resolved = supervisor.api.resolve_escalation(str(escalation.id), "已加急处理")
+    follow_up_id = resolved.follow_up_task_id
+    assert follow_up_id is not None
+    supervisor.api.assign([Assignment(task_id=follow_up_id, agent_id=None)])
+
+    assert supervisor.run("assign") == 0
+    [follow_up] = [t for t in open_tasks(supervisor) if t.id == follow_up_id]
+    assert follow_up.assigned_agent == "caller"
