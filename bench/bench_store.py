@@ -110,8 +110,7 @@ def main() -> int:
         print(f"floor: atomic write + fsync of 1 KB: {fsync_floor(root, 100):.2f} ms (median)")
         with AgentStore.open(root, "http://127.0.0.1:8700", AGENT) as store:
             store.save_queue(snapshot(1000), '"bench"')
-            for i in range(500):
-                store.submit(outcome(f"t{i}"))
+            store.submit_many([outcome(f"t{i}") for i in range(500)])
             sizes = {p.name: p.stat().st_size for p in store.path.glob("*.json")}
             print(
                 "store files:",

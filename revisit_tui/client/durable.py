@@ -96,7 +96,10 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: Tables) -> None:
         try:
-            atomic_write(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            atomic_write(
+                self.path,
+                json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+            )
         except BaseException:
             # TinyDB changed the cached dict before handing it to us; forget it so the
             # next read sees what is really on disk.

@@ -1,13 +1,17 @@
-"""Saves drafts and submits outcomes in a loop, printing each after the store returned.
+"""Saves drafts and submits outcomes in a loop, for test_store_durability.py to SIGKILL.
 
-Run by test_store_durability.py, which SIGKILLs it at random moments:
-    python kill_writer.py DATA_DIR RUN
-Prints "ready", then for i = 0, 1, …: "D <i>" after the draft of task "typing" holds n=i,
-and "O <outcome id> <task id>" after that outcome was submitted.
+A zygote: it imports everything once, then for each line "run N LOGFILE" on stdin forks a
+writer and prints "pid <pid>"; when the writer dies it prints "exit <pid> <signal>". The
+writer opens the store under DATA_DIR and appends to LOGFILE (written, not buffered, so it
+survives the kill) "ready", then for i = 0, 1, …: "D <i>" once the draft of task "typing"
+holds n=i, and "O <outcome id> <task id>" once that outcome was submitted.
+
+    python kill_writer.py DATA_DIR
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import uuid
 from datetime import UTC, datetime
@@ -19,13 +23,18 @@ SERVER = "http://127.0.0.1:9"
 AGENT = "a1"
 
 
-def main(data_dir: str, run: str) -> None:
+def write(log: int, line: str) -> None:
+    os.write(log, (line + "\n").encode())
+
+
+def writer(data_dir: str, run: str, log_path: str) -> None:
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     store = AgentStore.open(data_dir, SERVER, AGENT)
-    print("ready", flush=True)
+    write(log, "ready")
     i = 0
     while True:
         store.save_draft("typing", {"n": i, "notes": "x" * 200})
-        print(f"D {i}", flush=True)
+        write(log, f"D {i}")
         now = datetime.now(UTC)
         outcome = Outcome(
             id=uuid.uuid4(),
@@ -38,9 +47,23 @@ def main(data_dir: str, run: str) -> None:
         )
         store.save_draft(outcome.task_id, {DRAFT_OUTCOME_KEY: str(outcome.id)})
         store.submit(outcome)
-        print(f"O {outcome.id} {outcome.task_id}", flush=True)
+        write(log, f"O {outcome.id} {outcome.task_id}")
         i += 1
 
 
+def main(data_dir: str) -> None:
+    for line in sys.stdin:
+        _, run, log_path = line.split()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                writer(data_dir, run, log_path)
+            finally:
+                os._exit(1)  # the writer never returns; if it fails, the zygote must not go on
+        print(f"pid {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(f"exit {pid} {os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0}", flush=True)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1])
