@@ -486,7 +486,7 @@ class _Generator:
         for index, account in enumerate(self.accounts):
             customer = customers[account.customer_id]
             kind, reason = self._task_kind(index, account, flagged)
-            if kind is None or (customer.do_not_call and index % 2):
+            if kind is None or customer.do_not_call:  # asked not to be called: no task
                 continue
             callable_now = self._callable_now(customer)
             if kind is TaskKind.SPECIAL_EVENT and callable_now and callable_demo < 4:

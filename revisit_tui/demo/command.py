@@ -1,0 +1,237 @@
+"""`revisit demo [--locale zh-CN|en] [--offline] [--keep] [--port P]`: the whole system at once.
+
+Starts the reference API on 127.0.0.1 with a fresh SQLite database, creates the demo agent
+and a supervisor, loads generated demo data through the API, then opens the agent app signed
+in as the demo agent. Quitting the app (or Ctrl+C, or an error) stops the API. Without
+`--keep` everything lives in a temporary directory that is removed at the end; with `--keep`
+it lives in REVISIT_DEMO_DIR or the user's data directory and the next `--keep` run reuses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sys
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+from revisit_tui.config import ConfigError, Settings, load_settings
+from revisit_tui.domain.models import Agent, Language
+
+DEMO_DIR_ENV = "REVISIT_DEMO_DIR"
+DB_FILE = "server.db"
+TOKENS_FILE = "tokens.json"  # every demo principal's token (mode 0600): the demo's own keys
+AGENT_TOKEN_FILE = "agent.token"  # the demo agent's token, as a bank would hand it out
+STATE_FILE = "demo.json"  # the port of the kept demo, so its cache stays the same server's
+CLIENT_DIR = "client"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--locale",
+        choices=[lang.value for lang in Language],
+        help="UI language (default: ui.locale)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="cache the queue once, stop the API, then open the app on the cache",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"keep the data (in ${DEMO_DIR_ENV} or the user data dir) and reuse it next time",
+    )
+    parser.add_argument("--port", type=int, help="API port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--seed", type=int, default=2024, help="demo data seed (default: 2024)")
+    parser.add_argument(
+        "--customers", type=int, default=300, help="customers to generate (default: 300)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"revisit demo: configuration {exc.source}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    home = demo_home(args.keep)
+    try:
+        return _run_in(home, args, settings)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if args.keep:
+            print(f"revisit demo: the demo's data is kept in {home}")
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def demo_home(keep: bool) -> Path:
+    """Where the demo's database, tokens and agent cache live (created, mode 0700)."""
+    if not keep:
+        return Path(tempfile.mkdtemp(prefix="revisit-demo-"))
+    if os.environ.get(DEMO_DIR_ENV):
+        home = Path(os.environ[DEMO_DIR_ENV]).expanduser()
+    else:
+        from platformdirs import user_data_dir
+
+        home = Path(user_data_dir("revisit-tui")) / "demo"
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    home.chmod(0o700)
+    return home
+
+
+def db_url(home: Path) -> str:
+    """The SQLite URL of the demo's server database."""
+    return f"sqlite:///{home / DB_FILE}"
+
+
+def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
+    from revisit_tui.server.process import ServerProcess, ServerStartError
+
+    fresh = not (home / TOKENS_FILE).is_file()
+    if fresh:
+        (home / DB_FILE).unlink(missing_ok=True)  # a half-made database from an interrupted run
+    port = args.port or _kept_port(home)
+    server = ServerProcess(db_url(home), port=port, config=args.config)
+    try:
+        tokens = _create_principals(home, args) if fresh else _read_tokens(home)
+        try:
+            server.start()
+        except ServerStartError as exc:
+            print(f"revisit demo: the API did not start: {exc}", file=sys.stderr)
+            return 1
+        _write_private(home / STATE_FILE, json.dumps({"port": server.port}))
+        print(f"revisit demo: API on {server.url} (database {home / DB_FILE})")
+        if fresh:
+            _load(home, args, settings, server.url, tokens)
+        settings = _agent_settings(settings, home, server.url)
+        _sign_in(settings, home, server.url)
+        if args.offline:
+            _cache_queue(settings)
+            server.stop()
+            print("revisit demo: queue cached, API stopped: the app works from its cache")
+        return _start_app(settings, args.locale or settings.ui.locale.value, args.offline)
+    finally:
+        server.stop()
+
+
+def _kept_port(home: Path) -> int | None:
+    """The kept demo's port if it is free again (its cache is keyed by the server's address)."""
+    try:
+        port = int(json.loads((home / STATE_FILE).read_text())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return None
+    return port
+
+
+def _create_principals(home: Path, args: argparse.Namespace) -> dict[str, str]:
+    from revisit_tui.demo.data import generate
+    from revisit_tui.server.admin import create_schema
+
+    agents = generate(args.seed, customers=args.customers).agents
+    url = db_url(home)
+    create_schema(url)
+    tokens = {agent.id: _add(url, agent) for agent in agents}
+    _write_private(home / TOKENS_FILE, json.dumps(tokens))
+    return tokens
+
+
+def _add(url: str, agent: Agent) -> str:
+    from revisit_tui.server.admin import add_agent
+
+    profile = agent.model_dump(exclude={"id", "name", "role"})
+    return add_agent(url, agent.id, agent.name, agent.role, **profile)
+
+
+def _read_tokens(home: Path) -> dict[str, str]:
+    tokens: dict[str, str] = json.loads((home / TOKENS_FILE).read_text())
+    return tokens
+
+
+def _load(
+    home: Path, args: argparse.Namespace, settings: Settings, url: str, tokens: dict[str, str]
+) -> None:
+    from revisit_tui.demo.data import generate
+    from revisit_tui.demo.load import load
+
+    data = generate(
+        args.seed, customers=args.customers, calls=settings.calls, schedule=settings.schedule
+    )
+    summary = load(data, url, tokens)
+    print(
+        f"revisit demo: loaded {summary.customers} customers, {summary.accounts} accounts, "
+        f"{summary.transactions} transactions, {summary.tasks} tasks, "
+        f"{summary.escalations} escalations"
+    )
+
+
+def _agent_settings(settings: Settings, home: Path, url: str) -> Settings:
+    """The app's settings: this server, the demo agent's token file, the demo's cache dir."""
+    from revisit_tui.demo.data import DEMO_AGENT_ID
+
+    token_file = home / AGENT_TOKEN_FILE
+    _write_private(token_file, _read_tokens(home)[DEMO_AGENT_ID])
+    client = settings.client.model_copy(
+        update={
+            "server_url": url,
+            "token": "",
+            "token_file": str(token_file),
+            "data_dir": str(home / CLIENT_DIR),
+        }
+    )
+    return settings.model_copy(update={"client": client})
+
+
+def _sign_in(settings: Settings, home: Path, url: str) -> None:
+    """Remember the demo agent for this server, as a first sign-in would."""
+    from revisit_tui.app.session import remember_agent
+    from revisit_tui.client.api import ApiClient
+
+    with ApiClient.from_settings(settings) as api:
+        me = api.me()
+    remember_agent(home / CLIENT_DIR, url, me.agent)
+
+
+def _cache_queue(settings: Settings) -> None:
+    """One sync round into the agent's store: the queue the offline app will show."""
+    from revisit_tui.client.api import ApiClient
+    from revisit_tui.client.store import AgentStore
+    from revisit_tui.client.sync import SyncEngine
+    from revisit_tui.demo.data import DEMO_AGENT_ID
+
+    data_dir = settings.client.data_dir
+    with (
+        ApiClient.from_settings(settings) as api,
+        AgentStore.open(data_dir, settings.client.server_url, DEMO_AGENT_ID) as store,
+    ):
+        state = SyncEngine(api, store, settings.sync).sync_once()
+        if not state.online:
+            raise RuntimeError(f"could not cache the queue: {state.last_error}")
+
+
+def _start_app(settings: Settings, locale: str, offline: bool) -> int:
+    from revisit_tui.app.command import start
+
+    return start(settings, locale, offline=offline)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (tokens are secrets, even a demo's)."""
+    with suppress(FileNotFoundError):
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
