@@ -59,7 +59,10 @@ class ApiError(Exception):
         if self.problem is None:
             return f"HTTP {self.status}"
         fields = "; ".join(f"{path}: {what}" for path, what in self.problem.fields.items())
-        return f"{self.problem.message}" + (f" ({fields})" if fields else "")
+        reason = self.problem.message + (f" ({fields})" if fields else "")
+        if self.problem.next_allowed_at is not None:
+            reason += f"; next allowed at {self.problem.next_allowed_at.isoformat()}"
+        return reason
 
 
 class Unreachable(Exception):

@@ -31,8 +31,11 @@ class CorruptFile(Exception):
 
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents) if needed and make it readable by its owner only."""
+    created = not path.exists()
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     os.chmod(path, DIR_MODE)
+    if created:
+        fsync_dir(path.parent)  # the new directory's entry survives a crash too
     return path
 
 

@@ -360,13 +360,13 @@ class AgentStore:
                 self._outbox[entry.id] = (doc_id, entry)
 
     def _update(self, item_id: str, fields: dict[str, Any]) -> None:
+        """Change an item in place (one write); one no longer in the outbox is left alone."""
         with self._outbox_lock:
+            if item_id not in self._outbox:
+                return
             doc_id, item = self._outbox[item_id]
-            updated = item.model_copy(update=fields)
-            self._outbox_t.update(
-                OutboxItem.model_validate(updated.model_dump()).model_dump(mode="json"),
-                doc_ids=[doc_id],
-            )
+            updated = OutboxItem.model_validate({**item.model_dump(), **fields})
+            self._outbox_t.update(updated.model_dump(mode="json"), doc_ids=[doc_id])
             self._outbox[item_id] = (doc_id, updated)
 
     def _drop_submitted_drafts(self) -> None:
