@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -28,7 +28,6 @@ class ServerContext:
     settings: Settings
     engine: Engine  # for transactions that write
     read: Engine  # for read-only work (no write lock on SQLite)
-    snapshots: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # agent -> ETag, queue
 
     @property
     def policy(self) -> RevisitPolicy:

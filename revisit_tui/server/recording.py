@@ -1,11 +1,14 @@
-"""Recording one outcome: idempotency, permission, the domain rules, and what it opens.
+"""Recording outcomes: idempotency, permission, the domain rules, and what they open.
 
-The caller runs it inside a transaction (a savepoint per outcome in a batch), so an outcome
-is stored with its task change, pending contact changes and escalations, or not at all.
+A batch is decided in memory against its tasks and stored outcomes, read in two queries, then
+written with one executemany per table, inside the caller's transaction: every outcome is
+stored with its task change, pending contact changes and escalations, or none is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -28,77 +31,154 @@ from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.validation import validate_outcome
 from revisit_tui.server.rows import canonical_hash, task_from_row
 from revisit_tui.server.tables import escalations, outcomes, pending_contact_changes, tasks
-from revisit_tui.server.taskstore import agent_when
+from revisit_tui.server.taskstore import agent_when, chunks
+
+TASK_UPDATE_COLUMNS = (
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "callback_at",
+    "version",
+    "updated_at",
+    "lease_agent",
+    "lease_expires_at",
+)
 
 
-def record_outcome(
-    conn: Connection, caller: Agent, outcome: Outcome, policy: RevisitPolicy, now: datetime
-) -> OutcomeResult:
-    """Store the outcome and apply it to its task; the result says what happened (status)."""
-    body_hash = canonical_hash(outcome)
-    stored = conn.execute(
-        sa.select(
-            outcomes.c.body_hash, outcomes.c.escalation_ids, outcomes.c.flagged_reassigned
-        ).where(outcomes.c.id == str(outcome.id))
-    ).first()
-    if stored is not None:
-        return _replay(conn, outcome, stored, body_hash)
-    row = conn.execute(
-        sa.select(tasks).where(tasks.c.id == outcome.task_id).with_for_update()
-    ).first()
-    if row is None:
-        return _refused(outcome, 404, f"no task with id {outcome.task_id!r}")
-    refusal = _permission(conn, caller, outcome, row)
-    if refusal:
-        return _refused(outcome, 403, refusal)
-    problems = validate_outcome(outcome, policy, now.date())
-    if problems:
-        reason = "; ".join(f"{p.field}: {p.message(Language.EN)}" for p in problems)
-        return _refused(outcome, 422, reason)
-    task = task_from_row(row)
-    flagged = outcome.task_version < row.assigned_version
-    updated = rules.apply_outcome(task, outcome, policy, now)
-    _save_task(conn, updated, caller, outcome)
-    opened = _open_escalations(conn, outcome, row.customer_id, policy, now)
-    _save_contact_changes(conn, outcome, row.customer_id, now)
-    conn.execute(
-        sa.insert(outcomes).values(
-            id=str(outcome.id),
-            task_id=outcome.task_id,
-            agent_id=outcome.agent_id,
-            customer_id=row.customer_id,
-            channel=outcome.channel.value,
-            disposition=outcome.disposition.value,
-            satisfaction=outcome.satisfaction,
-            started_at=outcome.started_at,
-            body=outcome.model_dump(mode="json"),
-            body_hash=body_hash,
-            escalation_ids=[str(e) for e in opened],
-            flagged_reassigned=flagged,
-            purged=False,
-            received_at=now,
+@dataclass
+class _Writes:
+    """Rows a batch will write, collected while its outcomes are decided."""
+
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    escalations: list[dict[str, Any]] = field(default_factory=list)
+    contact_changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def record_outcomes(
+    conn: Connection,
+    caller: Agent,
+    batch: Sequence[Outcome],
+    policy: RevisitPolicy,
+    now: datetime,
+) -> list[OutcomeResult]:
+    """Store the outcomes and apply each to its task; one result per outcome, in order."""
+    stored = _stored(conn, [str(o.id) for o in batch])
+    task_rows = _task_rows(conn, sorted({o.task_id for o in batch}))
+    current: dict[str, Task] = {}
+    writes = _Writes()
+    results: list[OutcomeResult] = []
+    for outcome in batch:
+        body_hash = canonical_hash(outcome)
+        previous = stored.get(str(outcome.id))
+        if previous is not None:
+            results.append(_replay(outcome, previous, body_hash, current, task_rows))
+            continue
+        row = task_rows.get(outcome.task_id)
+        if row is None:
+            results.append(_refused(outcome, 404, f"no task with id {outcome.task_id!r}"))
+            continue
+        refusal = _permission(conn, caller, outcome, row)
+        if refusal:
+            results.append(_refused(outcome, 403, refusal))
+            continue
+        problems = validate_outcome(outcome, policy, now.date())
+        if problems:
+            reason = "; ".join(f"{p.field}: {p.message(Language.EN)}" for p in problems)
+            results.append(_refused(outcome, 422, reason))
+            continue
+        task = current.get(outcome.task_id) or task_from_row(row)
+        flagged = outcome.task_version < row.assigned_version
+        updated = rules.apply_outcome(task, outcome, policy, now)
+        current[task.id] = updated
+        earlier = writes.tasks.get(task.id, {})  # an earlier outcome of this batch, same task
+        lease_agent = earlier.get("v_lease_agent", row.lease_agent)
+        lease_expires = earlier.get("v_lease_expires_at", row.lease_expires_at)
+        if lease_agent == outcome.agent_id:  # the attempt is over: its lease ends with it
+            lease_agent, lease_expires = None, None
+        writes.tasks[task.id] = {
+            **{f"v_{name}": getattr(updated, name) for name in TASK_UPDATE_COLUMNS[:-2]},
+            "v_lease_agent": lease_agent,
+            "v_lease_expires_at": lease_expires,
+            "task_key": task.id,
+        }
+        opened = _escalations(outcome, row.customer_id, policy, now, writes)
+        _contact_changes(outcome, row.customer_id, now, writes)
+        entry = {
+            "id": str(outcome.id),
+            "task_id": outcome.task_id,
+            "agent_id": outcome.agent_id,
+            "customer_id": row.customer_id,
+            "channel": outcome.channel.value,
+            "disposition": outcome.disposition.value,
+            "satisfaction": outcome.satisfaction,
+            "started_at": outcome.started_at,
+            "body": outcome.model_dump(mode="json"),
+            "body_hash": body_hash,
+            "escalation_ids": [str(e) for e in opened],
+            "flagged_reassigned": flagged,
+            "purged": False,
+            "received_at": now,
+        }
+        writes.outcomes.append(entry)
+        stored[entry["id"]] = entry
+        results.append(
+            OutcomeResult(
+                outcome_id=outcome.id,
+                status=201,
+                task=updated,
+                escalation_ids=opened,
+                flagged_reassigned=flagged,
+            )
         )
-    )
-    return OutcomeResult(
-        outcome_id=outcome.id,
-        status=201,
-        task=updated,
-        escalation_ids=opened,
-        flagged_reassigned=flagged,
-    )
+    _write(conn, writes)
+    return results
 
 
-def _replay(conn: Connection, outcome: Outcome, stored: Any, body_hash: str) -> OutcomeResult:
-    if stored.body_hash != body_hash:
+def _stored(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for part in chunks(sorted(set(ids))):
+        for row in conn.execute(
+            sa.select(
+                outcomes.c.id,
+                outcomes.c.body_hash,
+                outcomes.c.escalation_ids,
+                outcomes.c.flagged_reassigned,
+            ).where(outcomes.c.id.in_(part))
+        ):
+            found[row.id] = dict(row._mapping)
+    return found
+
+
+def _task_rows(conn: Connection, task_ids: list[str]) -> dict[str, Any]:
+    """The batch's tasks, locked for this transaction on PostgreSQL."""
+    found: dict[str, Any] = {}
+    for part in chunks(task_ids):
+        for row in conn.execute(
+            sa.select(tasks).where(tasks.c.id.in_(part)).order_by(tasks.c.id).with_for_update()
+        ):
+            found[row.id] = row
+    return found
+
+
+def _replay(
+    outcome: Outcome,
+    previous: dict[str, Any],
+    body_hash: str,
+    current: dict[str, Task],
+    task_rows: dict[str, Any],
+) -> OutcomeResult:
+    if previous["body_hash"] != body_hash:
         return _refused(outcome, 409, "an outcome with this id and another body is stored")
-    row = conn.execute(sa.select(tasks).where(tasks.c.id == outcome.task_id)).first()
+    row = task_rows.get(outcome.task_id)
+    task = current.get(outcome.task_id) or (task_from_row(row) if row is not None else None)
     return OutcomeResult(
         outcome_id=outcome.id,
         status=200,
         reason="already stored",
-        task=task_from_row(row) if row is not None else None,
-        escalation_ids=list(stored.escalation_ids),
-        flagged_reassigned=stored.flagged_reassigned,
+        task=task,
+        escalation_ids=[UUID(e) for e in previous["escalation_ids"]],
+        flagged_reassigned=previous["flagged_reassigned"],
     )
 
 
@@ -112,40 +192,19 @@ def _permission(conn: Connection, caller: Agent, outcome: Outcome, row: Any) -> 
         return ""
     if outcome.agent_id != caller.id:
         return f"agent_id {outcome.agent_id!r} is not the caller"
-    if caller.role is Role.SUPERVISOR:
-        return ""
-    mapping = row._mapping
-    if caller.id in (mapping["assigned_agent"], mapping["lease_agent"]):
+    if caller.role is Role.SUPERVISOR or caller.id in (row.assigned_agent, row.lease_agent):
         return ""
     if agent_when(conn, outcome.task_id, outcome.task_version) == caller.id:
         return ""
     return "the task is not assigned to the caller"
 
 
-def _save_task(conn: Connection, task: Task, caller: Agent, outcome: Outcome) -> None:
-    values = task.model_dump(exclude={"id", "key", "created_at", "assigned_agent"})
-    lease: dict[str, Any] = {}
-    if caller.role is not Role.ONLINE_SERVICE:
-        # the attempt is over: the caller's lease ends with it
-        lease = {
-            "lease_agent": sa.case(
-                (tasks.c.lease_agent == outcome.agent_id, None), else_=tasks.c.lease_agent
-            ),
-            "lease_expires_at": sa.case(
-                (tasks.c.lease_agent == outcome.agent_id, None), else_=tasks.c.lease_expires_at
-            ),
-        }
-    conn.execute(sa.update(tasks).where(tasks.c.id == task.id).values(**values, **lease))
-
-
-def _open_escalations(
-    conn: Connection, outcome: Outcome, customer_id: str, policy: RevisitPolicy, now: datetime
+def _escalations(
+    outcome: Outcome, customer_id: str, policy: RevisitPolicy, now: datetime, writes: _Writes
 ) -> list[UUID]:
+    """Open the outcome's escalations (its ids are new: the outcome is new)."""
     opened: list[UUID] = []
     for request in rules.escalations_for(outcome):
-        exists = conn.scalar(sa.select(escalations.c.id).where(escalations.c.id == str(request.id)))
-        if exists:
-            continue
         escalation = Escalation(
             id=request.id,
             task_id=outcome.task_id,
@@ -160,25 +219,23 @@ def _open_escalations(
             opened_at=now,
             deadline=rules.escalation_deadline(request.urgency, now, policy),
         )
-        conn.execute(
-            sa.insert(escalations).values(
-                id=str(escalation.id),
-                status=escalation.status.value,
-                deadline=escalation.deadline,
-                opened_at=now,
-                agent_id=escalation.agent_id,
-                body=escalation.model_dump(mode="json"),
-            )
+        writes.escalations.append(
+            {
+                "id": str(escalation.id),
+                "status": escalation.status.value,
+                "deadline": escalation.deadline,
+                "opened_at": now,
+                "agent_id": escalation.agent_id,
+                "body": escalation.model_dump(mode="json"),
+            }
         )
         opened.append(escalation.id)
     return opened
 
 
-def _save_contact_changes(
-    conn: Connection, outcome: Outcome, customer_id: str, now: datetime
-) -> None:
+def _contact_changes(outcome: Outcome, customer_id: str, now: datetime, writes: _Writes) -> None:
     """Changed contact details wait for the branch to make them official (§四.1)."""
-    changes = [
+    writes.contact_changes += [
         {
             "outcome_id": str(outcome.id),
             "customer_id": customer_id,
@@ -189,5 +246,29 @@ def _save_contact_changes(
         for check in outcome.contact_checks
         if check.result is ContactCheckResult.CHANGED
     ]
-    if changes:
-        conn.execute(sa.insert(pending_contact_changes), changes)
+
+
+def _write(conn: Connection, writes: _Writes) -> None:
+    if writes.tasks:
+        statement = (
+            sa.update(tasks)
+            .where(tasks.c.id == sa.bindparam("task_key"))
+            .values({name: sa.bindparam(f"v_{name}") for name in TASK_UPDATE_COLUMNS})
+        )
+        conn.execute(statement, list(writes.tasks.values()))
+    for table, rows in (
+        (outcomes, writes.outcomes),
+        (escalations, _new_escalations(conn, writes.escalations)),
+        (pending_contact_changes, writes.contact_changes),
+    ):
+        if rows:
+            conn.execute(sa.insert(table), rows)
+
+
+def _new_escalations(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Escalations whose id is not stored yet (a client may reuse a request id)."""
+    unique = {row["id"]: row for row in reversed(rows)}
+    for part in chunks(sorted(unique)):
+        for known in conn.scalars(sa.select(escalations.c.id).where(escalations.c.id.in_(part))):
+            unique.pop(known, None)
+    return [row for row in rows if unique.get(row["id"]) is row]

@@ -230,3 +230,15 @@ def test_online_answer_is_an_online_outcome_of_the_task(world: World) -> None:
     assert stored.json()["task"]["status"] == "done"
     assert world.call("POST", "/v1/online-answers", "web", json=answer).status_code == 200
     assert world.call("POST", "/v1/online-answers", "a", json=answer).status_code == 403
+
+
+def test_two_attempts_at_one_task_in_one_batch_apply_in_order(world: World) -> None:
+    task = world.add_task(world.add_customer("c"), "a")
+    busy = world.outcome(task, "a", disposition="busy", satisfaction=None)
+    reached = world.outcome(task, "a", task_version=2)
+    results = world.ok("POST", "/v1/outcomes", "a", json={"outcomes": [busy, reached]})["results"]
+    assert [r["task"]["status"] for r in results] == ["open", "done"]
+    assert [r["task"]["version"] for r in results] == [2, 3]
+    assert results[1]["task"]["attempts"] == 2
+    listed = world.ok("GET", f"/v1/tasks?customer={results[0]['task']['customer_id']}", "boss")
+    assert listed["items"][0]["version"] == 3

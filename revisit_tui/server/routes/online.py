@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response
 from revisit_tui.domain.models import Channel, Disposition, OnlineAnswer, Outcome, OutcomeResult
 from revisit_tui.server.deps import Context, OnlineService
 from revisit_tui.server.problems import ProblemError, errors, not_found
-from revisit_tui.server.recording import record_outcome
+from revisit_tui.server.recording import record_outcomes
 from revisit_tui.server.tables import outcomes, tasks
 
 router = APIRouter(prefix="/v1", tags=["online"])
@@ -51,7 +51,7 @@ def online_answer(
             notes=answer.notes,
             task_version=version,
         )
-        result = record_outcome(conn, service, outcome, context.policy, now)
+        (result,) = record_outcomes(conn, service, [outcome], context.policy, now)
     if result.status == 409:
         raise ProblemError(409, "conflict", result.reason)
     if result.status == 422:

@@ -9,7 +9,6 @@ from uuid import UUID
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from revisit_tui.domain.models import (
@@ -20,13 +19,12 @@ from revisit_tui.domain.models import (
     OutcomeBatchResult,
     OutcomeResult,
 )
-from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.validation import validate_outcome
-from revisit_tui.server.deps import AgentCaller, Context, Supervisor
+from revisit_tui.server.deps import AgentCaller, Context, ServerContext, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
 from revisit_tui.server.periods import Month, month_range
 from revisit_tui.server.problems import ProblemError, errors
-from revisit_tui.server.recording import record_outcome
+from revisit_tui.server.recording import record_outcomes
 from revisit_tui.server.rows import outcome_from_row
 from revisit_tui.server.tables import outcomes
 
@@ -43,12 +41,7 @@ class OutcomePage(BaseModel):
 @router.post("/outcomes", response_model=OutcomeBatchResult, responses=errors())
 def post_outcomes(batch: OutcomeBatch, context: Context, caller: AgentCaller) -> OutcomeBatchResult:
     """Store up to 500 outcomes in one transaction; one result per outcome, in order."""
-    now = datetime.now(UTC)
-    with context.engine.begin() as conn:
-        results = [
-            _record(conn, caller, outcome, context.policy, now) for outcome in batch.outcomes
-        ]
-    return OutcomeBatchResult(results=results)
+    return OutcomeBatchResult(results=_record(context, caller, batch.outcomes))
 
 
 @router.put(
@@ -65,11 +58,9 @@ def put_outcome(
         raise ProblemError(
             422, "invalid", "invalid fields: id", {"id": "differs from the id in the path"}
         )
-    now = datetime.now(UTC)
-    with context.engine.begin() as conn:
-        result = _record(conn, caller, outcome, context.policy, now)
+    (result,) = _record(context, caller, [outcome])
     if result.status == 422:
-        problems = validate_outcome(outcome, context.policy, now.date())
+        problems = validate_outcome(outcome, context.policy, datetime.now(UTC).date())
         fields = {p.field: p.message(Language.EN) for p in problems}
         raise ProblemError(422, "invalid", result.reason, fields)
     if result.status >= 400:
@@ -78,17 +69,20 @@ def put_outcome(
     return result
 
 
-def _record(
-    conn: Connection, caller: Agent, outcome: Outcome, policy: RevisitPolicy, now: datetime
-) -> OutcomeResult:
-    """One outcome in its own savepoint; a concurrent insert of the same id is replayed."""
-    for _ in range(2):
-        try:
-            with conn.begin_nested():
-                return record_outcome(conn, caller, outcome, policy, now)
-        except IntegrityError:
-            continue
-    raise ProblemError(409, "conflict", f"outcome {outcome.id} is being stored concurrently")
+def _record(context: ServerContext, caller: Agent, batch: list[Outcome]) -> list[OutcomeResult]:
+    """One transaction; if a concurrent request stored one of these ids first, once again
+    (the second pass answers that outcome as already stored)."""
+    try:
+        return _record_once(context, caller, batch)
+    except IntegrityError:
+        return _record_once(context, caller, batch)
+
+
+def _record_once(
+    context: ServerContext, caller: Agent, batch: list[Outcome]
+) -> list[OutcomeResult]:
+    with context.engine.begin() as conn:
+        return record_outcomes(conn, caller, batch, context.policy, datetime.now(UTC))
 
 
 @router.get("/outcomes", response_model=OutcomePage, responses=errors())

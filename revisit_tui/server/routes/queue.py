@@ -29,7 +29,6 @@ from revisit_tui.server.taskstore import chunks
 router = APIRouter(prefix="/v1", tags=["agent"])
 
 RECENT_OUTCOMES = 3  # past attempts shown per customer
-_CACHE_MAX = 10_000  # agents whose last snapshot this process keeps
 
 
 @router.get(
@@ -47,15 +46,7 @@ def queue(
         tag = _etag(conn, caller.id)
         if if_none_match and tag in {t.strip() for t in if_none_match.split(",")}:
             return Response(status_code=304, headers={"ETag": tag})
-        # a full fetch with nothing changed costs only the ETag query
-        cached = context.snapshots.get(caller.id)
-        if cached is not None and cached[0] == tag:
-            body = cached[1]
-        else:
-            body = _snapshot(conn, caller.id, context.settings.server.queue_limit)
-            if len(context.snapshots) >= _CACHE_MAX:
-                context.snapshots.clear()
-            context.snapshots[caller.id] = (tag, body)
+        body = _snapshot(conn, caller.id, context.settings.server.queue_limit)
     return Response(content=body, media_type="application/json", headers={"ETag": tag})
 
 
