@@ -193,3 +193,17 @@ def test_a_draft_with_a_wrong_shape_is_reported_and_the_others_kept(tmp_path: Pa
     with AgentStore.open(tmp_path, SERVER, AGENT) as store:
         assert "entry 9" in store.recovered[0]
         assert store.draft("t1") == {"notes": "keep me"}
+
+
+def test_a_crash_between_outbox_and_draft_leaves_one_copy(tmp_path: Path) -> None:
+    attempt = outcome("t1")
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        store.save_draft("t1", {DRAFT_OUTCOME_KEY: str(attempt.id), "notes": "typed"})
+        store.save_draft("t2", {"notes": "another call, not submitted"})
+        store.resubmit(attempt)  # into the outbox without touching the draft, as if killed
+        assert store.draft("t1") is not None
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        assert store.draft("t1") is None
+        assert store.draft("t2") == {"notes": "another call, not submitted"}
+        store.submit(attempt)  # the same outcome again: still one copy
+        assert [item.id for item in store.pending()] == [str(attempt.id)]
