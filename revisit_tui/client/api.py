@@ -135,9 +135,10 @@ class ApiClient:
 
     @classmethod
     def from_settings(cls, settings: Settings, token: str | None = None) -> ApiClient:
-        """A client as configured in `[client]`; the token is loaded with `load_token`."""
+        """A client as configured in `[client]`; the token is loaded with `load_token`.
+        TLS is verified unless verify_tls is false, against ca_bundle when one is given."""
         client = settings.client
-        verify: bool | str = client.ca_bundle or client.verify_tls
+        verify: bool | str = (client.ca_bundle or True) if client.verify_tls else False
         return cls(
             client.server_url,
             load_token(client) if token is None else token,

@@ -221,7 +221,7 @@ class AgentStore:
         """The saved form data for a task, or None."""
         with self._drafts_lock:
             entry = self._drafts.get(task_id)
-            return dict(entry[1].data) if entry else None
+            return json.loads(json.dumps(entry[1].data)) if entry else None
 
     def draft_task_ids(self) -> list[str]:
         """Tasks with a draft (e.g. to offer "continue where you left off")."""
@@ -231,9 +231,11 @@ class AgentStore:
     def save_draft(self, task_id: str, data: dict[str, Any]) -> None:
         """Save a task's form data durably (call on every change). `data` must be JSON-able;
         put the outcome's id under DRAFT_OUTCOME_KEY so a crash during submit is recovered."""
-        draft = Draft(task_id=task_id, data=data, saved_at=self._clock())
+        # a detached JSON copy: refuses what JSON cannot hold before anything is written, and
+        # later changes to the caller's dict do not reach the cache unsaved
+        detached = json.loads(json.dumps(data))
+        draft = Draft(task_id=task_id, data=detached, saved_at=self._clock())
         doc = draft.model_dump(mode="json")
-        json.dumps(doc)  # refuse what JSON cannot hold before anything is written
         with self._drafts_lock:
             entry = self._drafts.get(task_id)
             doc_id = _put(self._drafts_t, entry[0] if entry else None, doc)
@@ -289,10 +291,12 @@ class AgentStore:
             ]
 
     def pending_count(self) -> int:
+        """How many items wait to be sent."""
         with self._outbox_lock:
             return sum(not item.attention for _, item in self._outbox.values())
 
     def attention_count(self) -> int:
+        """How many refused items wait to be fixed."""
         with self._outbox_lock:
             return sum(item.attention for _, item in self._outbox.values())
 
@@ -324,7 +328,7 @@ class AgentStore:
             )
 
     def task_sync_state(self, task_id: str) -> SyncMark | None:
-        """ "attention" if an item of the task was refused, "pending" if one waits, else None."""
+        """Whether an item of the task was refused ("attention"), waits ("pending"), or None."""
         with self._outbox_lock:
             marks = {item.attention for _, item in self._outbox.values() if item.task_id == task_id}
         if True in marks:
