@@ -272,14 +272,16 @@ def polling(url: str, ids: list[str], duration: float, interval: float) -> tuple
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    stop_at = time.monotonic() + duration
+    ready = threading.Barrier(len(ids) + 1)
+    stop_at = 0.0
 
     def agent(agent_id: str, seed: int) -> None:
         nonlocal errors
         rng = random.Random(seed)
         headers = {"Authorization": f"Bearer {token_of(agent_id)}"}
         with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
-            tag = http.get("/v1/queue").headers.get("ETag", "")
+            tag = http.get("/v1/queue").headers.get("ETag", "")  # the app's first fetch
+            ready.wait()
             time.sleep(rng.uniform(0, interval))
             while time.monotonic() < stop_at:
                 started = time.perf_counter()
@@ -296,6 +298,9 @@ def polling(url: str, ids: list[str], duration: float, interval: float) -> tuple
     threads = [threading.Thread(target=agent, args=(a, n)) for n, a in enumerate(ids)]
     for thread in threads:
         thread.start()
+    stop_at = time.monotonic() + 3600  # until every agent has its first snapshot
+    ready.wait()
+    stop_at = time.monotonic() + duration
     for thread in threads:
         thread.join()
     return latencies, errors

@@ -119,7 +119,8 @@ tasks = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("lease_agent", ID),
     sa.Column("lease_expires_at", UtcDateTime),
-    sa.Index(None, "assigned_agent", "status", "priority", "due", "id"),
+    sa.Index(None, "assigned_agent", "status", "priority", "due", "id"),  # the queue
+    sa.Index(None, "assigned_agent", "status", "version", "updated_at"),  # its ETag, covered
     sa.Index(None, "status", "due"),
 )
 
@@ -153,6 +154,7 @@ outcomes = sa.Table(
     sa.Column("received_at", UtcDateTime, nullable=False),
     sa.Index(None, "started_at", "id"),
     sa.Index(None, "agent_id", "started_at"),
+    sa.Index(None, "customer_id", "started_at"),  # a customer's recent outcomes in the queue
 )
 
 pending_contact_changes = sa.Table(
