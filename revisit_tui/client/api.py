@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from revisit_tui.config import ClientSettings, Settings
+from revisit_tui.config import ClientSettings, ConfigError, Settings
 from revisit_tui.domain.models import (
     Lease,
     Me,
@@ -117,8 +117,9 @@ class ApiClient:
         backoff_max: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        """`verify`: True (system CAs), False (no TLS check), or a CA bundle file. `retries`:
-        extra tries after the first on connection errors, timeouts, 5xx and 429."""
+        """`verify`: True (system CAs), False (no TLS check), or a CA bundle file (ConfigError
+        if it cannot be read). `retries`: extra tries after the first on connection errors,
+        timeouts, 5xx and 429; an untrusted certificate is Unreachable at once."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.base_url = base_url.rstrip("/")
         self.retries = retries
@@ -180,6 +181,11 @@ class ApiClient:
                     method, path, json=json, params=params, headers=headers
                 )
             except httpx.TransportError as exc:
+                if _untrusted_certificate(exc):
+                    raise Unreachable(
+                        f"{self.base_url}: the server's TLS certificate is not trusted; "
+                        "set client.ca_bundle to the bank's CA file"
+                    ) from None
                 last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             else:
                 if response.status_code not in RETRY_STATUSES:
@@ -256,9 +262,23 @@ class ApiClient:
 
 
 def _tls(verify: bool | str) -> bool | ssl.SSLContext:
-    if isinstance(verify, str):
+    if not isinstance(verify, str):
+        return verify
+    try:
         return ssl.create_default_context(cafile=verify)
-    return verify
+    except (OSError, ssl.SSLError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError("client", [f"ca_bundle: cannot use {verify}: {reason}"]) from None
+
+
+def _untrusted_certificate(exc: BaseException) -> bool:
+    """A TLS verification failure: retrying cannot help, the CA must be configured."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _api_error(response: httpx.Response) -> ApiError:

@@ -1,4 +1,5 @@
-"""A TCP proxy on 127.0.0.1 that drops, cuts, delays and refuses connections to a real server.
+"""A TCP proxy on 127.0.0.1 that drops, cuts, delays and refuses connections to a real server
+(and, given a TLS context, terminates TLS in front of it).
 
 Each accepted connection gets a fate, drawn from a seeded random generator:
 - drop: reset at once, before anything reaches the server;
@@ -14,6 +15,7 @@ from __future__ import annotations
 import random
 import select
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -37,8 +39,10 @@ class FaultyProxy:
         delay: float = 0.0,
         lifetime: float | None = None,
         seed: int = 0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.upstream_port = upstream_port
+        self.tls = tls
         self.drop = drop
         self.cut = cut
         self.delay = delay
@@ -58,7 +62,7 @@ class FaultyProxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def busy(self, connections: int, retry_after: int) -> None:
         """Close the open connections and answer the next `connections` ones with 503 and
@@ -95,6 +99,12 @@ class FaultyProxy:
             threading.Thread(target=self._serve, args=(client, roll, busy), daemon=True).start()
 
     def _serve(self, client: socket.socket, roll: float, busy: bool) -> None:
+        if self.tls is not None:
+            try:
+                client = self.tls.wrap_socket(client, server_side=True)
+            except (OSError, ssl.SSLError):
+                client.close()  # the client refused our certificate
+                return
         if busy:
             _read_head(client)
             client.sendall(BUSY_ANSWER.format(retry_after=self._retry_after).encode())
@@ -123,7 +133,9 @@ class FaultyProxy:
         try:
             while not self._stopped.is_set() and time.monotonic() < deadline:
                 ready, _, _ = select.select([client, upstream], [], [], 0.1)
-                for sock in ready:
+                if isinstance(client, ssl.SSLSocket) and client.pending():
+                    ready.append(client)  # decrypted bytes select() cannot see
+                for sock in dict.fromkeys(ready):
                     data = sock.recv(65536)
                     if not data:
                         clean = True

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import os
+import ssl
+import subprocess
 from pathlib import Path
 
 import pytest
 from faulty_proxy import FaultyProxy
 
 from revisit_tui.client.api import ApiClient, ApiError, TokenError, Unreachable, load_token
-from revisit_tui.config import ClientSettings
+from revisit_tui.config import ClientSettings, ConfigError, Settings
 from revisit_tui.server.process import free_port
 
 
@@ -113,3 +115,43 @@ def test_no_token_says_how_to_configure_one(tmp_path: Path) -> None:
         load_token(ClientSettings(), environ={})
     with pytest.raises(TokenError, match="token-missing"):
         load_token(ClientSettings(token_file=str(tmp_path / "token-missing")), environ={})
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself, and its key."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_tls_is_verified_by_default_and_a_ca_bundle_is_trusted(
+    module_live_server, tmp_path: Path
+) -> None:
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    waits = Waits()
+    with FaultyProxy(port_of(module_live_server.url), tls=context) as proxy:
+        with (
+            ApiClient(proxy.url, "t", sleep=waits) as api,
+            pytest.raises(Unreachable, match="ca_bundle"),
+        ):
+            api.health()
+        assert waits == []  # an untrusted certificate is not retried
+        settings = Settings(client=ClientSettings(server_url=proxy.url, ca_bundle=str(cert)))
+        with ApiClient.from_settings(settings, token="t") as api:
+            assert api.health()["status"] == "ok"
+
+
+def test_a_missing_ca_bundle_is_a_clear_configuration_error(tmp_path: Path) -> None:
+    settings = Settings(client=ClientSettings(ca_bundle=str(tmp_path / "bank-ca.pem")))
+    with pytest.raises(ConfigError, match=r"ca_bundle: cannot use .*bank-ca\.pem"):
+        ApiClient.from_settings(settings, token="t")
