@@ -19,16 +19,24 @@ from textual.worker import Worker, WorkerState
 
 from revisit_tui.app.i18n import next_locale, translate
 from revisit_tui.app.messages import LocaleChanged, SyncFinished
-from revisit_tui.app.palette import ShellCommands
 from revisit_tui.app.session import DayLog
 from revisit_tui.app.widgets.status_line import SyncFigures
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from revisit_tui.client.api import ApiClient
     from revisit_tui.client.store import AgentStore
     from revisit_tui.client.sync import SyncEngine, SyncState
+
+
+def shell_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (keeps start-up fast)."""
+    from revisit_tui.app.palette import ShellCommands
+
+    return ShellCommands
 
 
 def utc_now() -> datetime:
@@ -41,7 +49,7 @@ class RevisitApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Revisit"
-    COMMANDS = App.COMMANDS | {ShellCommands}
+    COMMANDS = App.COMMANDS | {shell_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "key.help", tooltip="hint.help"),
         Binding("question_mark", "help", "key.help", show=False, tooltip="hint.help"),

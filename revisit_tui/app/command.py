@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from revisit_tui.app.i18n import LOCALES, translate
 from revisit_tui.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from revisit_tui.app.app import RevisitApp
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +43,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def start(settings: Settings, locale: str, *, offline: bool = False) -> int:
-    """Open the store (if this server's agent is known), build the app and run it."""
+    """Build the app and run it until the agent quits; closes the store and the API after."""
+    app = build_app(settings, locale, offline=offline)
+    if isinstance(app, int):
+        return app
+    try:
+        app.run()
+    finally:
+        if app.store is not None:
+            app.store.close()
+        if app.api is not None:
+            app.api.close()
+    return 0
+
+
+def build_app(settings: Settings, locale: str, *, offline: bool = False) -> RevisitApp | int:
+    """The app on this server's remembered agent and cached store (sign-in when none is known);
+    an exit status after printing the reason when it cannot start."""
     from revisit_tui.app.app import RevisitApp
     from revisit_tui.app.session import data_dir_of, remembered_agent
     from revisit_tui.client.api import ApiClient, TokenError
@@ -65,17 +85,9 @@ def start(settings: Settings, locale: str, *, offline: bool = False) -> int:
             return 1
         if not offline:
             api = ApiClient.from_settings(settings, token)
-    app = RevisitApp(
+    return RevisitApp(
         settings, store, api, locale=locale, agent=agent, data_dir=data_dir, sign_in_token=token
     )
-    try:
-        app.run()
-    finally:
-        if app.store is not None:
-            app.store.close()
-        if app.api is not None:
-            app.api.close()
-    return 0
 
 
 def _token(settings: Settings, data_dir: Path) -> str:

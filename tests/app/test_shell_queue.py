@@ -118,7 +118,7 @@ async def test_a_submitted_outcome_marks_its_task_pending(
         )
         app.request_sync()
         await pilot.pause()
-        assert queue.table.get_row_at(0)[-1] == "pending"
+        assert queue.table.texts_at(0)[-1] == "queued"
         assert "Pending 1" in screen_text(app)
 
 

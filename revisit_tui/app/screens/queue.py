@@ -19,7 +19,7 @@ from revisit_tui.app.queue_rows import (
     sync_marks,
 )
 from revisit_tui.app.screens.base import LocalizedScreen
-from revisit_tui.app.widgets.queue_table import QueueTable
+from revisit_tui.app.widgets.queue_table import QueueHeader, QueueTable
 from revisit_tui.app.widgets.status_line import StatusLine
 
 
@@ -51,13 +51,14 @@ class QueueScreen(LocalizedScreen[None]):
         yield Static(id="queue-title")
         yield Input(id="queue-search")
         yield Static(id="queue-filters")
+        yield QueueHeader(id="queue-header")
         yield QueueTable(id="queue-table")
         yield Static(id="queue-empty")
         yield StatusLine()
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(QueueTable).set_headers(self.t)
+        self.query_one(QueueHeader).show(self.t)
         self.load()
         self.watch(self.shell, "store_revision", self._store_changed, init=False)
         self.query_one(QueueTable).focus()
@@ -117,7 +118,7 @@ class QueueScreen(LocalizedScreen[None]):
         self.query_one("#queue-search", Input).placeholder = self.t("queue.search_placeholder")
 
     def relabel(self) -> None:
-        self.table.set_headers(self.t)
+        self.query_one(QueueHeader).show(self.t)
         self.refilter()
 
     def _store_changed(self, _revision: int) -> None:
