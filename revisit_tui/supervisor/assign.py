@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from revisit_tui.client.supervisor_api import SupervisorApi
-from revisit_tui.domain.models import Agent, Assignment, Task, TaskKind, TaskStatus
+from revisit_tui.domain.models import Agent, Assignment, Task, TaskStatus
 from revisit_tui.supervisor.planning import Plan, is_available, plan_assignments
 from revisit_tui.supervisor.progress import Progress
 
@@ -78,27 +79,25 @@ def choose_agents(agents: Sequence[Agent], only: Sequence[str]) -> list[Agent]:
 def make_plan(
     api: SupervisorApi, agents: Sequence[Agent], *, rebalance: bool, progress: bool = True
 ) -> Plan:
-    """Read the open tasks, customers and escalations, then plan (nothing is written)."""
+    """Read the open tasks, customers and escalations (side by side), then plan; writes nothing."""
     absent = {agent.id for agent in agents if not is_available(agent)}
-    with Progress("reading open tasks", enabled=progress) as bar:
-        open_tasks = list(bar.track(api.tasks(status=TaskStatus.OPEN)))
-    held: dict[str, int] = {}
-    holder: dict[str, str] = {}  # customer → the available agent holding an open task of theirs
-    candidates: list[Task] = []
-    for task in open_tasks:
-        agent_id = task.assigned_agent
-        if agent_id is None or (rebalance and agent_id in absent):
-            candidates.append(task)
-            continue
-        held[agent_id] = held.get(agent_id, 0) + 1
-        if agent_id not in absent:
-            holder.setdefault(task.customer_id, agent_id)
-    if not candidates:
-        return Plan()
-    with Progress("reading customers", enabled=progress) as bar:
-        customers = {c.id: c for c in bar.track(api.customers())}
-    preferred = _preferred(api, candidates, holder)
-    return plan_assignments(candidates, agents, customers, held, preferred)
+    with ThreadPoolExecutor(max_workers=3) as pool, Progress("reading", enabled=progress) as bar:
+        open_tasks = pool.submit(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
+        customers = pool.submit(lambda: {c.id: c for c in bar.track(api.customers())})
+        escalations = pool.submit(lambda: {str(e.id): e.agent_id for e in api.escalations()})
+        held: dict[str, int] = {}
+        holder: dict[str, str] = {}  # customer → the available agent holding an open task
+        candidates: list[Task] = []
+        for task in open_tasks.result():
+            agent_id = task.assigned_agent
+            if agent_id is None or (rebalance and agent_id in absent):
+                candidates.append(task)
+                continue
+            held[agent_id] = held.get(agent_id, 0) + 1
+            if agent_id not in absent:
+                holder.setdefault(task.customer_id, agent_id)
+        preferred = _preferred(candidates, holder, escalations.result())
+        return plan_assignments(candidates, agents, customers.result(), held, preferred)
 
 
 def write_plan(api: SupervisorApi, plan: Plan, progress: bool = True) -> int:
@@ -114,12 +113,11 @@ def write_plan(api: SupervisorApi, plan: Plan, progress: bool = True) -> int:
 
 
 def _preferred(
-    api: SupervisorApi, candidates: Iterable[Task], holder: dict[str, str]
+    candidates: Iterable[Task], holder: dict[str, str], escalation_agent: dict[str, str]
 ) -> dict[str, str]:
-    """Task id → the agent continuity asks for."""
+    """Task id → the agent continuity asks for: a follow-up's escalating agent, else the agent
+    holding another open task of the same customer."""
     preferred = {}
-    follow_ups = [t for t in candidates if t.kind is TaskKind.FOLLOW_UP and t.escalation_id]
-    escalation_agent = {str(e.id): e.agent_id for e in api.escalations()} if follow_ups else {}
     for task in candidates:
         agent_id = holder.get(task.customer_id)
         if task.escalation_id and task.escalation_id in escalation_agent:

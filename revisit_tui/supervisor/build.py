@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date
 
@@ -72,20 +73,27 @@ def due_tasks(
     progress: bool = True,
 ) -> list[TaskCreate]:
     """Every revisit due today: account rules over the API's (or the export's) accounts and
-    events, plus follow-ups of resolved escalations the server has not followed up yet."""
-    with Progress("reading customers", enabled=progress) as bar:
-        customers = {c.id: c for c in bar.track(api.customers())}
-    accounts: Iterable[Account]
-    events: Iterable[Event]
-    if export is None:
-        with Progress("reading accounts", enabled=progress) as bar:
-            accounts = list(bar.track(api.accounts()))
-        events = list(api.events())
-    else:
-        check_customers(export, customers, export_name)
-        accounts, events = export.accounts, export.events
-    tasks = list(due_revisits(accounts, customers, events, last_revisits(api), today, policy))
-    for escalation in api.escalations(status=EscalationStatus.RESOLVED):
+    events, plus follow-ups of resolved escalations the server has not followed up yet.
+
+    The lists are read side by side (the server answers one while this process parses another).
+    """
+    with ThreadPoolExecutor(max_workers=5) as pool, Progress("reading", enabled=progress) as bar:
+        customers = pool.submit(lambda: {c.id: c for c in bar.track(api.customers())})
+        last = pool.submit(last_revisits, api)
+        resolved = pool.submit(lambda: list(api.escalations(status=EscalationStatus.RESOLVED)))
+        accounts: Iterable[Account]
+        events: Iterable[Event]
+        if export is None:
+            read_accounts = pool.submit(lambda: list(bar.track(api.accounts())))
+            read_events = pool.submit(lambda: list(api.events()))
+            accounts, events = read_accounts.result(), read_events.result()
+        else:
+            check_customers(export, customers.result(), export_name)
+            accounts, events = export.accounts, export.events
+        tasks = list(
+            due_revisits(accounts, customers.result(), events, last.result(), today, policy)
+        )
+    for escalation in resolved.result():
         if escalation.follow_up_task_id is None:
             tasks.append(follow_up_task(escalation, today, policy))
     return tasks

@@ -19,9 +19,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from revisit_tui.domain.models import Agent, Customer, Role, Task, TaskKind
+from revisit_tui.domain.models import (
+    Agent,
+    Customer,
+    CustomerType,
+    Language,
+    Role,
+    Task,
+    TaskKind,
+)
 
-GroupKey = tuple[str, str, str]  # (language, customer type, branch)
+GroupKey = tuple[Language, CustomerType, str]  # (language, customer type, branch)
 PoolEntry = tuple[int, int, str]  # (specialisation, -capacity left, agent id)
 
 
@@ -103,7 +111,7 @@ def plan_assignments(
             continue
         agent_id = _continuity(task, customer, preferred, customer_agent, available, remaining)
         if agent_id is None:
-            key = (customer.language.value, customer.type.value, customer.branch)
+            key = (customer.language, customer.type, customer.branch)
             if key not in pools:
                 pools[key] = [
                     (_breadth(a), -remaining[a.id], a.id)
@@ -185,7 +193,7 @@ def _why_not(key: GroupKey, suitable: int) -> str:
     language, customer_type, branch = key
     if suitable == 0:
         return (
-            f"no agent on shift speaks {language} and handles {customer_type} customers"
+            f"no agent on shift speaks {language.value} and handles {customer_type.value} customers"
             f" of branch {branch}"
         )
     return f"all {suitable} suitable agents are at capacity"

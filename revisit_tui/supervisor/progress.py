@@ -6,6 +6,7 @@ In cron (stderr not a TTY) it prints nothing, so logs stay quiet.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from types import TracebackType
@@ -33,6 +34,7 @@ class Progress:
         self.stream = sys.stderr if stream is None else stream
         self.enabled = enabled and self.stream.isatty()
         self._drawn_at = 0.0
+        self._lock = threading.Lock()  # lists may be read by several threads at once
 
     def __enter__(self) -> Progress:
         self._draw(force=True)
@@ -50,9 +52,10 @@ class Progress:
             self.stream.flush()
 
     def advance(self, amount: int = 1) -> None:
-        """Count `amount` more items done and redraw at most ten times a second."""
-        self.done += amount
-        self._draw()
+        """Count `amount` more items done (from any thread); redraw at most ten times a second."""
+        with self._lock:
+            self.done += amount
+            self._draw()
 
     def track(self, items: Iterable[T]) -> Iterator[T]:
         """Yield the items, counting each one."""

@@ -175,3 +175,28 @@ def test_purge_counts_first_and_purges_only_with_yes(supervisor: Supervisor, cap
     assert "dry run: 0 records" in capsys.readouterr().out
     assert supervisor.run("purge", "--years", "0") == 2
     assert "--years: 0 is not between 1 and 100" in capsys.readouterr().err
+
+
+def test_escalations_are_listed_resolved_and_reopened(supervisor: Supervisor, capsys):
+    record_attempts(supervisor)
+    [escalation] = list(supervisor.api.escalations())
+    assert supervisor.run("escalations") == 0
+    listed = capsys.readouterr().out
+    assert str(escalation.id) in listed and "1 waiting, 0 overdue" in listed
+
+    assert supervisor.run("escalations", "--resolve", str(escalation.id), "--text", "已处理") == 0
+    out = capsys.readouterr().out
+    assert "is now resolved" in out and "for agent a2" in out
+    assert supervisor.run("escalations") == 0
+    assert "0 waiting" in capsys.readouterr().out
+
+    again = ["--resolve", str(escalation.id), "--text", "再次处理"]
+    assert supervisor.run("escalations", *again) == 2
+    assert f"escalation {escalation.id}: the escalation is resolved already" in (
+        capsys.readouterr().err
+    )
+    assert (
+        supervisor.run("escalations", "--reopen", str(escalation.id), "--text", "客户不满意") == 0
+    )
+    assert "is now reopened" in capsys.readouterr().out
+    assert supervisor.run("escalations", "--resolve", str(uuid.uuid4()), "--text", "x") == 2
