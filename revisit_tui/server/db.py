@@ -25,10 +25,6 @@ def make_engine(db_url: str, pool_size: int = 10) -> Engine:
     return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling is turned off so that BEGIN IMMEDIATE below takes
     # the write lock up front: two writers then queue on the busy timeout instead of failing.

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from revisit_tui.domain.models import Escalation, Outcome, OutcomeSummary, Task
+from revisit_tui.domain.models import Escalation, Outcome, Task
 
 TASK_FIELDS = tuple(Task.model_fields)
 
@@ -26,24 +26,8 @@ def task_dict(row: Any) -> dict[str, Any]:
     return out
 
 
-def task_values(task: Task) -> dict[str, Any]:
-    """Column values of a Task (the extra columns are left to the caller)."""
-    return task.model_dump()
-
-
 def outcome_from_row(row: Any) -> Outcome:
     return Outcome.model_validate(row.body)
-
-
-def summary_from_row(row: Any) -> OutcomeSummary:
-    return OutcomeSummary(
-        outcome_id=row.id,
-        at=row.started_at,
-        agent_id=row.agent_id,
-        channel=row.channel,
-        disposition=row.disposition,
-        satisfaction=row.satisfaction,
-    )
 
 
 def escalation_from_row(row: Any) -> Escalation:
