@@ -181,6 +181,8 @@ class RevisitApp(App[None]):
             last_sync=state.last_success,
             attention=state.needs_attention,
         )
+        if before.online is None and not state.online:
+            self.notify(self.t("signin.offline_cached"), severity="warning")
         changed = (before.pending, before.attention) != (state.pending, state.needs_attention)
         if state.queue_changed or state.sent or changed:
             self.store_revision += 1

@@ -90,10 +90,12 @@ async def test_api_down_with_a_known_agent_starts_offline_from_the_cache(
     app = RevisitApp(settings, None, None, locale="en", clock=lambda: NOW, data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, settings.client.server_url, "some-token")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
         assert len(app.screen.shown) == QUEUE_SIZE
         assert app.figures.online is False
-        await app.workers.wait_for_complete()
+        assert [n for n in app._notifications if "working offline" in n.message]
     assert not (data_dir / "token").exists(), "an unchecked token is not saved"
     app.store.close()  # type: ignore[union-attr]
     app.api.close()  # type: ignore[union-attr]

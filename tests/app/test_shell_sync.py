@@ -100,6 +100,7 @@ async def test_api_down_the_queue_stays_and_the_status_says_offline(
         await pilot.pause()
         assert app.figures.online is False
         assert "Offline since 10:30" in status_of(app)
+        assert [n for n in app._notifications if "working offline" in n.message]
         assert isinstance(app.screen, QueueScreen)
         assert len(app.screen.shown) == QUEUE_SIZE
     api.close()

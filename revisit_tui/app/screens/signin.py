@@ -25,11 +25,12 @@ from revisit_tui.domain.models import Agent
 
 
 class SignedIn(Message):
-    """The token was accepted (or the server is down and this server's cache is known)."""
+    """The token was accepted (or the server is down and this server's cache is known: the
+    first sync round then fails and the app says it works offline)."""
 
-    def __init__(self, api: Any, agent: Agent, store: Any, offline: bool) -> None:
+    def __init__(self, api: Any, agent: Agent, store: Any) -> None:
         super().__init__()
-        self.api, self.agent, self.store, self.offline = api, agent, store, offline
+        self.api, self.agent, self.store = api, agent, store
 
 
 class SignInFailed(Message):
@@ -147,12 +148,10 @@ class SignInScreen(LocalizedScreen[None]):
             api.close()
             self.post_message(SignInFailed("signin.busy", str(exc)))
             return
-        self.post_message(SignedIn(api, agent, store, offline))
+        self.post_message(SignedIn(api, agent, store))
 
     def on_signed_in(self, message: SignedIn) -> None:
         self.checking = False
-        if message.offline:
-            self.notify(self.t("signin.offline_cached"))
         self.shell.signed_in(message.api, message.agent, message.store)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
