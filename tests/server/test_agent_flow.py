@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from revisit_tui.domain.models import QueueSnapshot
 from tests.server.conftest import World
 
 
@@ -13,6 +14,7 @@ def test_queue_lists_own_open_tasks_with_what_the_call_needs(world: World) -> No
     task = world.add_task(customer, "a")
     other = world.add_task(world.add_customer("d"), "b")
     snapshot = world.ok("GET", "/v1/queue", "a")
+    QueueSnapshot.model_validate(snapshot)  # the wire model the app reads it with
     assert [item["task"]["id"] for item in snapshot["items"]] == [task]
     item = snapshot["items"][0]
     assert item["customer"]["id"] == customer
@@ -45,6 +47,7 @@ def test_outcome_closes_task_and_shows_in_history(world: World) -> None:
     items = world.ok("GET", "/v1/queue", "a")["items"]
     assert [i["task"]["id"] for i in items] == [later]
     assert items[0]["recent_outcomes"][0]["outcome_id"] == outcome["id"]
+    QueueSnapshot.model_validate(world.ok("GET", "/v1/queue", "a"))
 
 
 def test_same_outcome_twice_is_one_row_other_body_is_409(world: World) -> None:
