@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -62,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 2
     home = demo_home(args.keep)
+    for hangup in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(hangup, _unwind)  # a dropped SSH link still stops the API below
     try:
         return _run_in(home, args, settings)
     except KeyboardInterrupt:
@@ -71,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"revisit demo: the demo's data is kept in {home}")
         else:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def _unwind(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def demo_home(keep: bool) -> Path:

@@ -489,9 +489,14 @@ class _Generator:
             if kind is None or customer.do_not_call:  # asked not to be called: no task
                 continue
             callable_now = self._callable_now(customer)
-            if kind is TaskKind.SPECIAL_EVENT and callable_now and callable_demo < 4:
-                agent: str | None = DEMO_AGENT_ID
+            suspicious = account.number in flagged
+            first_calls = kind is TaskKind.SPECIAL_EVENT and suspicious and callable_now
+            not_before = None
+            if first_calls and callable_demo < 4:
+                agent: str | None = DEMO_AGENT_ID  # the top of the demo queue: call now
                 callable_demo += 1
+            elif kind is TaskKind.SPECIAL_EVENT and not suspicious:
+                agent = personal[len(self.tasks) % len(personal)]  # info changes, complaints
             elif customer.timezone in ABROAD_ZONES or kind is TaskKind.FOLLOW_UP:
                 agent = DEMO_AGENT_ID  # the bilingual demo agent has the customers abroad
             elif index % 10 == 9:
@@ -501,10 +506,9 @@ class _Generator:
             else:
                 pool = corporate if customer.type is CustomerType.CORPORATE else personal
                 agent = pool[len(self.tasks) % len(pool)]
+            if index % 11 == 6 and not (first_calls and agent == DEMO_AGENT_ID):
+                not_before = self.now + timedelta(hours=rng.randint(2, 30))  # not yet
             due = self._due(kind, account, index)
-            not_before = None
-            if index % 11 == 6:  # not callable before later today or tomorrow
-                not_before = self.now + timedelta(hours=rng.randint(2, 30))
             self.tasks.append(
                 TaskCreate(
                     key=f"demo:{kind.value}:{account.number}",

@@ -136,7 +136,9 @@ def test_the_demo_agent_has_someone_to_call_at_any_hour() -> None:
             local = now.astimezone(ZoneInfo(customers[customer_id].timezone)).time()
             return window.callable_start <= local < window.callable_end
 
-        assert any(callable_now(t.customer_id) for t in urgent), hour
+        assert any(callable_now(t.customer_id) and not t.not_before for t in urgent), hour
+        suspicious = {tx.account_number for tx in data.batch.transactions if tx.flag}
+        assert all(t.account_number in suspicious for t in urgent), "first calls have flags"
         others = [t for t in data.tasks if t.assigned_agent == DEMO_AGENT_ID]
         assert any(not callable_now(t.customer_id) for t in others), hour
 

@@ -1,0 +1,147 @@
+"""The real `revisit demo` in an 80×24 terminal, typed into like an agent would, locally and
+through a real SSH session; what the agent did is then read from the server's database."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import DEMO_EXIT, DemoDatabase, Sshd, Tmux, demo_command, wait_until
+
+pytestmark = pytest.mark.e2e
+
+START_TIMEOUT = 90  # the API starts, the demo data loads through it, the app syncs its queue
+
+SCREEN = {
+    "zh-CN": {
+        "queue": r"显示 ([1-9]\d*) / 共 \1 个任务",
+        "online": "● 在线",
+        "step": r"第 {n}/\d+ 步",
+        "fraud_step": "· 防范诈骗提醒",
+        "not_me": "n○非本人",
+        "notice": "⚠ 非本人交易",
+        "yes_chosen": "y●是",
+        "offline": "离线",
+    },
+    "en": {
+        "queue": r"\b([1-9]\d*) of \1 tasks",
+        "online": "● Online",
+        "step": r"Step {n}/\d+",
+        "fraud_step": "· Fraud warning",
+        "not_me": "n○Not me",
+        "notice": "⚠ Not me",
+        "yes_chosen": "y●Yes",
+        "offline": "Offline",
+    },
+}
+
+
+def demo_outcomes(db: DemoDatabase) -> dict[str, dict[str, Any]]:
+    """Outcome id → its stored body, for every outcome the server holds."""
+    return {row["id"]: json.loads(row["body"]) for row in db.rows("SELECT id, body FROM outcomes")}
+
+
+def new_outcome(db: DemoDatabase, known: set[str], tmux: Tmux) -> dict[str, Any]:
+    """Wait until the server holds an outcome that was not there before, and return it."""
+
+    def fresh() -> list[dict[str, Any]]:
+        return [body for oid, body in demo_outcomes(db).items() if oid not in known]
+
+    [outcome] = wait_until(fresh, 30, "the outcome in the server's database", tmux.screen)
+    return outcome
+
+
+def open_queue(tmux: Tmux, locale: str, online: bool = True) -> None:
+    text = SCREEN[locale]
+    screen = tmux.wait_for(text["queue"], START_TIMEOUT)
+    if online:
+        tmux.wait_for(text["online"])
+    assert "Traceback" not in screen
+
+
+def quit_app(tmux: Tmux, demo_dir: Path) -> None:
+    """Ctrl+Q: the app ends, the demo stops its API and says where the data is kept."""
+    tmux.send("C-q")
+    screen = tmux.wait_for(DEMO_EXIT + r"\d+")
+    assert DEMO_EXIT + "0" in screen, screen
+    assert f"kept in {demo_dir}" in screen.replace("\n", "")
+    port = json.loads((demo_dir / "demo.json").read_text())["port"]
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the demo's API was stopped"
+
+
+def reached_call_with_a_not_me(tmux: Tmux, locale: str) -> None:
+    """The first task (a suspicious transaction): the customer disowns the first flagged
+    transaction, hears the fraud warning, the call ends as reached."""
+    text = SCREEN[locale]
+    tmux.send("Enter")
+    tmux.wait_for(text["step"].format(n=1))
+    tmux.send("PageDown")
+    tmux.wait_for(text["not_me"])
+    tmux.answer("n", text["notice"])
+    for step in range(3, 10):  # page on to the fraud-warning step
+        tmux.send("PageDown")
+        if text["fraud_step"] in tmux.wait_for(text["step"].format(n=step)):
+            break
+    tmux.answer("y", text["yes_chosen"])
+    tmux.send("F10")
+    tmux.wait_for("1○")
+    tmux.answer("1", "1●")
+    tmux.send("F9")
+    tmux.wait_for(text["queue"])
+
+
+def test_a_whole_call_in_tmux_reaches_the_server_database(tmux: Tmux, demo_dir: Path) -> None:
+    db = DemoDatabase(demo_dir / "server.db")
+    tmux.start(demo_command(demo_dir), env={"TERM": "xterm-256color"})
+    open_queue(tmux, "zh-CN")
+    assert "李晓雯" in tmux.screen()  # signed in as the demo agent, no sign-in screen
+    known = set(demo_outcomes(db))
+    assert len(known) == 2, "the demo's two past attempts"
+
+    reached_call_with_a_not_me(tmux, "zh-CN")
+
+    outcome = new_outcome(db, known, tmux)
+    assert outcome["agent_id"] == "demo" and outcome["disposition"] == "reached"
+    assert outcome["fraud_warning_delivered"] is True
+    disowned = outcome["transaction_checks"][0]
+    assert disowned["answer"] == "not_me"
+    [escalation] = outcome["escalations"]
+    assert escalation["urgency"] == "urgent"
+    assert escalation["transaction_id"] == disowned["transaction_id"]
+    [task] = db.rows("SELECT status, attempts FROM tasks WHERE id = ?", outcome["task_id"])
+    assert (task["status"], task["attempts"]) == ("done", 1)
+    opened = [json.loads(r["body"]) for r in db.rows("SELECT body FROM escalations")]
+    assert any(e["transaction_id"] == disowned["transaction_id"] for e in opened)
+    quit_app(tmux, demo_dir)
+
+
+@pytest.mark.parametrize(("term", "locale"), [("xterm-256color", "en"), ("linux", "zh-CN")])
+def test_a_no_answer_over_ssh_is_recorded_and_spaced(
+    tmux: Tmux, sshd: Sshd, demo_dir: Path, term: str, locale: str
+) -> None:
+    db = DemoDatabase(demo_dir / "server.db")
+    tmux.start(sshd.command(demo_command(demo_dir, "--locale", locale), term))
+    open_queue(tmux, locale)
+    known = set(demo_outcomes(db))
+
+    tmux.send("Enter")
+    tmux.wait_for(SCREEN[locale]["step"].format(n=1))
+    tmux.send("F10")
+    tmux.wait_for("2○")
+    tmux.answer("2", "2●")  # no answer
+    tmux.send("F9")
+    tmux.wait_for(SCREEN[locale]["queue"])
+
+    outcome = new_outcome(db, known, tmux)
+    assert outcome["disposition"] == "no_answer" and outcome["channel"] == "phone"
+    [task] = db.rows(
+        "SELECT status, attempts, next_attempt_at FROM tasks WHERE id = ?", outcome["task_id"]
+    )
+    assert (task["status"], task["attempts"]) == ("open", 1)
+    assert task["next_attempt_at"] is not None, "the next try is spaced"
+    quit_app(tmux, demo_dir)
