@@ -140,6 +140,9 @@ def test_a_rerun_the_same_day_gives_the_same_keys() -> None:
 def test_tasks_are_valid_wire_models() -> None:
     (task,) = due([account()])
     assert TaskCreate.model_validate(task.model_dump()) == task
+    assert TaskCreate.model_validate_json(task.model_dump_json()) == task
+    changed = task.model_copy(update={"assigned_agent": "a1"})
+    assert (changed.assigned_agent, task.assigned_agent) == ("a1", None)
 
 
 def test_follow_up_goes_to_the_same_agent_two_working_days_later() -> None:
