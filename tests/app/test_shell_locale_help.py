@@ -4,11 +4,13 @@ command palette offers the main actions in the current language."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from revisit_tui.app import i18n
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.i18n import catalog, translate
 from revisit_tui.app.screens.help import HelpScreen
@@ -23,6 +25,21 @@ AppFactory = Callable[..., RevisitApp]
 def test_every_ui_string_exists_in_both_languages() -> None:
     shell_keys = lambda locale: {k for k in catalog(locale) if not k.startswith("call.")}  # noqa: E731
     assert shell_keys("zh-CN") == shell_keys("en")
+
+
+def test_part_files_are_merged_over_the_main_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "en.toml").write_text('[a]\nb = "main"\nc = "kept"\n', encoding="utf-8")
+    (tmp_path / "call.en.toml").write_text('[a]\nb = "part"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.catalog.cache_clear()
+    try:
+        assert translate("en", "a.b") == "part"
+        assert translate("en", "a.c") == "kept"
+        assert translate("zh-CN", "a.c") == "kept", "zh-CN falls back to English"
+    finally:
+        i18n.catalog.cache_clear()
 
 
 def test_missing_keys_fall_back_to_english_then_to_the_key() -> None:

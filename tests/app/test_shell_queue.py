@@ -146,3 +146,14 @@ def test_rows_build_for_a_large_queue_without_losing_tasks(app_factory: AppFacto
     app = app_factory()
     rows = build_rows(make_queue(500).items, NOW, app.policy)
     assert len({row.task_id for row in rows}) == 500
+
+
+async def test_quitting_keeps_a_draft_in_progress(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    store.save_draft("K00001", {"notes": "half typed"})
+    app = app_factory(locale="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    assert store.draft("K00001") == {"notes": "half typed"}

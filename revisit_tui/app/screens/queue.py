@@ -46,6 +46,7 @@ class QueueScreen(LocalizedScreen[None]):
         self.shown: list[QueueRow] = []
         self._marks: dict[str, str] = {}
         self._dirty = False
+        self._revision = -1  # the app's store_revision the rows were built from
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
@@ -75,6 +76,7 @@ class QueueScreen(LocalizedScreen[None]):
     def load(self) -> None:
         """Re-read the cached queue and the outbox marks from the store, then refilter."""
         self._dirty = False
+        self._revision = self.shell.store_revision
         store = self.shell.store
         snapshot = store.queue() if store is not None else None
         items = snapshot.items if snapshot is not None else []
@@ -121,7 +123,9 @@ class QueueScreen(LocalizedScreen[None]):
         self.query_one(QueueHeader).show(self.t)
         self.refilter()
 
-    def _store_changed(self, _revision: int) -> None:
+    def _store_changed(self, revision: int) -> None:
+        if revision == self._revision:
+            return
         if self.is_current:
             self.load()
         else:
