@@ -65,6 +65,7 @@ class SyncSettings(Section):
 
 class UiSettings(Section):
     locale: Language = Language.ZH_CN
+    scripts_dir: str = ""  # a bank's edited call scripts (<locale>/<kind>.toml); "" = shipped
 
 
 class Settings(Section):
