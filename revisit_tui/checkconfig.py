@@ -16,17 +16,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=Path,
         help="a directory of edited call scripts (<locale>/<kind>.toml, <locale>/sms.toml) "
-        "to check instead of the shipped ones",
+        "to check (default: [ui] scripts_dir, else the shipped ones)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     problems: list[str] = []
+    scripts: Path | None = args.scripts
     try:
-        load_settings(args.file or args.config)
+        settings = load_settings(args.file or args.config)
+        if scripts is None and settings.ui.scripts_dir:
+            scripts = Path(settings.ui.scripts_dir)
     except ConfigError as exc:
         problems += [f"{exc.source}: {problem}" for problem in exc.problems]
-    problems += check_scripts(args.scripts)
+    problems += check_scripts(scripts)
     for problem in problems:
         print(problem)
     if problems:

@@ -184,3 +184,6 @@ def test_check_config_lists_every_script_problem_at_once(
     out = capsys.readouterr().out
     assert "3 problem(s) found" in out
     assert main(["check-config"]) == 0
+    config = tmp_path / "bank.toml"
+    config.write_text(f'[ui]\nscripts_dir = "{edited}"\n', encoding="utf-8")
+    assert main(["check-config", str(config)]) == 1
