@@ -102,16 +102,19 @@ def apply_outcome(task: Task, outcome: Outcome, policy: RevisitPolicy, now: date
     reached = outcome.channel is Channel.ONLINE or outcome.disposition is Disposition.REACHED
     counted = outcome.disposition is not Disposition.CALLBACK_REQUESTED or reached
     attempts = task.attempts + 1 if counted else task.attempts
-    changes: dict[str, object] = {"attempts": attempts, "version": task.version + 1}
-    changes["updated_at"] = now
-    if task.status in _CLOSED:
+    do_not_call = outcome.disposition is Disposition.DO_NOT_CALL
+    changes: dict[str, object] = {
+        "attempts": attempts,
+        "version": task.version + 1,
+        "updated_at": now,
+    }
+    finished = task.status is TaskStatus.EXHAUSTED and not (reached or do_not_call)
+    if task.status in _CLOSED or finished:
         return task.model_copy(update=changes)
     if reached:
         changes.update(status=TaskStatus.DONE, next_attempt_at=None, callback_at=None)
-    elif outcome.disposition is Disposition.DO_NOT_CALL:
+    elif do_not_call:
         changes.update(status=TaskStatus.DO_NOT_CALL, next_attempt_at=None, callback_at=None)
-    elif task.status is TaskStatus.EXHAUSTED:
-        pass
     elif outcome.disposition is Disposition.CALLBACK_REQUESTED:
         changes.update(
             status=TaskStatus.OPEN,
