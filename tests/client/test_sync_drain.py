@@ -41,7 +41,7 @@ def test_a_thousand_outcomes_arrive_exactly_once_through_crashes_and_a_bad_netwo
     settings = SyncSettings(batch_size=50, interval_seconds=0.05, backoff_max_seconds=0.2)
     done = threading.Event()
     with (
-        FaultyProxy(port, drop=0.1, cut=0.15, delay=0.01, lifetime=0.5, seed=11) as proxy,
+        FaultyProxy(port, drop=0.1, cut=0.2, delay=0.01, lifetime=0.5, seed=42) as proxy,
         ApiClient(proxy.url, token, retries=2, backoff_base=0.02, backoff_max=0.2) as api,
         AgentStore.open(tmp_path, proxy.url, AGENT) as store,
     ):
