@@ -5,6 +5,7 @@ day, or after an interruption, creates nothing twice.
 
     python scripts/build_queue.py                         # accounts and events of the API
     python scripts/build_queue.py --from-file export.csv  # a bank's export (CSV / JSON Lines)
+    python scripts/build_queue.py --assign                # create them already assigned
 
 Export rows carry a `record` column/key ("account" or "event") and that record's fields
 (number, customer_id, type, opened_on, status, branch, closed_on / id, account_number, kind,
@@ -20,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.build import create, due_tasks
+from revisit_tui.supervisor.build import assign_on_creation, create, due_tasks, read_sources
 from revisit_tui.supervisor.exportfile import ExportError, read_export
 
 
@@ -30,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--from-file", metavar="FILE", help="accounts and events of an export")
     parser.add_argument("--today", type=script.day, default=None, help="YYYY-MM-DD (default today)")
     parser.add_argument("--dry-run", action="store_true", help="count what is due, create nothing")
+    parser.add_argument(
+        "--assign",
+        action="store_true",
+        help="create the new tasks already assigned by the rules of assign.py (one write per"
+        " task); run assign.py afterwards for what is left",
+    )
     return parser
 
 
@@ -45,15 +52,21 @@ def _run(args: argparse.Namespace) -> int:
         if args.from_file:
             export = read_export(args.from_file)
         api = script.connect(args, config)
-        today = args.today or date.today()
         name = Path(args.from_file).name if args.from_file else ""
-        tasks = due_tasks(api, today, config.policy, export, name)
+        sources = read_sources(api, export, name, for_assignment=args.assign)
     except ExportError as exc:
         raise script.BadInput(f"--from-file: {exc}") from None
+    today = args.today or date.today()
+    tasks = due_tasks(sources, today, config.policy)
     kinds = ", ".join(
         f"{kind.value} {n}" for kind, n in sorted(Counter(t.kind for t in tasks).items())
     )
     print(f"{today}: {len(tasks)} revisits due ({kinds or 'none'})")
+    if args.assign:
+        tasks, plan = assign_on_creation(tasks, sources)
+        print(f"planned {len(plan.placed)} for {len(plan.load)} agents on shift")
+        for reason, count in Counter(u.reason for u in plan.unplaced).most_common():
+            print(f"  {count} left unassigned: {reason}")
     if args.dry_run:
         print("dry run: nothing was created")
         return 0

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from revisit_tui.client.supervisor_api import SupervisorApi
-from revisit_tui.domain.models import Agent, Assignment, Task, TaskStatus
-from revisit_tui.supervisor.planning import Plan, is_available, plan_assignments
+from revisit_tui.domain.models import Agent, Assignment, Task, TaskCreate, TaskStatus
+from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
 from revisit_tui.supervisor.progress import Progress
 
 CHUNK = 5000  # the server's largest assignment batch
@@ -78,29 +78,18 @@ def choose_agents(agents: Sequence[Agent], only: Sequence[str]) -> list[Agent]:
 
 def make_plan(
     api: SupervisorApi, agents: Sequence[Agent], *, rebalance: bool, progress: bool = True
-) -> Plan:
+) -> Plan[Task]:
     """Read the open tasks, customers and escalations (side by side), then plan; writes nothing."""
-    absent = {agent.id for agent in agents if not is_available(agent)}
     with ThreadPoolExecutor(max_workers=3) as pool, Progress("reading", enabled=progress) as bar:
         open_tasks = pool.submit(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
         customers = pool.submit(lambda: {c.id: c for c in bar.track(api.customers())})
         escalations = pool.submit(lambda: {str(e.id): e.agent_id for e in api.escalations()})
-        held: dict[str, int] = {}
-        holder: dict[str, str] = {}  # customer → the available agent holding an open task
-        candidates: list[Task] = []
-        for task in open_tasks.result():
-            agent_id = task.assigned_agent
-            if agent_id is None or (rebalance and agent_id in absent):
-                candidates.append(task)
-                continue
-            held[agent_id] = held.get(agent_id, 0) + 1
-            if agent_id not in absent:
-                holder.setdefault(task.customer_id, agent_id)
-        preferred = _preferred(candidates, holder, escalations.result())
-        return plan_assignments(candidates, agents, customers.result(), held, preferred)
+        load = workload(open_tasks.result(), agents, rebalance)
+        preferred = continuity(load.candidates, load.holder, escalations.result())
+        return plan_assignments(load.candidates, agents, customers.result(), load.held, preferred)
 
 
-def write_plan(api: SupervisorApi, plan: Plan, progress: bool = True) -> int:
+def write_plan(api: SupervisorApi, plan: Plan[Task], progress: bool = True) -> int:
     """Send the plan's assignments in chunks; answers how many tasks the server updated."""
     assignments = [Assignment(task_id=task.id, agent_id=agent) for task, agent in plan.placed]
     updated = 0
@@ -112,16 +101,16 @@ def write_plan(api: SupervisorApi, plan: Plan, progress: bool = True) -> int:
     return updated
 
 
-def _preferred(
-    candidates: Iterable[Task], holder: dict[str, str], escalation_agent: dict[str, str]
+def continuity(
+    tasks: Iterable[Task | TaskCreate], holder: dict[str, str], escalation_agent: dict[str, str]
 ) -> dict[str, str]:
-    """Task id → the agent continuity asks for: a follow-up's escalating agent, else the agent
-    holding another open task of the same customer."""
+    """Task key → the agent continuity asks for: a follow-up's escalating agent, else the
+    agent holding another open task of the same customer."""
     preferred = {}
-    for task in candidates:
+    for task in tasks:
         agent_id = holder.get(task.customer_id)
         if task.escalation_id and task.escalation_id in escalation_agent:
             agent_id = escalation_agent[task.escalation_id]
         if agent_id:
-            preferred[task.id] = agent_id
+            preferred[task.key] = agent_id
     return preferred

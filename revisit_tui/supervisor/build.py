@@ -4,12 +4,17 @@ Accounts and events come from the central database (read page by page) or from a
 export file; customers, the last revisit of each account and the resolved escalations come
 from the API. Every task carries its rule's deterministic key, so /v1/tasks/bulk creates a
 key once: running again the same day, or after an interruption, creates only what is missing.
+
+With assignment on creation the new tasks are planned by the rules of `planning` before they
+are sent, and created already assigned: one write per task instead of a create and then an
+assignment. A key that turns out to exist keeps its task as it is (its planned place stays
+unused), so a later assign run places whatever is left.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date
@@ -17,19 +22,37 @@ from datetime import UTC, date
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import (
     Account,
+    Agent,
     Customer,
+    Escalation,
     EscalationStatus,
     Event,
+    Task,
     TaskCreate,
     TaskKind,
     TaskStatus,
 )
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.rules import due_revisits, follow_up_task
+from revisit_tui.supervisor.assign import continuity
 from revisit_tui.supervisor.exportfile import Export, ExportError
+from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
 from revisit_tui.supervisor.progress import Progress
 
 CHUNK = 5000  # the server's largest task batch
+
+
+@dataclass
+class Sources:
+    """Everything a build reads before it applies the rules."""
+
+    customers: dict[str, Customer]
+    accounts: list[Account]
+    events: list[Event]
+    last_revisit: dict[str, date]  # account number → day of its latest completed revisit
+    resolved: list[Escalation]
+    agents: list[Agent] = field(default_factory=list)  # read only to assign on creation
+    open_tasks: list[Task] = field(default_factory=list)  # likewise
 
 
 @dataclass
@@ -64,39 +87,85 @@ def check_customers(export: Export, customers: Mapping[str, Customer], name: str
             )
 
 
-def due_tasks(
+def read_sources(
     api: SupervisorApi,
-    today: date,
-    policy: RevisitPolicy,
     export: Export | None = None,
     export_name: str = "",
+    *,
+    for_assignment: bool = False,
     progress: bool = True,
-) -> list[TaskCreate]:
-    """Every revisit due today: account rules over the API's (or the export's) accounts and
-    events, plus follow-ups of resolved escalations the server has not followed up yet.
-
-    The lists are read side by side (the server answers one while this process parses another).
-    """
-    with ThreadPoolExecutor(max_workers=5) as pool, Progress("reading", enabled=progress) as bar:
+) -> Sources:
+    """Read what the rules need (and, to assign on creation, the agents and open tasks) side by
+    side: the server answers one list while this process parses another."""
+    with ThreadPoolExecutor(max_workers=7) as pool, Progress("reading", enabled=progress) as bar:
         customers = pool.submit(lambda: {c.id: c for c in bar.track(api.customers())})
         last = pool.submit(last_revisits, api)
         resolved = pool.submit(lambda: list(api.escalations(status=EscalationStatus.RESOLVED)))
-        accounts: Iterable[Account]
-        events: Iterable[Event]
         if export is None:
-            read_accounts = pool.submit(lambda: list(bar.track(api.accounts())))
-            read_events = pool.submit(lambda: list(api.events()))
-            accounts, events = read_accounts.result(), read_events.result()
-        else:
+            accounts = pool.submit(lambda: list(bar.track(api.accounts())))
+            events = pool.submit(lambda: list(api.events()))
+        if for_assignment:
+            agents = pool.submit(api.agents)
+            open_tasks = pool.submit(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
+        if export is not None:
             check_customers(export, customers.result(), export_name)
-            accounts, events = export.accounts, export.events
-        tasks = list(
-            due_revisits(accounts, customers.result(), events, last.result(), today, policy)
+        return Sources(
+            customers=customers.result(),
+            accounts=accounts.result() if export is None else export.accounts,
+            events=events.result() if export is None else export.events,
+            last_revisit=last.result(),
+            resolved=resolved.result(),
+            agents=agents.result() if for_assignment else [],
+            open_tasks=open_tasks.result() if for_assignment else [],
         )
-    for escalation in resolved.result():
+
+
+def due_tasks(sources: Sources, today: date, policy: RevisitPolicy) -> list[TaskCreate]:
+    """Every revisit due today: the account rules, plus follow-ups of resolved escalations the
+    server has not followed up yet."""
+    tasks = list(
+        due_revisits(
+            sources.accounts,
+            sources.customers,
+            sources.events,
+            sources.last_revisit,
+            today,
+            policy,
+        )
+    )
+    for escalation in sources.resolved:
         if escalation.follow_up_task_id is None:
             tasks.append(follow_up_task(escalation, today, policy))
     return tasks
+
+
+def assign_on_creation(
+    tasks: list[TaskCreate], sources: Sources
+) -> tuple[list[TaskCreate], Plan[TaskCreate]]:
+    """The tasks with `assigned_agent` set by the plan; tasks that already name an agent (a
+    follow-up's) or whose key is an open task already are not planned."""
+    load = workload(sources.open_tasks, sources.agents, rebalance=False)
+    open_keys = {task.key for task in sources.open_tasks}
+    held = dict(load.held)
+    to_plan = []
+    for task in tasks:
+        if task.key in open_keys:
+            continue
+        if task.assigned_agent is not None:
+            held[task.assigned_agent] = held.get(task.assigned_agent, 0) + 1
+        else:
+            to_plan.append(task)
+    escalation_agent = {str(e.id): e.agent_id for e in sources.resolved}
+    preferred = continuity(to_plan, load.holder, escalation_agent)
+    plan = plan_assignments(to_plan, sources.agents, sources.customers, held, preferred)
+    agent_of = {task.key: agent_id for task, agent_id in plan.placed}
+    assigned = [
+        task.model_copy(update={"assigned_agent": agent_of[task.key]})
+        if task.key in agent_of
+        else task
+        for task in tasks
+    ]
+    return assigned, plan
 
 
 def create(api: SupervisorApi, tasks: list[TaskCreate], progress: bool = True) -> BuildResult:

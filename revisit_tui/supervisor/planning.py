@@ -1,5 +1,8 @@
 """Who calls whom: the assignment plan, a pure function of tasks, agents and customers.
 
+It plans existing tasks (`Task`, for scripts/assign.py) and tasks about to be created
+(`TaskCreate`, for build_queue.py --assign) alike; both are known by their unique `key`.
+
 Most urgent first (priority, then due day); each task goes to an agent on shift who speaks
 the customer's language, handles the customer's type (personal/corporate) and, when the agent
 has a branch, works in the customer's branch. Continuity comes first: the agent the caller
@@ -18,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Generic, Protocol, TypeVar
 
 from revisit_tui.domain.models import (
     Agent,
@@ -33,21 +37,48 @@ GroupKey = tuple[Language, CustomerType, str]  # (language, customer type, branc
 PoolEntry = tuple[int, int, str]  # (specialisation, -capacity left, agent id)
 
 
+class Plannable(Protocol):
+    """What planning reads of a task (a Task or a TaskCreate)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> TaskKind: ...
+    @property
+    def priority(self) -> int: ...
+    @property
+    def customer_id(self) -> str: ...
+    @property
+    def due(self) -> date: ...
+
+
+T = TypeVar("T", bound=Plannable)
+
+
 @dataclass(frozen=True)
-class Unplaced:
+class Unplaced(Generic[T]):
     """A task no agent can take, and why."""
 
-    task: Task
+    task: T
     reason: str
 
 
 @dataclass
-class Plan:
+class Plan(Generic[T]):
     """The outcome of planning: task → agent pairs, the tasks left over, each agent's load."""
 
-    placed: list[tuple[Task, str]] = field(default_factory=list)
-    unplaced: list[Unplaced] = field(default_factory=list)
+    placed: list[tuple[T, str]] = field(default_factory=list)
+    unplaced: list[Unplaced[T]] = field(default_factory=list)
     load: dict[str, int] = field(default_factory=dict)  # tasks held after the plan
+
+
+@dataclass
+class Workload:
+    """Who holds what now: open tasks per agent, each customer's agent, the tasks to place."""
+
+    held: dict[str, int] = field(default_factory=dict)
+    holder: dict[str, str] = field(default_factory=dict)  # customer → agent holding a task
+    candidates: list[Task] = field(default_factory=list)  # unassigned (or an absent agent's)
 
 
 @dataclass(frozen=True)
@@ -76,22 +107,38 @@ def suits(agent: Agent, customer: Customer) -> bool:
     )
 
 
-def urgency_order(task: Task) -> tuple[int, date, str]:
-    """Sort key: priority (0 first), then the earliest due day, then the id for a stable plan."""
-    return (task.priority, task.due, task.id)
+def urgency_order(task: Plannable) -> tuple[int, date, str]:
+    """Sort key: priority (0 first), then the earliest due day, then the key for a stable plan."""
+    return (task.priority, task.due, task.key)
+
+
+def workload(open_tasks: Iterable[Task], agents: Sequence[Agent], rebalance: bool) -> Workload:
+    """Split the open tasks into what agents hold and what is to be placed; with `rebalance`
+    the tasks of agents who are not available are to be placed too."""
+    absent = {agent.id for agent in agents if not is_available(agent)}
+    found = Workload()
+    for task in open_tasks:
+        agent_id = task.assigned_agent
+        if agent_id is None or (rebalance and agent_id in absent):
+            found.candidates.append(task)
+            continue
+        found.held[agent_id] = found.held.get(agent_id, 0) + 1
+        if agent_id not in absent:
+            found.holder.setdefault(task.customer_id, agent_id)
+    return found
 
 
 def plan_assignments(
-    tasks: Iterable[Task],
+    tasks: Iterable[T],
     agents: Sequence[Agent],
     customers: Mapping[str, Customer],
     held: Mapping[str, int],
     preferred: Mapping[str, str] | None = None,
-) -> Plan:
+) -> Plan[T]:
     """Place `tasks` on available agents within `capacity - held` each.
 
-    `held` counts the open tasks each agent already has; `preferred` maps a task id to the
-    agent continuity asks for (the escalation's agent, the customer's last agent).
+    `held` counts the open tasks each agent already has; `preferred` maps a task key to the
+    agent continuity asks for (the escalation's agent, the customer's current agent).
     """
     preferred = preferred or {}
     available = {agent.id: agent for agent in agents if is_available(agent)}
@@ -99,7 +146,7 @@ def plan_assignments(
         agent_id: max(0, agent.capacity - held.get(agent_id, 0))
         for agent_id, agent in available.items()
     }
-    plan = Plan(load={agent_id: held.get(agent_id, 0) for agent_id in available})
+    plan: Plan[T] = Plan(load={agent_id: held.get(agent_id, 0) for agent_id in available})
     pools: dict[GroupKey, list[PoolEntry]] = {}
     suitable_count: dict[GroupKey, int] = {}
     customer_agent: dict[str, str] = {}
@@ -131,9 +178,9 @@ def plan_assignments(
     return plan
 
 
-def summarise(plan: Plan, agents: Sequence[Agent], today: date) -> list[AgentSummary]:
+def summarise(plan: Plan[T], agents: Sequence[Agent], today: date) -> list[AgentSummary]:
     """Per available agent: tasks the plan gives them, by kind, how many overdue, load/capacity."""
-    given: dict[str, list[Task]] = {}
+    given: dict[str, list[T]] = {}
     for task, agent_id in plan.placed:
         given.setdefault(agent_id, []).append(task)
     rows = []
@@ -155,14 +202,14 @@ def summarise(plan: Plan, agents: Sequence[Agent], today: date) -> list[AgentSum
 
 
 def _continuity(
-    task: Task,
+    task: Plannable,
     customer: Customer,
     preferred: Mapping[str, str],
     customer_agent: Mapping[str, str],
     available: Mapping[str, Agent],
     remaining: Mapping[str, int],
 ) -> str | None:
-    for agent_id in (preferred.get(task.id), customer_agent.get(task.customer_id)):
+    for agent_id in (preferred.get(task.key), customer_agent.get(task.customer_id)):
         agent = available.get(agent_id) if agent_id else None
         if agent is not None and remaining[agent.id] > 0 and suits(agent, customer):
             return agent.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -15,5 +16,6 @@ from revisit_tui.domain.models import Role
 @pytest.fixture
 def supervisor(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Supervisor:
     monkeypatch.delenv("REVISIT_SUPERVISOR_TOKEN", raising=False)
+    monkeypatch.setenv("REVISIT_CONFIG", os.devnull)  # the defaults, whatever ./config.toml says
     token = live_server.add_agent("boss", role=Role.SUPERVISOR)
     return Supervisor(live_server, token, SupervisorApi(ApiClient(live_server.url, token)))

@@ -20,7 +20,9 @@ from revisit_tui.domain.models import (
     CustomerType,
     Event,
     ImportBatch,
+    Language,
     RiskLevel,
+    TaskCreate,
     TaskKind,
 )
 from revisit_tui.domain.policy import RevisitPolicy
@@ -182,3 +184,37 @@ def test_an_agents_token_is_refused(supervisor: Supervisor, capsys):
     agent_token = supervisor.server.add_agent("a1")
     assert supervisor.run("build_queue", token=agent_token) == 1
     assert "not a supervisor's (403)" in capsys.readouterr().err
+
+
+def test_with_assign_the_new_tasks_are_created_assigned_within_capacity(
+    supervisor: Supervisor, capsys
+):
+    server = supervisor.server
+    server.add_agent("zh", capacity=4)
+    server.add_agent("en", capacity=10, languages=[Language.EN])
+    customers = [customer(f"c{i}") for i in range(6)]
+    customers += [customer(f"e{i}", language=Language.EN) for i in range(2)]
+    accounts = [account(f"ACC{c.id.upper():0>5}", c.id, date(2025, 1, 6)) for c in customers]
+    supervisor.api.import_batch(ImportBatch(customers=customers, accounts=accounts))
+    held = TaskCreate(
+        key="held",
+        kind=TaskKind.PERIODIC,
+        priority=5,
+        customer_id="c0",
+        due=TODAY,
+        assigned_agent="zh",
+    )
+    supervisor.api.create_tasks([held])
+
+    assert supervisor.run("build_queue", "--assign", "--today", TODAY.isoformat()) == 0
+    out = capsys.readouterr().out
+    assert "created 8 tasks" in out and "3 left unassigned" in out
+    tasks = [t for t in supervisor.api.tasks() if t.key != "held"]
+    agent_of = {t.customer_id: t.assigned_agent for t in tasks}
+    assert agent_of["c0"] == "zh", "the customer's agent keeps them"
+    assert Counter(agent_of.values()) == {"zh": 3, "en": 2, None: 3}
+    assert {agent_of["e0"], agent_of["e1"]} == {"en"}
+
+    assert supervisor.run("build_queue", "--assign", "--today", TODAY.isoformat()) == 0
+    assert "created 0 tasks" in capsys.readouterr().out
+    assert len(list(supervisor.api.tasks(unassigned=True))) == 3, "a re-run moved tasks"
