@@ -59,7 +59,8 @@ class SyncEngine:
         self.settings = settings or SyncSettings()
         self._clock = clock
         self._jitter = jitter
-        self._round = threading.Lock()
+        self._round = threading.Lock()  # one round at a time
+        self._state_lock = threading.RLock()  # the fields below, also set by start_task
         self._failures = 0
         self._online = True
         self._offline_since: datetime | None = None
@@ -71,25 +72,29 @@ class SyncEngine:
 
     def state(self) -> SyncState:
         """The state now, without touching the network."""
-        return SyncState(
-            online=self._online,
-            offline_since=self._offline_since,
-            pending=self.store.pending_count(),
-            needs_attention=self.store.attention_count(),
-            last_success=self._last_success,
-            last_error=self._last_error,
-            next_retry_at=self._next_retry_at,
-            sent=self._sent,
-            queue_changed=self._queue_changed,
-        )
+        with self._state_lock:
+            return SyncState(
+                online=self._online,
+                offline_since=self._offline_since,
+                pending=self.store.pending_count(),
+                needs_attention=self.store.attention_count(),
+                last_success=self._last_success,
+                last_error=self._last_error,
+                next_retry_at=self._next_retry_at,
+                sent=self._sent,
+                queue_changed=self._queue_changed,
+            )
 
     def next_delay(self) -> float:
         """Seconds until the next round: the interval while online; while offline the interval
         doubled per failed round, capped at backoff_max_seconds, with jitter (50–100 %)."""
         interval = self.settings.interval_seconds
-        if self._failures == 0:
+        with self._state_lock:
+            failures = self._failures
+        if failures == 0:
             return interval
-        ceiling = min(self.settings.backoff_max_seconds, interval * 2 ** (self._failures - 1))
+        doubled = interval * 2 ** min(failures - 1, 32)  # bounded: days offline stay finite
+        ceiling = min(self.settings.backoff_max_seconds, doubled)
         return ceiling * (0.5 + self._jitter() / 2)
 
     def sync_once(self) -> SyncState:
@@ -113,8 +118,7 @@ class SyncEngine:
         try:
             return self.api.start_task(task_id)
         except Unreachable as exc:
-            with self._round:
-                self._failed(exc)
+            self._failed(exc)
             return None
 
     # --- push -------------------------------------------------------------------------------
@@ -196,25 +200,27 @@ class SyncEngine:
         """Unreachable: offline, back off. ApiError on a whole request (e.g. 401, the token was
         revoked): the server is there but refuses; back off too, and say why."""
         now = self._clock()
-        self._failures += 1
-        if isinstance(exc, Unreachable):
-            self._online = False
-            self._offline_since = self._offline_since or now
-            self._last_error = f"server unreachable: {exc}"
-        else:
-            self._online = True
-            self._offline_since = None
-            self._last_error = f"the server refused the request: {exc.reason}"
-        self._next_retry_at = now + timedelta(seconds=self.next_delay())
+        with self._state_lock:
+            self._failures += 1
+            if isinstance(exc, Unreachable):
+                self._online = False
+                self._offline_since = self._offline_since or now
+                self._last_error = f"server unreachable: {exc}"
+            else:
+                self._online = True
+                self._offline_since = None
+                self._last_error = f"the server refused the request: {exc.reason}"
+            self._next_retry_at = now + timedelta(seconds=self.next_delay())
 
     def _succeeded(self) -> None:
         now = self._clock()
-        self._failures = 0
-        self._online = True
-        self._offline_since = None
-        self._last_success = now
-        self._last_error = None
-        self._next_retry_at = now + timedelta(seconds=self.next_delay())
+        with self._state_lock:
+            self._failures = 0
+            self._online = True
+            self._offline_since = None
+            self._last_success = now
+            self._last_error = None
+            self._next_retry_at = now + timedelta(seconds=self.next_delay())
 
 
 def _outcome(item: OutboxItem) -> Outcome:
