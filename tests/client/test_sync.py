@@ -21,6 +21,7 @@ from revisit_tui.domain.models import (
     MaskedField,
     Reveal,
 )
+from revisit_tui.server.process import free_port
 
 FAST = SyncSettings(batch_size=10, interval_seconds=1.0, backoff_max_seconds=8.0)
 
@@ -149,3 +150,17 @@ def test_the_agent_works_from_the_cache_while_offline_and_sync_catches_up(
         lease = engine.start_task(task_ids[1])
         assert lease is not None and lease.task_id == task_ids[1]
     assert stored_outcome_ids(live_server, boss, "sync-offline") == [str(outcome.id)]
+
+
+def test_a_long_outage_keeps_the_wait_at_the_cap(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    with (
+        ApiClient(url, "t", retries=0) as api,
+        AgentStore.open(tmp_path, url, "sync-outage") as store,
+    ):
+        store.submit(no_answer("t1", "sync-outage"))
+        engine = SyncEngine(api, store, FAST)
+        for _ in range(1100):
+            state = engine.sync_once()
+        assert not state.online and state.pending == 1
+        assert FAST.backoff_max_seconds / 2 <= engine.next_delay() <= FAST.backoff_max_seconds
