@@ -4,12 +4,15 @@
 Set-up (not timed): a fresh SQLite database and server; 500 agents written directly in the
 database with `revisit_tui.server.admin.add_agent`; 100,000 customers with one long-standing
 account each, sent through POST /v1/import (so every account has a periodic revisit due).
-Timed: the supervisor library exactly as the scripts run it — build (read customers,
-accounts, events and done tasks page by page, apply the domain rules, create via
-/v1/tasks/bulk in chunks) and assign (read open tasks and customers, plan, write
-/v1/assignments in chunks), then a second build to show a re-run creates nothing.
+Timed: the supervisor library exactly as the scripts run it, one of two ways:
+- one-pass (the default, `build_queue.py --assign`): read customers, accounts, events, done
+  tasks, agents and open tasks side by side, apply the domain rules, plan the assignment,
+  create the tasks already assigned via /v1/tasks/bulk in chunks of 5,000;
+- two-pass (`build_queue.py` then `assign.py`): create unassigned, read the open tasks back,
+  plan, write /v1/assignments in chunks.
+Then a re-run of the build shows it creates nothing, and the open tasks are counted per agent.
 
-    python bench/bench_queue_build.py [--customers 100000] [--agents 500]
+    python bench/bench_queue_build.py [--customers 100000] [--agents 500] [--path both]
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.server import admin
 from revisit_tui.server.process import ServerProcess
 from revisit_tui.supervisor.assign import make_plan, write_plan
-from revisit_tui.supervisor.build import create, due_tasks
+from revisit_tui.supervisor.build import assign_on_creation, create, due_tasks, read_sources
 
 TODAY = date(2026, 11, 25)
 IMPORT_CHUNK = 5000
@@ -86,25 +89,53 @@ def add_agents(db_url: str, count: int, capacity: int) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--agents", type=int, default=500)
-    args = parser.parse_args()
-    capacity = -(-args.customers // args.agents)  # enough room in total for every task
+def timed_one_pass(api: SupervisorApi, policy: RevisitPolicy) -> float:
+    """`build_queue.py --assign`: read, apply the rules, plan, create the tasks assigned."""
+    started = time.perf_counter()
+    sources = read_sources(api, for_assignment=True, progress=False)
+    tasks = due_tasks(sources, TODAY, policy)
+    read = time.perf_counter()
+    tasks, plan = assign_on_creation(tasks, sources)
+    planned = time.perf_counter()
+    built = create(api, tasks, progress=False)
+    seconds = time.perf_counter() - started
+    print(
+        f"build --assign: {built.due} due, {built.created} created, {len(plan.placed)} of them"
+        f" assigned, {len(plan.unplaced)} fit nobody in {seconds:.1f} s (read + rules"
+        f" {read - started:.1f} s, plan {planned - read:.1f} s,"
+        f" create {seconds - (planned - started):.1f} s)"
+    )
+    return seconds
+
+
+def timed_two_pass(api: SupervisorApi, policy: RevisitPolicy) -> float:
+    """`build_queue.py` then `assign.py`: create unassigned, read them back, assign them."""
+    started = time.perf_counter()
+    built = create(api, due_tasks(read_sources(api, progress=False), TODAY, policy), progress=False)
+    build_seconds = time.perf_counter() - started
+    plan = make_plan(api, api.agents(), rebalance=False, progress=False)
+    planned = time.perf_counter()
+    updated = write_plan(api, plan, progress=False)
+    seconds = time.perf_counter() - started
+    print(
+        f"build: {built.created} created in {build_seconds:.1f} s; assign: {updated} assigned,"
+        f" {len(plan.unplaced)} fit nobody (read + plan {planned - started - build_seconds:.1f} s,"
+        f" write {seconds - (planned - started):.1f} s); together {seconds:.1f} s"
+    )
+    return seconds
+
+
+def run(path: str, customer_count: int, agent_count: int) -> None:
+    """One fresh database and server, set up, then the timed path and the checks."""
+    capacity = -(-customer_count // agent_count)  # enough room in total for every task
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         admin.create_schema(db_url)
         boss = admin.add_agent(db_url, "boss", "Supervisor", Role.SUPERVISOR)
-        started = time.perf_counter()
-        add_agents(db_url, args.agents, capacity)
-        print(
-            f"set-up: {args.agents} agents (capacity {capacity}) written in the database"
-            f" in {time.perf_counter() - started:.1f} s"
-        )
+        add_agents(db_url, agent_count, capacity)
         with ServerProcess(db_url) as server:
             api = SupervisorApi(ApiClient(server.url, boss, timeout=120))
-            customers, accounts = customers_and_accounts(args.customers)
+            customers, accounts = customers_and_accounts(customer_count)
             started = time.perf_counter()
             for start in range(0, len(customers), IMPORT_CHUNK):
                 end = start + IMPORT_CHUNK
@@ -112,56 +143,50 @@ def main() -> None:
                     ImportBatch(customers=customers[start:end], accounts=accounts[start:end])
                 )
             print(
-                f"set-up: {args.customers} customers + accounts through /v1/import"
+                f"[{path}] set-up: {agent_count} agents (capacity {capacity}) in the database;"
+                f" {customer_count} customers + accounts through /v1/import"
                 f" in {time.perf_counter() - started:.1f} s"
             )
-
             policy = RevisitPolicy()
-            started = time.perf_counter()
-            tasks = due_tasks(api, TODAY, policy, progress=False)
-            found = time.perf_counter()
-            built = create(api, tasks, progress=False)
-            build_seconds = time.perf_counter() - started
+            timed = timed_one_pass if path == "one-pass" else timed_two_pass
+            seconds = timed(api, policy)
+            verdict = "within" if seconds <= BUDGET_SECONDS else "OVER"
             print(
-                f"build:  {built.due} due, {built.created} created in {build_seconds:.1f} s"
-                f" (read + rules {found - started:.1f} s,"
-                f" create {build_seconds - (found - started):.1f} s)"
+                f"[{path}] build + assign: {seconds:.1f} s ({verdict} the"
+                f" {BUDGET_SECONDS:.0f} s budget: {seconds / BUDGET_SECONDS:.2f} of it)"
             )
 
             started = time.perf_counter()
-            agents = api.agents()
-            plan = make_plan(api, agents, rebalance=False, progress=False)
-            planned = time.perf_counter()
-            updated = write_plan(api, plan, progress=False)
-            assign_seconds = time.perf_counter() - started
-            print(
-                f"assign: {updated} assigned, {len(plan.unplaced)} fit nobody"
-                f" in {assign_seconds:.1f} s (read + plan {planned - started:.1f} s,"
-                f" write {assign_seconds - (planned - started):.1f} s)"
+            again = create(
+                api, due_tasks(read_sources(api, progress=False), TODAY, policy), progress=False
             )
-
-            total = build_seconds + assign_seconds
-            verdict = "within" if total <= BUDGET_SECONDS else "OVER"
             print(
-                f"build + assign: {total:.1f} s ({verdict} the {BUDGET_SECONDS:.0f} s budget,"
-                f" {total / BUDGET_SECONDS:.2f} of it)"
-            )
-
-            started = time.perf_counter()
-            again = create(api, due_tasks(api, TODAY, policy, progress=False), progress=False)
-            print(
-                f"re-run: {again.created} created, {again.existing} existing"
+                f"[{path}] re-run: {again.created} created, {again.existing} existing"
                 f" in {time.perf_counter() - started:.1f} s"
             )
-
             load = Counter(
                 t.assigned_agent for t in api.tasks(status=TaskStatus.OPEN) if t.assigned_agent
             )
             worst = max(load.values(), default=0)
             print(
-                f"check:  {sum(load.values())} open tasks held by {len(load)} agents,"
+                f"[{path}] check: {sum(load.values())} open tasks held by {len(load)} agents,"
                 f" the most any agent holds is {worst} (capacity {capacity})"
             )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--agents", type=int, default=500)
+    parser.add_argument(
+        "--path",
+        choices=["one-pass", "two-pass", "both"],
+        default="one-pass",
+        help="one-pass: build_queue.py --assign; two-pass: build_queue.py then assign.py",
+    )
+    args = parser.parse_args()
+    for path in ("one-pass", "two-pass") if args.path == "both" else (args.path,):
+        run(path, args.customers, args.agents)
 
 
 if __name__ == "__main__":
