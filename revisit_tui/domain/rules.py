@@ -17,6 +17,7 @@ from uuid import uuid5
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from revisit_tui.domain.models import (
+    SHORT_TEXT_MAX,
     Account,
     AccountEvent,
     AccountStatus,
@@ -355,16 +356,22 @@ def period_label(day: date, months: int) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+def _short(text: str) -> str:
+    """Text cut to fit a ShortText field, marked with … when cut."""
+    return text if len(text) <= SHORT_TEXT_MAX else text[: SHORT_TEXT_MAX - 1] + "…"
+
+
 def follow_up_task(escalation: Escalation, today: date, policy: RevisitPolicy) -> TaskCreate:
-    """The follow-up revisit after an escalation is resolved (§九.3), for the same agent;
-    each resolution (after a reopen, too) gets its own key."""
+    """The follow-up revisit after an escalation is resolved (§九.3), for the same agent, with
+    the escalated problem as its reason; each resolution (after a reopen, too) gets its own
+    key."""
     resolved = escalation.resolved_at
     period = resolved.strftime("%Y%m%dT%H%M%S") if resolved else today.isoformat()
     calendar_ = WorkCalendar(policy.calendar)
     return TaskCreate(
         key=task_key(TaskKind.FOLLOW_UP, str(escalation.id), period),
         kind=TaskKind.FOLLOW_UP,
-        reason=f"escalation {escalation.category.value}",
+        reason=_short(escalation.summary),
         priority=task_priority(TaskKind.FOLLOW_UP, policy),
         customer_id=escalation.customer_id,
         due=calendar_.add_working_days(today, policy.schedule.follow_up_working_days),

@@ -167,4 +167,8 @@ def test_follow_up_goes_to_the_same_agent_two_working_days_later() -> None:
         str(escalation.id),
     )
     assert task.due == date(2026, 10, 9)  # Oct 1–7 off, Oct 8 and 9 are working days
+    assert task.reason == "mobile banking freezes"
+    long = escalation.model_copy(update={"summary": "卡顿" * 150})
+    reason = follow_up_task(long, date(2026, 9, 30), POLICY).reason
+    assert len(reason) == 200 and reason.endswith("…")
     assert task.key == task_key(TaskKind.FOLLOW_UP, str(escalation.id), "20260930T080000")
