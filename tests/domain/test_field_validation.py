@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from revisit_tui.domain.models import (
     ContactCheck,
@@ -184,3 +188,31 @@ def test_validate_outcome_names_every_changed_field_by_path() -> None:
     ]
     assert problems[0].message("en").startswith("Mobile number")
     assert problems[1].message("zh-CN").startswith("身份证号码")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    region=st.sampled_from(["11", "31", "44", "65", "81"]),
+    birth=st.dates(date(1900, 1, 1), TODAY),
+    serial=st.integers(0, 999),
+    position=st.integers(0, 16),
+    shift=st.integers(1, 9),
+)
+def test_any_single_digit_error_in_a_resident_id_is_caught(
+    region: str, birth: date, serial: int, position: int, shift: int
+) -> None:
+    first17 = f"{region}0101{birth:%Y%m%d}{serial:03d}"
+    valid = first17 + id_check_digit(first17)
+    assert check_resident_id("identity_number", valid, TODAY) == (valid, None)
+    digits = list(valid)
+    digits[position] = str((int(digits[position]) + shift) % 10)
+    assert check_resident_id("identity_number", "".join(digits), TODAY)[0] is None
+
+
+@pytest.mark.parametrize("region", ["CN", "HK", "US", "GB", "JP"])
+def test_normalized_numbers_normalize_to_themselves(region: str) -> None:
+    example = phonenumbers.example_number_for_type(region, PhoneNumberType.MOBILE)
+    e164 = phonenumbers.format_number(example, PhoneNumberFormat.E164)
+    national = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
+    assert check_phone("mobile", national, region, "mobile") == (e164, None)
+    assert check_phone("mobile", e164, "CN", "mobile") == (e164, None)
