@@ -103,6 +103,8 @@ _STEP_KEYS = {
 
 @dataclass(frozen=True)
 class ScriptStep:
+    """One part of a call: what the agent says (`prompt`) and what it records (`fills`)."""
+
     id: str
     kind: StepKind
     title: str
@@ -117,6 +119,8 @@ class ScriptStep:
 
 @dataclass(frozen=True)
 class CallScript:
+    """The script for one kind of task in one locale; `version` is recorded with outcomes."""
+
     version: str
     kind: TaskKind
     locale: str
