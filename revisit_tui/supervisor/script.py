@@ -1,7 +1,7 @@
 """What every supervisor script shares: the connection options, the token, and exit messages.
 
 A script builds its parser with `parser()`, opens the API with `connect(args)` and runs its
-body through `run(body, args)`, which turns every expected failure into one clear line on
+body through `run(body)`, which turns every expected failure into one clear line on
 stderr and a non-zero exit: 2 for bad input, 1 when the server refuses or cannot be reached.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -104,10 +105,14 @@ def _token(args: argparse.Namespace) -> str:
     if args.token:
         return str(args.token).strip()
     if args.token_file:
+        path = Path(args.token_file)
         try:
-            token = Path(args.token_file).read_text(encoding="utf-8").strip()
+            mode = path.stat().st_mode
+            token = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise BadInput(f"--token-file: cannot read {args.token_file}: {exc.strerror}") from None
+            raise BadInput(f"--token-file: cannot read {path}: {exc.strerror}") from None
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise BadInput(f"--token-file: others can read {path}; run: chmod 600 {path}")
         if not token:
             raise BadInput(f"--token-file: {args.token_file} is empty")
         return token
