@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -39,7 +39,8 @@ class ServerContext:
         return cls(settings=settings, engine=engine, read=reader(engine))
 
 
-def get_context(request: Request) -> ServerContext:
+async def get_context(request: Request) -> ServerContext:
+    # async: a plain attribute read needs no trip through the thread pool
     context: ServerContext = request.app.state.context
     return context
 
@@ -47,6 +48,9 @@ def get_context(request: Request) -> ServerContext:
 Context = Annotated[ServerContext, Depends(get_context)]
 
 bearer = HTTPBearer(auto_error=False, description="a token from `revisit admin`")
+
+
+_PRINCIPAL_QUERY = sa.select(principals).where(principals.c.token_hash == sa.bindparam("hash"))
 
 
 def current_principal(
@@ -57,21 +61,17 @@ def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ProblemError(401, "unauthorized", "an 'Authorization: Bearer <token>' is required")
     with context.read.connect() as conn:
-        row = conn.execute(
-            sa.select(principals).where(
-                principals.c.token_hash == hash_token(credentials.credentials)
-            )
-        ).first()
+        row = conn.execute(_PRINCIPAL_QUERY, {"hash": hash_token(credentials.credentials)}).first()
     if row is None or row.revoked:
         raise ProblemError(401, "unauthorized", "the token is unknown or revoked")
     return agent_from_row(row)
 
 
-def role_required(*roles: Role) -> Callable[[Agent], Agent]:
+def role_required(*roles: Role) -> Callable[[Agent], Awaitable[Agent]]:
     """A dependency that lets only the given roles through (403 for the others)."""
     allowed = set(roles)
 
-    def check(principal: Annotated[Agent, Depends(current_principal)]) -> Agent:
+    async def check(principal: Annotated[Agent, Depends(current_principal)]) -> Agent:
         if principal.role not in allowed:
             names = " or ".join(sorted(r.value for r in allowed))
             raise ProblemError(403, "forbidden", f"this needs the role {names}")
