@@ -47,9 +47,6 @@ class LiveServer:
     def add_service(self, name: str, role: Role) -> str:
         return admin.add_service(self.db_url, name, role)
 
-    def headers(self, token: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token}"}
-
 
 def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'revisit.db'}"

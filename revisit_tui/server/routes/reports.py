@@ -20,13 +20,12 @@ from revisit_tui.server import quality
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.periods import Day, Month, day_range, month_range
 from revisit_tui.server.problems import ProblemError, errors
+from revisit_tui.server.routes.escalations import UNRESOLVED
 from revisit_tui.server.rows import escalation_from_row, outcome_from_row
 from revisit_tui.server.tables import customers, escalations, outcomes, principals, tasks
 from revisit_tui.server.taskstore import chunks
 
 router = APIRouter(prefix="/v1", tags=["supervisor"])
-
-UNRESOLVED = ["open", "reopened"]
 
 
 @router.get("/reports/agents", response_model=list[AgentMonth], responses=errors())
