@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, datetime
 
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.report import (
@@ -28,7 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = script.parser(__doc__ or "")
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
-        "--day", type=script.day, default=None, help="the day (default today); its month too"
+        "--day",
+        type=script.day,
+        default=None,
+        help="the day (default today, UTC: the server's periods are UTC days); its month too",
     )
     parser.add_argument("--agent", metavar="ID", help="only this agent's rows")
     parser.add_argument("--csv", metavar="FILE", help="also write every figure to this CSV file")
@@ -45,7 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     api = script.connect(args, config)
     if args.agent and args.agent not in {agent.id for agent in api.agents()}:
         raise script.BadInput(f"--agent: unknown agent {args.agent}")
-    figures = gather(api, args.day or date.today())
+    figures = gather(api, args.day or datetime.now(UTC).date())
     if args.agent:
         figures = [f for f in figures if f.by == "kind" or f.id == args.agent]
     for period in dict.fromkeys(f.period for f in figures):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -151,19 +152,34 @@ def kind_figures(
 
 
 def gather(api: SupervisorApi, day: date, now: datetime | None = None) -> list[Figures]:
-    """The day's and its month's figures, per agent and per kind, read through the API."""
+    """The day's and its month's figures (UTC periods, as the server counts them), per agent
+    and per kind, read through the API side by side."""
     now = now or datetime.now(UTC)
     month = month_of(day)
-    task_kind = {task.id: kind for kind in TaskKind for task in api.tasks(kind=kind)}
-    outcomes = list(api.outcomes(month))
-    open_escalations = [e for e in api.escalations() if e.status is not EscalationStatus.RESOLVED]
-    day_outcomes = [o for o in outcomes if o.started_at.astimezone(UTC).date() == day]
-    return [
-        *agent_figures(api.agent_report(day=day), day.isoformat()),
-        *kind_figures(day.isoformat(), day_outcomes, task_kind, open_escalations, now),
-        *agent_figures(api.agent_report(month=month), month),
-        *kind_figures(month, outcomes, task_kind, open_escalations, now),
-    ]
+    with ThreadPoolExecutor(max_workers=len(TaskKind) + 4) as pool:
+        kinds = [pool.submit(_task_ids, api, kind) for kind in TaskKind]
+        outcomes = pool.submit(lambda: list(api.outcomes(month)))
+        escalations = pool.submit(lambda: list(api.escalations()))
+        day_rows = pool.submit(api.agent_report, day=day)
+        month_rows = pool.submit(api.agent_report, month=month)
+        task_kind = {
+            task_id: kind
+            for kind, ids in zip(TaskKind, kinds, strict=True)
+            for task_id in ids.result()
+        }
+        waiting = [e for e in escalations.result() if e.status is not EscalationStatus.RESOLVED]
+        in_month = outcomes.result()
+        in_day = [o for o in in_month if o.started_at.astimezone(UTC).date() == day]
+        return [
+            *agent_figures(day_rows.result(), day.isoformat()),
+            *kind_figures(day.isoformat(), in_day, task_kind, waiting, now),
+            *agent_figures(month_rows.result(), month),
+            *kind_figures(month, in_month, task_kind, waiting, now),
+        ]
+
+
+def _task_ids(api: SupervisorApi, kind: TaskKind) -> list[str]:
+    return [task.id for task in api.tasks(kind=kind)]
 
 
 def table_rows(figures: Sequence[Figures]) -> list[list[object]]:
