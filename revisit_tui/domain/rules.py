@@ -429,6 +429,15 @@ def due_revisits(
 _PLANNED_FIELDS = set(TaskCreate.model_fields)
 
 
+def _event_day(event: Event, customer: Customer) -> date:
+    """The day of an event on the customer's clock; with an unknown time zone (imported data
+    is not checked for it), the day on the event's own clock rather than no revisit at all."""
+    try:
+        return event.at.astimezone(customer_zone(customer)).date()
+    except ValueError:
+        return event.at.date()
+
+
 def _trusted_task(values: dict[str, object]) -> TaskCreate:
     """A TaskCreate from values the planner has made valid (all fields, in order): what
     `TaskCreate.model_construct` does, without its per-field default lookups, which cost
@@ -513,18 +522,16 @@ class _Planner:
     def special_events(
         self, account: Account, customer: Customer, events: list[Event], last: date | None
     ) -> Iterator[TaskCreate]:
-        zone = customer_zone(customer)
         for event in events:
             if event.kind is AccountEvent.CLOSURE:
                 continue
-            day = event.at.astimezone(zone).date()
+            day = _event_day(event, customer)
             if day > self.today or (last is not None and last > day):
                 continue
             kind = TaskKind.SPECIAL_EVENT
             yield self._task(kind, account, event.id, day + self.event_days, event.kind.value)
 
     def closure(self, account: Account, customer: Customer, events: list[Event]) -> TaskCreate:
-        zone = customer_zone(customer)
-        days = [e.at.astimezone(zone).date() for e in events if e.kind is AccountEvent.CLOSURE]
+        days = [_event_day(e, customer) for e in events if e.kind is AccountEvent.CLOSURE]
         start = min(days) if days else account.closed_on or self.today
         return self._task(TaskKind.CLOSURE, account, "final", start + self.closure_days, "closure")

@@ -172,3 +172,10 @@ def test_follow_up_goes_to_the_same_agent_two_working_days_later() -> None:
     reason = follow_up_task(long, date(2026, 9, 30), POLICY).reason
     assert len(reason) == 200 and reason.endswith("…")
     assert task.key == task_key(TaskKind.FOLLOW_UP, str(escalation.id), "20260930T080000")
+
+
+def test_an_unknown_customer_time_zone_does_not_stop_the_queue() -> None:
+    late = event(AccountEvent.COMPLAINT, datetime(2026, 11, 24, 17, 0, tzinfo=UTC))
+    tasks = due([account()], [customer(timezone="Mars/Base")], events=[late])
+    (task,) = [t for t in tasks if t.kind is TaskKind.SPECIAL_EVENT]
+    assert task.due == date(2026, 11, 25)  # the event's own (UTC) day + 1
