@@ -14,6 +14,14 @@ import pytest
 from tests.server.conftest import World
 
 U = str(uuid.uuid4())
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLite only: authentication, validation and limits do not depend on the database."""
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'revisit.db'}"
+
+
 AGENT = {"agent", "supervisor"}
 SUPERVISOR = {"supervisor"}
 # method, path, who may call it
