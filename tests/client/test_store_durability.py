@@ -11,6 +11,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -207,3 +208,38 @@ def test_a_crash_between_outbox_and_draft_leaves_one_copy(tmp_path: Path) -> Non
         assert store.draft("t2") == {"notes": "another call, not submitted"}
         store.submit(attempt)  # the same outcome again: still one copy
         assert [item.id for item in store.pending()] == [str(attempt.id)]
+
+
+def test_the_ui_and_the_sync_thread_do_not_trip_over_each_other(tmp_path: Path) -> None:
+    outcomes = [outcome(f"t{i}") for i in range(60)]
+    acknowledged = {str(o.id) for o in outcomes if o.task_id.endswith(("0", "5"))}
+    submitted = threading.Event()
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+
+        def ui() -> None:  # types and submits
+            try:
+                for n, item in enumerate(outcomes):
+                    store.save_draft("typing", {"n": n})
+                    store.submit(item)
+            finally:
+                submitted.set()
+
+        def sync() -> None:  # acknowledges what the server took, while the UI writes
+            while True:
+                done = submitted.is_set()
+                store.acknowledge(item.id for item in store.pending() if item.id in acknowledged)
+                if done:
+                    return
+                time.sleep(0.001)
+
+        threads = [threading.Thread(target=ui), threading.Thread(target=sync)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    with AgentStore.open(tmp_path, SERVER, AGENT) as store:
+        assert store.draft("typing") == {"n": 59}
+        assert [item.id for item in store.pending()] == [
+            str(o.id) for o in outcomes if str(o.id) not in acknowledged
+        ]
+        assert store.recovered == []
