@@ -21,6 +21,7 @@ Prints the figures and PASS/FAIL. --reuse keeps a filled database for another ru
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -360,7 +361,10 @@ def main(argv: list[str] | None = None) -> int:
         fill(db_url, args.tasks, args.agents)
     ids = agent_ids(args.agents)
     rng = random.Random(2)
-    print(f"server: {'PostgreSQL' if postgres else 'SQLite'}, {workers} worker(s)")
+    print(
+        f"server: {'PostgreSQL' if postgres else 'SQLite'}, {workers} worker(s); "
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     with ServerProcess(db_url, workers=workers) as server:
         cold = cold_queue(server.url, rng.sample(ids, min(20, len(ids))))
         print(
@@ -385,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{t:.2f} s" for t in batches)
             + f" -> {'PASS' if batch_ok else 'FAIL'} (≤ {BATCH_TARGET_S:.0f} s)"
         )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0 if poll_ok and batch_ok else 1
 
 
