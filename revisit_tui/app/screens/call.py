@@ -108,6 +108,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
                 yield CustomerCard(self.item, self.shell.policy.bank.default_region, id="card")
         yield Static(id="call-notice")
         yield FieldInput("notes", self.form.notes, self.t("call.notes_placeholder"))
+        yield FieldMessage("notes")
         yield StatusLine()
         yield Footer(show_command_palette=False, compact=True)
 
@@ -126,20 +127,21 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         return form
 
     async def on_mount(self) -> None:
-        self.steps = script_steps(self.item, self.shell)
         self._show_header()
         self._show_card()
-        await self._show_step()
+        self._show_notice()
+        await self._build_steps()
 
     def on_resize(self) -> None:
         self._show_card()
 
-    async def relabel(self) -> None:  # type: ignore[override]
-        self.steps = script_steps(self.item, self.shell)
+    def relabel(self) -> None:
+        """F2: the script, card and messages in the new language; answers stay."""
         self._show_header()
         self.query_one(CustomerCard).refresh_card()
         self.query_one("#notes", FieldInput).placeholder = self.t("call.notes_placeholder")
-        await self._show_step()
+        self._show_notice()
+        self.call_later(self._build_steps)
 
     @property
     def current(self) -> CallForm:
@@ -158,13 +160,19 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         shown = wide if self.card_toggled is None else self.card_toggled
         self.query_one("#card-panel").display = shown
 
-    async def _show_step(self) -> None:
+    async def _build_steps(self) -> None:
+        """The script in the current language, every step's inputs built from the form."""
+        self.steps = script_steps(self.item, self.shell)
+        await self.query_one(ScriptStepper).build(self.steps, self.item, self.current, self.t)
+        self._show_step()
+
+    def _show_step(self) -> None:
+        """Show the form's current step and put the focus on its first answer."""
         form = self.current
         form.step = max(0, min(form.step, len(self.steps) - 1))
-        stepper = self.query_one(ScriptStepper)
-        await stepper.show(self.steps, form.step, self.item, form, self.t)
+        box = self.query_one(ScriptStepper).show(form.step, self.t)
         self._show_problems()
-        rows = stepper.query(ChoiceRow)
+        rows = box.query(ChoiceRow)
         if rows:
             rows.first().focus()
 
@@ -210,14 +218,17 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         raised = self.current.answer_transaction(
             transaction_id, answer, summary=self.t("call.fraud_summary", transaction=transaction_id)
         )
-        notice = self.query_one("#call-notice", Static)
         if raised is not None:
-            notice.update(Text(self.t("call.not_me_notice", transaction=transaction_id)))
-            notice.add_class("-urgent")
             self.notify(self.t("call.not_me_notice", transaction=transaction_id), severity="error")
-        elif not any(e.transaction_id for e in self.current.escalations):
-            notice.update("")
-            notice.remove_class("-urgent")
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        """The urgent line while a "not me" escalation is part of this call."""
+        raised = [e.transaction_id for e in self.current.escalations if e.transaction_id]
+        notice = self.query_one("#call-notice", Static)
+        text = self.t("call.not_me_notice", transaction=", ".join(raised)) if raised else ""
+        notice.update(Text(text))
+        notice.set_class(bool(raised), "-urgent")
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         path = getattr(event.widget, "path", None) or getattr(event.widget, "name", None) or ""
@@ -238,22 +249,22 @@ class CallScreen(LocalizedScreen[Outcome | None]):
 
     # --- actions ----------------------------------------------------------------------------
 
-    async def action_step(self, delta: int) -> None:
+    def action_step(self, delta: int) -> None:
         """Next / previous script step; the position is part of the draft."""
         form = self.current
         target = max(0, min(form.step + delta, len(self.steps) - 1))
         if target != form.step:
             form.step = target
             self.saver.save(form)
-            await self._show_step()
+            self._show_step()
 
-    async def go_to_step(self, kind: str) -> None:
+    def go_to_step(self, kind: str) -> None:
         """Jump to the first step of a kind (e.g. the fraud warning a submit found missing)."""
         for index, step in enumerate(self.steps):
             if step.kind == kind:
                 self.current.step = index
                 self.saver.save(self.current)
-                await self._show_step()
+                self._show_step()
                 return
 
     def action_toggle_card(self) -> None:
@@ -293,13 +304,13 @@ class CallScreen(LocalizedScreen[Outcome | None]):
 
         self.app.push_screen(WrapUpScreen(self), self._wrapped_up)
 
-    async def _wrapped_up(self, result: WrapUpResult) -> None:
+    def _wrapped_up(self, result: WrapUpResult) -> None:
         if isinstance(result, Outcome):
             self.dismiss(result)
         elif isinstance(result, str):
-            await self.go_to_step(result)
+            self.go_to_step(result)
         else:
-            await self._show_step()
+            self._show_step()
 
     def action_leave(self) -> None:
         """Leave the call; the draft stays for a later resume."""

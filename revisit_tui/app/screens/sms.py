@@ -151,12 +151,28 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
         self.sending = True
         self._store(sms)
 
+    class StoreFailed(Message):
+        """The outbox write failed; nothing was queued."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
     @work(thread=True, exit_on_error=False, group="sms")
     def _store(self, sms: SmsRequest) -> None:
+        """The outbox write (durable), off the UI thread."""
         store = self.shell.store
-        assert store is not None, "no store"
-        store.add_sms(sms)
+        try:
+            assert store is not None, "no store"
+            store.add_sms(sms)
+        except Exception as error:  # a disk error: say it, the agent may try again
+            self.post_message(self.StoreFailed(type(error).__name__))
+            return
         self.post_message(self.Stored(sms))
+
+    def on_sms_screen_store_failed(self, message: StoreFailed) -> None:
+        self.sending = False
+        self.notify(self.t("call.sms.failed", error=message.error), severity="error")
 
     def on_sms_screen_stored(self, message: Stored) -> None:
         self.shell.request_sync()

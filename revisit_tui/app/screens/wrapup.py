@@ -77,6 +77,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         self.call = call
         self.item = call.item
         self.submitting = False
+        self.tried = False  # has the agent tried to submit? then every problem shows
 
     @property
     def form(self) -> CallForm:
@@ -182,21 +183,18 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         await box.mount_all(rows)
 
     def _show_problems(self, *, final: bool) -> dict[str, str]:
-        """Inline messages; the missing-answer ones only once the agent tries to submit."""
+        """Inline messages: at once for what was typed; for what is missing, only once the
+        agent has tried to submit (`final`, and from then on)."""
+        self.tried = self.tried or final
         problems = self.call.problems()
-        missing = {"disposition", "fraud_warning", "callback_at"}
+        typed = {field.name for field in self.query(FieldInput) if field.value.strip()}
         for message in self.query(FieldMessage):
-            text = problems.get(message.path)
-            if message.path in missing and not final and not self._typed(message.path):
-                text = None
-            message.show(text)
+            shown = self.tried or message.path in typed
+            message.show(problems.get(message.path) if shown else None)
         box = self.query_one("#wrapup-problems", Static)
         box.update(Text("\n".join(problems.values())) if final and problems else "")
         box.display = final and bool(problems)
         return problems
-
-    def _typed(self, path: str) -> bool:
-        return path == "callback_at" and bool(self.form.callback_at.strip())
 
     # --- edits ------------------------------------------------------------------------------
 

@@ -49,12 +49,13 @@ def step_inputs(step: StepView, item: QueueItem, form: CallForm, t: Translate) -
 
 
 class ScriptStepper(Vertical):
-    """Shows one step; the screen calls `show` when the step or the language changes, and
-    `say` when the focus moves to a row that has its own line in the script."""
+    """Shows one step at a time. The inputs of every step are built once per call (and again
+    when the language changes), so moving between steps only shows and hides them."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.step: StepView | None = None
+        self.steps: Sequence[StepView] = ()
+        self.index = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-title")
@@ -64,30 +65,42 @@ class ScriptStepper(Vertical):
             yield Vertical(id="step-slot")
             yield Static(id="step-hint", classes="step-hint")
 
-    async def show(
-        self,
-        steps: Sequence[StepView],
-        index: int,
-        item: QueueItem,
-        form: CallForm,
-        t: Translate,
+    async def build(
+        self, steps: Sequence[StepView], item: QueueItem, form: CallForm, t: Translate
     ) -> None:
-        """Render one step and rebuild its inputs from the form (answers already given show)."""
-        step = self.step = steps[index]
+        """(Re)build every step's inputs from the form: answers already given show."""
+        self.steps = steps
+        slot = self.query_one("#step-slot", Vertical)
+        await slot.remove_children()
+        boxes = [step_inputs(step, item, form, t) for step in steps]
+        for box in boxes:
+            box.display = False
+        await slot.mount_all(boxes)
+
+    def show(self, index: int, t: Translate) -> Widget:
+        """Show step `index` (its texts and its inputs); returns the box of its inputs."""
+        self.index = index
+        step = self.steps[index]
         self.query_one("#step-title", Static).update(
-            Text(t("call.step_title", n=index + 1, total=len(steps), title=step.title))
+            Text(t("call.step_title", n=index + 1, total=len(self.steps), title=step.title))
         )
         self.query_one("#step-prompt", Static).update(Text(step.prompt))
         self.query_one("#step-hint", Static).update(Text(step.hint))
         self.say(None)
-        slot = self.query_one("#step-slot", Vertical)
-        await slot.remove_children()
-        await slot.mount(step_inputs(step, item, form, t))
+        for number, box in enumerate(self.query_one("#step-slot", Vertical).children):
+            box.display = number == index
         self.query_one("#step-body", VerticalScroll).scroll_home(animate=False)
+        return self.inputs
+
+    @property
+    def inputs(self) -> Widget:
+        """The box of the shown step's inputs."""
+        return self.query_one("#step-slot", Vertical).children[self.index]
 
     def say(self, path: str | None) -> None:
         """Show the script's line for the row at `path` (nothing when it has none)."""
-        line = self.step.item_prompts.get(path or "", "") if self.step else ""
+        step = self.steps[self.index] if self.steps else None
+        line = step.item_prompts.get(path or "", "") if step else ""
         say = self.query_one("#step-say", Static)
         say.update(Text("▸" + line) if line else "")
         say.display = bool(line)

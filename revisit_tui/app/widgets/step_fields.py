@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from rich.text import Text
 from textual.widgets import Input, Static
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
@@ -19,7 +20,9 @@ class FieldInput(Input):
     """A one-line text input whose `name` is the form path it fills."""
 
     def __init__(self, path: str, value: str, placeholder: str, *, visible: bool = True) -> None:
-        super().__init__(value=value, placeholder=placeholder, name=path, id=dom_id(path))
+        super().__init__(
+            value=value, placeholder=placeholder, name=path, id=dom_id(path), select_on_focus=False
+        )
         self.display = visible
 
 
@@ -29,9 +32,12 @@ class FieldMessage(Static):
     def __init__(self, path: str) -> None:
         super().__init__("", id="problem-" + dom_id(path), classes="field-message")
         self.path = path
+        self.message: str | None = None
         self.display = False
 
     def show(self, message: str | None) -> None:
-        """Show the message, or hide the line when there is none."""
-        self.update(message or "")
-        self.display = bool(message)
+        """Show the message, or hide the line when there is none (no refresh if unchanged)."""
+        if message != self.message:
+            self.message = message
+            self.update(Text(message or ""))
+            self.display = bool(message)

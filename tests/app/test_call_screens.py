@@ -1,0 +1,154 @@
+"""The call screens' promises beyond a straight call: bad input in every field is named inline
+and blocks submit while the draft keeps it (a reopened call is the same call), reveals are
+deliberate and audited, and F2 switches the language mid-call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.screens.call import CallScreen
+from revisit_tui.app.screens.sms import SmsScreen
+from revisit_tui.app.screens.wrapup import WrapUpScreen
+from revisit_tui.app.widgets.choice_row import ContactChoice
+from revisit_tui.app.widgets.customer_card import CustomerCard
+from revisit_tui.app.widgets.script_stepper import ScriptStepper
+from revisit_tui.app.widgets.step_fields import FieldInput
+from revisit_tui.client.store import AgentStore, ItemKind
+from revisit_tui.domain.models import MaskedField, Reveal, TaskKind
+from tests.app.call_helpers import go_to, item_of, open_call, screen_text, settle
+
+pytestmark = pytest.mark.anyio
+
+BAD_CONTACTS = {
+    "mobile": ("12", "not a valid number"),
+    "email": ("zhang@", "address is not valid"),
+    "landline": ("13912345678", "not a landline number"),
+    "address": ("", "type the value the customer gave"),
+    "identity_number": ("110105194912310001", "check digit"),
+    "identity_expiry": ("2020-01-01", "in the past"),
+}
+
+
+def shown(screen: Any, selector: str) -> str:
+    widget = screen.query_one(selector, Static)
+    return str(widget.render()) if widget.display else ""
+
+
+async def change_contact(pilot: Pilot[Any], screen: CallScreen, field: str, text: str) -> None:
+    rows = screen.query_one(ScriptStepper).inputs.query(ContactChoice)
+    row = next(r for r in rows if r.path == f"contact.{field}")
+    row.focus()
+    await pilot.press("x")
+    if text:
+        await pilot.press(*text)
+
+
+async def test_bad_input_in_every_field_is_named_inline_blocks_submit_and_survives_reopen(
+    app_factory: Callable[..., RevisitApp], store: AgentStore
+) -> None:
+    app = app_factory(locale="en")
+    item = item_of(store, TaskKind.PERIODIC)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_call(app, pilot, item)
+        for kind in ("contact_check", "identity_check"):
+            await go_to(pilot, screen, kind)
+            for field, (text, expected) in BAD_CONTACTS.items():
+                if screen.query_one(ScriptStepper).inputs.query(f"#contact-{field}-value"):
+                    await change_contact(pilot, screen, field, text)
+                    assert expected in shown(screen, f"#problem-contact-{field}"), field
+        await go_to(pilot, screen, "feature_use")
+        screen.query_one(ScriptStepper).inputs.query(FieldInput).first().value = "slow " * 41
+        await pilot.pause()
+        assert "at most 200" in shown(screen, "#problem-feature-online_banking-note")
+        screen.query_one("#notes", FieldInput).value = "n" * 2001
+        await pilot.pause()
+        assert "at most 2000" in shown(screen, "#problem-notes")
+        await go_to(pilot, screen, "fraud_warning")
+        await pilot.press("y")
+        await pilot.press("f10")
+        wrap = app.screen
+        assert isinstance(wrap, WrapUpScreen)
+        await pilot.press("6", *"tomorrow", "f6")  # callback, unreadable time, an escalation
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert store.pending() == [] and app.screen is wrap
+        problems = shown(wrap, "#wrapup-problems")
+        for expected in ("not a time", "Department", "Summary", "check digit", "at most 2000"):
+            assert expected in problems
+        assert "not a time" in shown(wrap, "#problem-callback_at")
+        assert "Department" in shown(wrap, "#problem-escalation-0-department")
+        before = screen.current.to_draft()
+        await pilot.press("escape", "escape")  # back to the call, then leave it
+        await settle(app, pilot)
+        assert app.screen is not screen
+        assert store.draft(item.task.id) == before
+        reopened = await open_call(app, pilot, item)
+        assert reopened.current.to_draft() == before  # same id, step, answers, start time
+        assert reopened.steps[reopened.current.step].kind == "fraud_warning"
+        await go_to(pilot, reopened, "contact_check")
+        assert reopened.query_one("#contact-mobile-value", FieldInput).value == "12"
+        assert "not a valid number" in shown(reopened, "#problem-contact-mobile")
+
+
+async def test_a_reveal_is_chosen_confirmed_shown_and_audited(
+    app_factory: Callable[..., RevisitApp], store: AgentStore
+) -> None:
+    app = app_factory(locale="en")
+    item = item_of(store, TaskKind.NEW_ACCOUNT)
+    assert item.customer.mobile is not None
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_call(app, pilot, item)
+        card = screen.query_one(CustomerCard)
+        await pilot.press("r", "1", "escape")  # chosen, then cancelled: nothing shown
+        await settle(app, pilot)
+        assert store.pending() == [] and card.revealed == set()
+        await pilot.press("r", "1", "y")
+        await settle(app, pilot)
+        assert card.revealed == {MaskedField.MOBILE}
+        assert screen.query_one("#card-panel").display
+        text = screen_text(app)
+        assert "138 0000 0000" in text
+        assert "****0000" in text  # the ID and account numbers stay masked
+    [entry] = store.pending()
+    reveal = entry.model
+    assert entry.kind is ItemKind.REVEAL and isinstance(reveal, Reveal)
+    assert reveal.field is MaskedField.MOBILE and reveal.customer_id == item.customer.id
+
+
+async def test_f2_switches_the_call_to_the_other_language_keeping_the_answers(
+    app_factory: Callable[..., RevisitApp], store: AgentStore
+) -> None:
+    app = app_factory(locale="zh-CN")
+    item = item_of(store, TaskKind.PERIODIC)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_call(app, pilot, item)
+        await go_to(pilot, screen, "contact_check")
+        await pilot.press("c")
+        assert "联系方式" in shown(screen, "#step-title")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Contact" in shown(screen, "#step-title")
+        row = screen.query(ContactChoice).first()
+        assert row.value == "confirmed" and "Confirmed" in str(row.render())
+
+
+async def test_an_sms_in_the_customers_rest_hours_is_refused_with_the_next_time(
+    app_factory: Callable[..., RevisitApp], store: AgentStore
+) -> None:
+    app = app_factory(locale="en")
+    item = item_of(store, TaskKind.FOLLOW_UP)  # New York: 21:30 there, rest hours from 21:00
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SmsScreen(item)
+        app.push_screen(screen)
+        await pilot.pause()
+        refusal = shown(screen, "#sms-decision")
+        assert "rest time" in refusal and "11-25 08:00 (America/New_York)" in refusal
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert app.screen is screen and store.pending() == []

@@ -1,0 +1,79 @@
+"""80×24 snapshots of the call, wrap-up and SMS screens in both languages (fixed clock and
+data; toasts cleared so only the screens themselves are pictured)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.screens.call import CallScreen
+from revisit_tui.app.screens.sms import SmsScreen
+from revisit_tui.client.store import AgentStore
+from revisit_tui.domain.models import TaskKind
+from tests.app.call_helpers import go_to, item_of
+
+AppFactory = Callable[..., RevisitApp]
+SIZE = (80, 24)
+LOCALES = ["zh-CN", "en"]
+
+
+async def quiet(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_call_screen(
+    snap_compare: Any, app_factory: AppFactory, store: AgentStore, locale: str
+) -> None:
+    """A special-event call: a "not me" answered (urgent notice), then a changed mobile number
+    typed badly (inline message), on the contact step."""
+    item = item_of(store, TaskKind.SPECIAL_EVENT)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = CallScreen(item)
+        pilot.app.push_screen(screen)
+        await pilot.pause()
+        await go_to(pilot, screen, "transaction_check")
+        await pilot.press("n")
+        await go_to(pilot, screen, "contact_check")
+        await pilot.press("x", *"139 12")
+        await quiet(pilot)
+
+    assert snap_compare(app_factory(locale=locale), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_wrap_up_screen(
+    snap_compare: Any, app_factory: AppFactory, store: AgentStore, locale: str
+) -> None:
+    """A corporate follow-up in New York: callback requested at a time outside the customer's
+    window (refused, in their zone), and an escalation being added."""
+    item = item_of(store, TaskKind.FOLLOW_UP)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        pilot.app.push_screen(CallScreen(item))
+        await pilot.pause()
+        await pilot.press("f10", "6", *"23:00", "f6", "s", "h", *"电子银行部")
+        await quiet(pilot)
+
+    assert snap_compare(app_factory(locale=locale), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_sms_screen(
+    snap_compare: Any, app_factory: AppFactory, store: AgentStore, locale: str
+) -> None:
+    """The first template for a new-account customer, allowed now."""
+    item = item_of(store, TaskKind.NEW_ACCOUNT)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        pilot.app.push_screen(SmsScreen(item))
+        await quiet(pilot)
+
+    assert snap_compare(app_factory(locale=locale), terminal_size=SIZE, run_before=run_before)
