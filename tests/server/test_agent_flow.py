@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from revisit_tui.domain.models import QueueSnapshot
+from revisit_tui.server.tables import pending_contact_changes
 from tests.server.conftest import World
 
 
@@ -245,3 +248,25 @@ def test_two_attempts_at_one_task_in_one_batch_apply_in_order(world: World) -> N
     assert results[1]["task"]["attempts"] == 2
     listed = world.ok("GET", f"/v1/tasks?customer={results[0]['task']['customer_id']}", "boss")
     assert listed["items"][0]["version"] == 3
+
+
+def test_changed_contact_waits_as_pending_master_data_untouched(world: World) -> None:
+    customer = world.add_customer("c")
+    task = world.add_task(customer, "a")
+    outcome = world.outcome(
+        task,
+        "a",
+        contact_checks=[{"field": "mobile", "result": "changed", "new_value": "13912345678"}],
+    )
+    assert world.call("PUT", f"/v1/outcomes/{outcome['id']}", "a", json=outcome).status_code == 201
+    people = world.ok("GET", "/v1/customers?branch=b1&limit=1000", "boss")["items"]
+    assert next(c for c in people if c["id"] == customer)["mobile"] == "+8613800138000"
+    engine = sa.create_engine(world.server.db_url)
+    with engine.connect() as conn:
+        pending = conn.execute(
+            sa.select(pending_contact_changes.c.field, pending_contact_changes.c.new_value).where(
+                pending_contact_changes.c.customer_id == customer
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in pending] == [("mobile", "13912345678")]

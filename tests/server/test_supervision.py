@@ -6,6 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+import sqlalchemy as sa
+
+from revisit_tui.server.tables import audit_log
 from tests.server.conftest import World
 
 
@@ -256,6 +259,17 @@ def test_retention_purge_dry_run_then_real(world: World) -> None:
     assert purged["items"][0]["disposition"] == "reached"  # counts stay
     again = world.ok("POST", "/v1/retention/purge", "boss", json={"older_than_years": 5})
     assert again["outcomes"] == 0
+    engine = sa.create_engine(world.server.db_url)
+    with engine.connect() as conn:
+        audit = conn.execute(
+            sa.select(audit_log.c.actor, audit_log.c.detail).where(
+                audit_log.c.action == "retention_purge"
+            )
+        ).all()
+    engine.dispose()
+    assert [(row.actor, row.detail["outcomes"]) for row in audit] == [
+        (world.id("boss"), real["outcomes"])
+    ]
 
 
 def test_agents_listing_and_profile_update(world: World) -> None:
