@@ -2,7 +2,8 @@
 
 A store holding a 1,000-task queue and 500 pending outcomes; the agent types, and every
 change saves the draft (atomic write + fsync). Target: p95 ≤ 10 ms. The floor printed first
-is the bare cost of writing and fsyncing a small file here.
+is the bare cost of writing and fsyncing a small file here; the cost of a submit with the
+outbox that full is printed for scale (no target: once per call, not per keystroke).
 
     python bench/bench_store.py [--saves 300]
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 import uuid
@@ -90,24 +90,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def fsync_floor(directory: Path, rounds: int) -> float:
-    """Median ms of an atomic write + fsync of a 1 KB file."""
-    path = directory / "floor.json"
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        atomic_write(path, b"x" * 1024)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as tmp:
         root = Path(tmp)
-        print(f"floor: atomic write + fsync of 1 KB: {fsync_floor(root, 100):.2f} ms (median)")
         with AgentStore.open(root, "http://127.0.0.1:8700", AGENT) as store:
             store.save_queue(snapshot(1000), '"bench"')
             store.submit_many([outcome(f"t{i}") for i in range(500)])
@@ -117,23 +105,40 @@ def main() -> int:
                 ", ".join(f"{n} {s / 1024:.0f} KB" for n, s in sorted(sizes.items())),
             )
             draft_id = str(uuid.uuid4())
-            times = []
+            saves, floor = [], []
             for n in range(args.saves):
-                data = {
-                    DRAFT_OUTCOME_KEY: draft_id,
-                    "notes": "客户说" + "好" * (n % 200),
-                    "step": n,
-                }
+                # the floor is measured between saves, so both see the same disk load
+                start = time.perf_counter()
+                atomic_write(root / "floor.bin", b"x" * 1024)
+                floor.append((time.perf_counter() - start) * 1000)
+                data = {DRAFT_OUTCOME_KEY: draft_id, "notes": "客户说" + "好" * (n % 200)}
                 start = time.perf_counter()
                 store.save_draft("t999", data)
-                times.append((time.perf_counter() - start) * 1000)
-    p50, p95, worst = percentile(times, 0.5), percentile(times, 0.95), max(times)
-    print(
-        f"draft save ({args.saves} saves): p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {worst:.2f} ms"
-    )
+                saves.append((time.perf_counter() - start) * 1000)
+            submits = []
+            for i in range(50):  # for scale: a submit rewrites the whole outbox
+                start = time.perf_counter()
+                store.submit(outcome(f"s{i}"))
+                submits.append((time.perf_counter() - start) * 1000)
+    print(f"floor, atomic write + fsync of 1 KB: {figures(floor)}")
+    print(f"draft save ({args.saves} saves):       {figures(saves)}")
+    print(f"for scale, submit with 500+ pending:  {figures(submits)}")
+    p95 = percentile(saves, 0.95)
     verdict = "PASS" if p95 <= TARGET_P95_MS else "FAIL"
-    print(f"{verdict}: p95 {p95:.2f} ms against a target of {TARGET_P95_MS:.0f} ms")
+    note = ""
+    if verdict == "FAIL" and percentile(floor, 0.95) > TARGET_P95_MS:
+        note = " (the disk's own fsync floor is above the target: it is busy; run again)"
+    print(
+        f"{verdict}: draft save p95 {p95:.2f} ms against a target of {TARGET_P95_MS:.0f} ms{note}"
+    )
     return 0 if verdict == "PASS" else 1
+
+
+def figures(times: list[float]) -> str:
+    return (
+        f"p50 {percentile(times, 0.5):.2f} ms, p95 {percentile(times, 0.95):.2f} ms, "
+        f"max {max(times):.2f} ms"
+    )
 
 
 if __name__ == "__main__":
