@@ -172,7 +172,8 @@ class ApiClient:
     ) -> httpx.Response:
         """Send a request with the retry policy; returns the 2xx/3xx response. Raises ApiError
         on 4xx (at once) and Unreachable when connection errors, timeouts, 5xx or 429 outlast
-        the retries. Only idempotent requests belong here: every one of the API's is."""
+        the retries. A request may thus reach the server twice (an answer lost on the way):
+        the agent's writes are idempotent by id; a caller with other writes must allow it."""
         last = ""
         for attempt in range(self.retries + 1):
             wait = self._backoff(attempt)
