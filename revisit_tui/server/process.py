@@ -44,6 +44,9 @@ class ServerProcess:
         config: str | os.PathLike[str] | None = None,
     ) -> None:
         self.db_url = db_url
+        self._auto_port = port is None
+        self._served = False  # restart() keeps the port once it has served
+        self._launched_at = 0
         self.port = port or free_port()
         self.workers = workers
         self.env = env or {}
@@ -74,6 +77,7 @@ class ServerProcess:
             # without an explicit file the server must not pick up a config.toml from cwd
             env.setdefault("REVISIT_CONFIG", os.devnull)
         log = self._log_file()
+        self._launched_at = log.stat().st_size  # where this launch's output begins
         with log.open("ab") as out:
             self.process = subprocess.Popen(
                 self.command(), stdout=out, stderr=subprocess.STDOUT, env=env
@@ -81,14 +85,24 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if self._port_lost():
+                    # another process took the free port first: take another one
+                    self.port = free_port()
+                    return self.start(max(1.0, deadline - time.monotonic()))
                 raise ServerStartError(
                     f"server exited with {self.process.returncode}:\n{self.output()}"
                 )
             if self._healthy():
+                self._served = True
                 return self
             time.sleep(0.05)
         self.kill()
         raise ServerStartError(f"server did not answer within {timeout} s:\n{self.output()}")
+
+    def _port_lost(self) -> bool:
+        """The port was picked here, never served, and is now in use by someone else."""
+        this_launch = self.output().encode()[self._launched_at :].decode(errors="replace")
+        return self._auto_port and not self._served and "address already in use" in this_launch
 
     def stop(self, timeout: float = 10) -> None:
         """SIGTERM and wait (SIGKILL if it does not exit in time)."""
