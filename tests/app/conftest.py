@@ -5,12 +5,11 @@
         async with app.run_test(size=(80, 24)) as pilot:
             ...
 
-Async tests run on anyio (`pytestmark = pytest.mark.anyio`); times show in Asia/Shanghai.
+Async tests run on anyio (`pytestmark = pytest.mark.anyio`); local times are Asia/Shanghai.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,8 +26,16 @@ from tests.app.factory import AGENT_ID, NOW, make_queue
 QUEUE_SIZE = 24
 SERVER_URL = "http://127.0.0.1:9"  # nothing listens there: offline unless a test says so
 
-os.environ["TZ"] = "Asia/Shanghai"  # status-line clock times are the agent's local time
-time.tzset()
+
+@pytest.fixture(autouse=True)
+def agent_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """App tests see the agent's local time as Asia/Shanghai (clock times on screen); other
+    areas' tests keep the machine's zone."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
