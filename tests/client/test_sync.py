@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from agent_world import no_answer, seed_tasks, stored_outcome_ids
 from faulty_proxy import FaultyProxy
@@ -20,8 +21,10 @@ from revisit_tui.domain.models import (
     ContactField,
     MaskedField,
     Reveal,
+    Role,
 )
-from revisit_tui.server.process import free_port
+from revisit_tui.server import admin
+from revisit_tui.server.process import ServerProcess, free_port
 
 FAST = SyncSettings(batch_size=10, interval_seconds=1.0, backoff_max_seconds=8.0)
 
@@ -164,3 +167,27 @@ def test_a_long_outage_keeps_the_wait_at_the_cap(tmp_path: Path) -> None:
             state = engine.sync_once()
         assert not state.online and state.pending == 1
         assert FAST.backoff_max_seconds / 2 <= engine.next_delay() <= FAST.backoff_max_seconds
+
+
+def test_a_batch_refused_as_a_whole_is_sent_one_by_one(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'revisit.db'}"
+    admin.create_schema(db_url)
+    small_bodies = {"REVISIT_SERVER_MAX_BODY_BYTES": "8192"}  # a batch of 10 is too big: 413
+    with ServerProcess(db_url, env=small_bodies) as process:
+        server = SimpleNamespace(
+            url=process.url,
+            add_agent=lambda agent_id, role=Role.AGENT: admin.add_agent(
+                db_url, agent_id, f"Agent {agent_id}", role
+            ),
+        )
+        token, boss, task_ids = seed_tasks(server, "sync-413", 10)
+        outcomes = [no_answer(task_id, "sync-413", notes="备注" * 200) for task_id in task_ids]
+        with (
+            ApiClient(process.url, token) as api,
+            AgentStore.open(tmp_path, process.url, "sync-413") as store,
+        ):
+            store.submit_many(outcomes)
+            state = SyncEngine(api, store, FAST).sync_once()
+            assert state.online and state.sent == 10 and state.needs_attention == 0
+        stored = stored_outcome_ids(server, boss, "sync-413")
+    assert sorted(stored) == sorted(str(o.id) for o in outcomes)
