@@ -6,6 +6,7 @@ Screens read state from the app (`store`, `api`, `agent`, `figures`, `store_revi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -86,6 +87,7 @@ class RevisitApp(App[None]):
         self._sync_running = False
         self._sync_again = False
         self._engine: SyncEngine | None = None
+        self._offline_until = 0.0  # while offline, periodic rounds wait for the engine's backoff
         self.day_log: DayLog | None = None
 
     def t(self, key: str, **params: Any) -> str:
@@ -144,7 +146,8 @@ class RevisitApp(App[None]):
         self._start_sync()
 
     def _sync_tick(self) -> None:
-        self._start_sync()
+        if time.monotonic() >= self._offline_until:
+            self._start_sync()
 
     def _start_sync(self) -> None:
         if self._sync_running:
@@ -181,6 +184,9 @@ class RevisitApp(App[None]):
             last_sync=state.last_success,
             attention=state.needs_attention,
         )
+        engine = self._engine
+        offline_wait = engine.next_delay() if engine is not None and not state.online else 0.0
+        self._offline_until = time.monotonic() + offline_wait
         if before.online is None and not state.online:
             self.notify(self.t("signin.offline_cached"), severity="warning")
         changed = (before.pending, before.attention) != (state.pending, state.needs_attention)
