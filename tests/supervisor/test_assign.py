@@ -159,6 +159,16 @@ def test_bad_input_exits_non_zero_with_what_is_wrong(
     assert supervisor.run("assign", token="expired") == 1
     assert "the token was refused (401)" in capsys.readouterr().err
 
+    token_file = tmp_path / "token"
+    token_file.write_text(supervisor.token + "\n", encoding="utf-8")
+    token_file.chmod(0o644)
+    argv = ["--server", supervisor.server.url, "--token-file", str(token_file), "--dry-run"]
+    assign = load_script("assign")
+    assert assign.main(argv) == 2
+    assert "others can read" in capsys.readouterr().err
+    token_file.chmod(0o600)
+    assert assign.main(argv) == 0
+
 
 def test_a_follow_up_goes_back_to_the_agent_who_escalated(supervisor: Supervisor):
     supervisor.api.import_batch(ImportBatch(customers=[customer("c1")]))
@@ -192,15 +202,3 @@ def test_a_follow_up_goes_back_to_the_agent_who_escalated(supervisor: Supervisor
     assert supervisor.run("assign") == 0
     [follow_up] = [t for t in open_tasks(supervisor) if t.id == follow_up_id]
     assert follow_up.assigned_agent == "caller"
-
-
-def test_a_token_file_must_be_private(supervisor: Supervisor, tmp_path: Path, capsys):
-    token_file = tmp_path / "token"
-    token_file.write_text(supervisor.token + "\n", encoding="utf-8")
-    token_file.chmod(0o644)
-    argv = ["--server", supervisor.server.url, "--token-file", str(token_file), "--dry-run"]
-    assign = load_script("assign")
-    assert assign.main(argv) == 2
-    assert "others can read" in capsys.readouterr().err
-    token_file.chmod(0o600)
-    assert assign.main(argv) == 0
