@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from revisit_tui.client.api import ApiClient
     from revisit_tui.client.store import AgentStore
-    from revisit_tui.client.sync import SyncEngine, SyncState
+    from revisit_tui.client.sync import SyncEngine
 
 
 def shell_commands() -> type[Provider]:
@@ -175,7 +175,7 @@ class RevisitApp(App[None]):
         return self._engine
 
     def on_sync_finished(self, message: SyncFinished) -> None:
-        state: SyncState = message.state
+        state = message.state
         before = self.figures
         self.figures = SyncFigures(
             online=state.online,

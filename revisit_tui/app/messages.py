@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from revisit_tui.client.sync import SyncState
 
 
 class LocaleChanged(Message):
@@ -16,8 +19,8 @@ class LocaleChanged(Message):
 
 
 class SyncFinished(Message):
-    """A sync round ended (in the sync worker); `state` is the client's SyncState."""
+    """A sync round ended (in the sync worker) with this state."""
 
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: SyncState) -> None:
         super().__init__()
         self.state = state

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from revisit_tui.client.durable import atomic_write, ensure_private_dir
-from revisit_tui.client.store import OutboxItem
+from revisit_tui.client.store import OutboxItem, default_data_dir
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent
 
@@ -25,8 +25,6 @@ def data_dir_of(settings: Settings) -> Path:
     """The configured data dir, or the user's data directory."""
     if settings.client.data_dir:
         return Path(settings.client.data_dir).expanduser()
-    from revisit_tui.client.store import default_data_dir
-
     return default_data_dir()
 
 
