@@ -14,7 +14,7 @@ from revisit_tui.app import command
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.queue import QueueScreen
 from revisit_tui.app.screens.signin import SignInScreen
-from revisit_tui.app.session import remember_agent, remembered_agent
+from revisit_tui.app.session import remember_agent, remembered_agent, save_token
 from revisit_tui.client.store import AgentStore
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent
@@ -113,3 +113,30 @@ def test_tui_arguments(tmp_path: Path) -> None:
     command.add_arguments(parser)
     args = parser.parse_args(["--locale", "en", "--server", "http://h:1/", "--offline"])
     assert (args.locale, args.server, args.offline) == ("en", "http://h:1/", True)
+
+
+def test_start_opens_the_cache_of_the_remembered_agent_with_the_saved_token(
+    settings: Settings, agent: Agent, data_dir: Path
+) -> None:
+    first = command.build_app(settings, "en")
+    assert isinstance(first, RevisitApp) and first.store is None, "unknown agent: sign in"
+    remember_agent(data_dir, settings.client.server_url, agent)
+    save_token(data_dir / "token", "saved-token")
+    app = command.build_app(settings, "en")
+    assert isinstance(app, RevisitApp)
+    assert app.store is not None and app.api is not None and app.agent == agent
+    app.store.close()
+    app.api.close()
+    offline = command.build_app(settings, "en", offline=True)
+    assert isinstance(offline, RevisitApp) and offline.api is None
+    offline.store.close()  # type: ignore[union-attr]
+
+
+def test_a_token_file_others_can_read_is_refused(
+    settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token_file = data_dir / "token"
+    token_file.write_text("t")
+    token_file.chmod(0o644)
+    assert command.build_app(settings, "en") == 2
+    assert "chmod 600" in capsys.readouterr().err
