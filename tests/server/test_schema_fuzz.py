@@ -66,7 +66,7 @@ EXCLUDED = [
 
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=6,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,
