@@ -125,9 +125,11 @@ class FaultyProxy:
 
     def _relay(self, client: socket.socket, upstream: socket.socket, cut: bool) -> None:
         """Relay until either side closes (then close cleanly) or the connection is cut or
-        outlives its lifetime (then reset it)."""
+        outlives its lifetime (then reset it). `cuts` counts the resets that fell between a
+        request reaching the server and its answer reaching the client."""
         deadline = time.monotonic() + self.lifetime if self.lifetime else float("inf")
         clean = False
+        awaiting_answer = False
         with self._lock:
             self._relaying.add(client)
         try:
@@ -141,15 +143,15 @@ class FaultyProxy:
                         clean = True
                         return
                     if sock is upstream and cut:
-                        with self._lock:
-                            self.cuts += 1
                         return
                     (upstream if sock is client else client).sendall(data)
+                    awaiting_answer = sock is client
         except OSError:
             return
         finally:
             with self._lock:
                 self._relaying.discard(client)
+                self.cuts += not clean and awaiting_answer
             if clean:
                 client.close()
             else:
