@@ -183,12 +183,15 @@ class RevisitApp(App[None]):
             pending=state.pending,
             last_sync=state.last_success,
             attention=state.needs_attention,
+            refused=(state.last_error or "") if state.online else "",
         )
         engine = self._engine
-        offline_wait = engine.next_delay() if engine is not None and not state.online else 0.0
-        self._offline_until = time.monotonic() + offline_wait
+        failed = state.last_error is not None
+        self._offline_until = time.monotonic() + (engine.next_delay() if engine and failed else 0)
         if before.online is None and not state.online:
             self.notify(self.t("signin.offline_cached"), severity="warning")
+        if self.figures.refused and self.figures.refused != before.refused:
+            self.notify(self.t("status.error", error=self.figures.refused), severity="error")
         changed = (before.pending, before.attention) != (state.pending, state.needs_attention)
         if state.queue_changed or state.sent or changed:
             self.store_revision += 1

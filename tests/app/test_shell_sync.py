@@ -154,3 +154,17 @@ async def test_real_server_online_then_a_refused_outcome_needs_attention(
         assert app.figures.attention == 1
         assert "Attention 1" in status_of(app)
     api.close()
+
+
+async def test_a_refused_token_shows_as_refused_not_online(
+    app_factory: AppFactory, live_server: object
+) -> None:
+    api = ApiClient(live_server.url, "revoked-token", timeout=5.0, retries=0)  # type: ignore[attr-defined]
+    app = app_factory(locale="en", api=api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert status_of(app).startswith("⚠ Refused")
+        assert [n for n in app._notifications if "refused" in n.message]
+        assert len(app.screen.shown) == QUEUE_SIZE, "the cached queue stays"  # type: ignore[attr-defined]
+    api.close()

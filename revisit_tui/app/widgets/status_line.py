@@ -22,6 +22,7 @@ class SyncFigures:
     pending: int = 0
     last_sync: datetime | None = None
     attention: int = 0
+    refused: str = ""  # the server answered but refused the round (e.g. a revoked token)
 
 
 def clock_text(at: datetime) -> str:
@@ -33,6 +34,8 @@ def status_text(figures: SyncFigures, translate: Any, locale_name: str) -> str:
     """The status line's text, short enough for 80 columns in both languages."""
     if figures.online is None:
         connection = translate("status.connecting")
+    elif figures.online and figures.refused:
+        connection = "⚠ " + translate("status.refused")
     elif figures.online:
         connection = "● " + translate("status.online")
     elif figures.offline_since is not None:
@@ -63,6 +66,6 @@ class StatusLine(Static):
     def _show(self, _value: object = None) -> None:
         app: Any = self.app
         figures = app.figures
-        self.set_class(figures.online is False, "-offline")
+        self.set_class(figures.online is False or bool(figures.refused), "-offline")
         self.set_class(figures.attention > 0, "-attention")
         self.update(status_text(figures, app.t, app.t("app.locale_name")))
