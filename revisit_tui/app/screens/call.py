@@ -78,6 +78,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     """One attempt at a task; dismisses with the submitted Outcome, or None when left."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "call.tcss"]
+    AUTO_FOCUS = None  # the step decides: its first answer, or nothing (never the notes)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("pagedown,ctrl+n", "step(1)", "call.key.next", priority=True),
         Binding("pageup,ctrl+b", "step(-1)", "call.key.previous", priority=True),
@@ -94,6 +95,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         self.steps: list[StepView] = []
         self.saver = DraftSaver(self, item.task.id)
         self.card_toggled: bool | None = None  # None: follow the terminal's width
+        self.messages: list[FieldMessage] = []  # every inline message, found once per build
 
     # --- building ---------------------------------------------------------------------------
 
@@ -104,7 +106,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
             yield CallTimer(self.form.started_at, self.shell.clock, id="call-timer")
         with Horizontal(id="call-body"):
             yield ScriptStepper(id="stepper")
-            with VerticalScroll(id="card-panel"):
+            with VerticalScroll(id="card-panel", can_focus=False):
                 yield CustomerCard(self.item, self.shell.policy.bank.default_region, id="card")
         yield Static(id="call-notice")
         yield FieldInput("notes", self.form.notes, self.t("call.notes_placeholder"))
@@ -164,6 +166,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         """The script in the current language, every step's inputs built from the form."""
         self.steps = script_steps(self.item, self.shell)
         await self.query_one(ScriptStepper).build(self.steps, self.item, self.current, self.t)
+        self.messages = list(self.query(FieldMessage))
         self._show_step()
 
     def _show_step(self) -> None:
@@ -173,13 +176,12 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         box = self.query_one(ScriptStepper).show(form.step, self.t)
         self._show_problems()
         rows = box.query(ChoiceRow)
-        if rows:
-            rows.first().focus()
+        self.set_focus(rows.first() if rows else None)  # letters stay keys, not notes text
 
     def _show_problems(self) -> None:
         """Each field's inline message for the values as they are now."""
         problems = self.problems()
-        for message in self.query(FieldMessage):
+        for message in self.messages:
             message.show(problems.get(message.path))
 
     def problems(self) -> dict[str, str]:

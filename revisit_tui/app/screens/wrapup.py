@@ -88,7 +88,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
     def compose(self) -> ComposeResult:
         form = self.form
         yield Static(id="wrapup-title")
-        with VerticalScroll(id="wrapup-body"):
+        with VerticalScroll(id="wrapup-body", can_focus=False):
             yield Static(id="disposition-label", classes="section")
             yield DispositionChoice(
                 "disposition", "", form.disposition.value if form.disposition else None

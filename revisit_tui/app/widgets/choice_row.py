@@ -34,6 +34,11 @@ class ChoiceRow(Widget, can_focus=True):
         "choice-row--detail",
     }
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "app.focus_next", show=False),
+        Binding("up", "app.focus_previous", show=False),
+    ]
+
     WRAP: ClassVar[bool] = False
     """Whether the choices may wrap onto a second line (rows with many long choices)."""
 

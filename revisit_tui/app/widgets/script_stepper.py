@@ -59,7 +59,7 @@ class ScriptStepper(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-title")
-        with VerticalScroll(id="step-body"):
+        with VerticalScroll(id="step-body", can_focus=False):
             yield Static(id="step-prompt")
             yield Static(id="step-say")
             yield Vertical(id="step-slot")

@@ -4,8 +4,10 @@ the inline message under it."""
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
@@ -17,7 +19,13 @@ def dom_id(path: str) -> str:
 
 
 class FieldInput(Input):
-    """A one-line text input whose `name` is the form path it fills."""
+    """A one-line text input whose `name` is the form path it fills; up/down leave it for the
+    row above or below, as on the choice rows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "app.focus_next", show=False),
+        Binding("up", "app.focus_previous", show=False),
+    ]
 
     def __init__(self, path: str, value: str, placeholder: str, *, visible: bool = True) -> None:
         super().__init__(
