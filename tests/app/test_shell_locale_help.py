@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.binding import Binding
+from textual.command import CommandList
 from textual.widgets import DataTable
 
 from revisit_tui.app import i18n
@@ -83,19 +85,24 @@ async def test_help_lists_every_key_of_the_queue_and_the_app(app_factory: AppFac
         assert isinstance(app.screen, QueueScreen)
 
 
+async def run_from_palette(pilot: Any, text: str) -> None:
+    """Open the palette, type, wait for the search to list a hit, run the first one."""
+    await pilot.press("ctrl+p", *text)
+    for _ in range(100):
+        await pilot.pause(0.05)
+        hits = pilot.app.screen.query(CommandList)
+        if hits and hits.first().option_count:
+            break
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_palette_offers_the_main_actions_and_runs_them(app_factory: AppFactory) -> None:
     app = app_factory(locale="en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"overdue")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "overdue")
         queue = app.screen
         assert isinstance(queue, QueueScreen)
         assert queue.queue_filter.overdue_only
-        await pilot.press("ctrl+p", *"my day")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "my day")
         assert type(app.screen).__name__ == "MyDayScreen"
