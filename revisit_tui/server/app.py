@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI
@@ -11,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from revisit_tui import __version__
 from revisit_tui.config import Settings, load_settings
+from revisit_tui.domain.models import Problem
 from revisit_tui.server import problems
 from revisit_tui.server.deps import ServerContext
 from revisit_tui.server.routes import (
@@ -27,6 +30,8 @@ from revisit_tui.server.routes import (
     sms,
     tasks,
 )
+
+log = logging.getLogger("revisit.server")
 
 ROUTERS = (
     health.router,
@@ -56,12 +61,46 @@ def create_app(settings: Settings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(SafeErrors)
     return app
 
 
 def create_app_from_env() -> FastAPI:
     """Factory for uvicorn workers: settings from REVISIT_CONFIG and REVISIT_* variables."""
     return create_app(load_settings())
+
+
+class SafeErrors:
+    """A crash answers 500 with a Problem and logs where it happened, never the exception's
+    message: messages of validation and database errors quote values, i.e. personal data."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            route = getattr(scope.get("route"), "path", "?")
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("%s %s failed: %s\n%s", scope["method"], route, type(exc).__name__, frames)
+            if started:
+                raise
+            response = problems.problem_response(
+                500, Problem(code="internal", message="internal error; the server logged where")
+            )
+            await response(scope, receive, send)
 
 
 class BodyLimit:

@@ -13,16 +13,21 @@ READ_ONLY = "revisit_read_only"
 
 
 def make_engine(db_url: str, pool_size: int = 10) -> Engine:
-    """An engine for db_url; SQLite connections get WAL mode, a busy timeout and foreign keys."""
+    """An engine for db_url; SQLite connections get WAL mode and a busy timeout. Error
+    messages leave out statement parameters (they may be personal data)."""
     url = sa.make_url(db_url)
     if url.get_backend_name() == "sqlite":
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return sa.create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

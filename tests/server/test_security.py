@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from revisit_tui.server.tables import customers
 from tests.server.conftest import World
 
 U = str(uuid.uuid4())
@@ -144,3 +147,21 @@ def test_agents_cannot_act_on_others_tasks(world: World) -> None:
         world.call("PUT", f"/v1/outcomes/{impersonated['id']}", "b", json=impersonated).status_code
         == 403
     )
+
+
+def test_a_crash_is_a_500_problem_and_its_log_quotes_no_data(world: World) -> None:
+    broken = {"id": world.id("x"), "type": "alien", "name": "王秘密", "branch": world.id("br")}
+    engine = sa.create_engine(world.server.db_url)
+    with engine.begin() as conn:  # data the server's own import would have refused
+        conn.execute(
+            sa.insert(customers).values(
+                id=broken["id"], branch=broken["branch"], body=broken, updated_at=datetime.now(UTC)
+            )
+        )
+    engine.dispose()
+    answer = world.call("GET", f"/v1/customers?branch={broken['branch']}", "boss")
+    assert answer.status_code == 500
+    assert answer.json()["code"] == "internal"
+    output = world.server.process.output()
+    assert "GET /v1/customers failed: ValidationError" in output
+    assert "王秘密" not in output
