@@ -6,6 +6,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from revisit_tui.domain.models import QueueSnapshot
 from revisit_tui.server.tables import pending_contact_changes
@@ -270,3 +272,34 @@ def test_changed_contact_waits_as_pending_master_data_untouched(world: World) ->
         ).all()
     engine.dispose()
     assert [tuple(row) for row in pending] == [("mobile", "13912345678")]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    sends=st.lists(st.integers(0, 3), min_size=1, max_size=12),
+    cut=st.integers(1, 5),
+)
+def test_resending_in_any_order_applies_each_outcome_once(
+    world: World, sends: list[int], cut: int
+) -> None:
+    """The outbox may resend anything any number of times, in batches of any size."""
+    customer = world.add_customer(f"c{uuid.uuid4().hex[:6]}")
+    task = world.add_task(customer, "a")
+    attempts = [world.outcome(task, "a", disposition="busy", satisfaction=None) for _ in range(4)]
+    bodies = [attempts[index] for index in sends]
+    for start in range(0, len(bodies), cut):
+        results = world.ok(
+            "POST", "/v1/outcomes", "a", json={"outcomes": bodies[start : start + cut]}
+        )["results"]
+        assert {r["status"] for r in results} <= {200, 201}
+    distinct = {attempts[index]["id"] for index in sends}
+    stored = world.ok("GET", f"/v1/outcomes?agent={world.id('a')}&limit=1000", "boss")["items"]
+    assert sorted(o["id"] for o in stored if o["task_id"] == task) == sorted(distinct)
+    (row,) = world.ok("GET", f"/v1/tasks?customer={customer}", "boss")["items"]
+    assert row["attempts"] == len(distinct)
+    assert row["version"] == 1 + len(distinct)
