@@ -191,7 +191,9 @@ class RevisitApp(App[None]):
         if before.online is None and not state.online:
             self.notify(self.t("signin.offline_cached"), severity="warning")
         if self.figures.refused and self.figures.refused != before.refused:
-            self.notify(self.t("status.error", error=self.figures.refused), severity="error")
+            self.notify(
+                self.t("status.error", error=self.figures.refused), severity="error", markup=False
+            )
         changed = (before.pending, before.attention) != (state.pending, state.needs_attention)
         if state.queue_changed or state.sent or changed:
             self.store_revision += 1

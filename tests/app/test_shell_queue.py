@@ -157,3 +157,10 @@ async def test_quitting_keeps_a_draft_in_progress(
         await pilot.press("ctrl+q")
     assert app.return_code == 0
     assert store.draft("K00001") == {"notes": "half typed"}
+
+
+async def test_typed_brackets_show_as_typed_not_as_markup(app_factory: AppFactory) -> None:
+    app = app_factory(locale="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"[bold]x[/")
+        assert "search: [bold]x[/" in screen_text(app)

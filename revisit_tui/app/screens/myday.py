@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import ClassVar
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from revisit_tui.app.screens.base import LocalizedModal, LocalizedScreen
@@ -91,11 +93,16 @@ class MyDayScreen(LocalizedScreen[None]):
         for item in self.attention:
             outcome = item.body
             table.add_row(
-                clock_text(datetime.fromisoformat(outcome["ended_at"])),
-                item.task_id,
-                names.get(item.task_id, ""),
-                self.t(f"disposition.{outcome['disposition']}"),
-                item.reason,
+                *(
+                    Text(cell)
+                    for cell in (
+                        clock_text(datetime.fromisoformat(outcome["ended_at"])),
+                        item.task_id,
+                        names.get(item.task_id, ""),
+                        self.t(f"disposition.{outcome['disposition']}"),
+                        item.reason,
+                    )
+                )
             )
         none = self.query_one("#myday-none", Static)
         none.update(self.t("myday.none"))
@@ -147,7 +154,7 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
         body = self.item.body
         with Vertical(id="resubmit-box"):
             yield Static(id="resubmit-title")
-            yield Static(self.item.reason, id="resubmit-reason")
+            yield Static(Content(self.item.reason), id="resubmit-reason")
             yield Static(id="resubmit-disposition-label")
             yield Select(
                 [(d.value, d.value) for d in Disposition],
@@ -192,7 +199,7 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
                 for err in exc.errors()
             )
             self.query_one("#resubmit-problem", Static).update(
-                self.t("myday.invalid", problem=problem)
+                Content(self.t("myday.invalid", problem=problem))
             )
             return
         self.dismiss(outcome)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from revisit_tui.app.queue_rows import (
@@ -102,7 +103,9 @@ class QueueScreen(LocalizedScreen[None]):
     def relabel_bars(self) -> None:
         agent = self.shell.agent
         title = self.t("app.title") + " · " + self.t("queue.title")
-        self.query_one("#queue-title", Static).update(title + (f" · {agent.name}" if agent else ""))
+        self.query_one("#queue-title", Static).update(
+            Content(title + (f" · {agent.name}" if agent else ""))
+        )
         parts = [self.t("queue.count", shown=len(self.shown), total=len(self.rows))]
         f = self.queue_filter
         if f.kind is not None:
@@ -113,7 +116,7 @@ class QueueScreen(LocalizedScreen[None]):
             parts.append(self.t("queue.filter_callable"))
         if f.search:
             parts.append(self.t("queue.filter_search", text=f.search))
-        self.query_one("#queue-filters", Static).update(" · ".join(parts))
+        self.query_one("#queue-filters", Static).update(Content(" · ".join(parts)))
         empty = self.query_one("#queue-empty", Static)
         empty.update(self.t("queue.empty"))
         empty.display = not self.shown

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
@@ -81,7 +82,7 @@ class SignInScreen(LocalizedScreen[None]):
     def say(self, text: str, problem: bool = False) -> None:
         """Show a message under the form."""
         message = self.query_one("#signin-message", Static)
-        message.update(text)
+        message.update(Content(text))
         message.set_class(problem, "-problem")
 
     @on(Input.Submitted, "#signin-server")

@@ -14,6 +14,7 @@ from typing import ClassVar
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -48,7 +49,7 @@ class QueueHeader(Static):
     """The column titles above the QueueTable, in the same widths."""
 
     def show(self, translate: Callable[[str], str]) -> None:
-        self.update(fit_line([translate(key) for key, _ in COLUMNS]))
+        self.update(Content(fit_line([translate(key) for key, _ in COLUMNS])))
 
 
 class QueueTable(ScrollView, can_focus=True):

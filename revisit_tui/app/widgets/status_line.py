@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from textual.content import Content
 from textual.widgets import Static
 
 
@@ -68,4 +69,4 @@ class StatusLine(Static):
         figures = app.figures
         self.set_class(figures.online is False or bool(figures.refused), "-offline")
         self.set_class(figures.attention > 0, "-attention")
-        self.update(status_text(figures, app.t, app.t("app.locale_name")))
+        self.update(Content(status_text(figures, app.t, app.t("app.locale_name"))))
