@@ -38,8 +38,9 @@ def test_refused_items_wait_for_attention_with_the_servers_reason(
 ) -> None:
     server = module_live_server
     token, boss, (mine, other) = seed_tasks(server, "sync-refused", 2)
-    server.add_agent("sync-someone-else")
+    _, _, (foreign,) = seed_tasks(server, "sync-someone-else", 1)
     good = no_answer(mine, "sync-refused")
+    not_mine = no_answer(foreign, "sync-refused")
     unknown = no_answer("no-such-task", "sync-refused")
     bad_phone = no_answer(
         other,
@@ -61,15 +62,16 @@ def test_refused_items_wait_for_attention_with_the_servers_reason(
         ApiClient(server.url, token) as api,
         AgentStore.open(tmp_path, server.url, "sync-refused") as store,
     ):
-        for outcome in (good, unknown, bad_phone):
-            store.submit(outcome)
+        store.submit_many([good, unknown, not_mine, bad_phone])
         store.add_reveal(reveal)
         engine = SyncEngine(api, store, FAST)
 
         state = engine.sync_once()
         assert state.online and state.sent == 2 and state.pending == 0
-        assert state.needs_attention == 2
+        assert state.needs_attention == 3
         refused = {item.id: item for item in store.needs_attention()}
+        assert refused[str(not_mine.id)].status == 403
+        assert refused[str(not_mine.id)].reason
         assert refused[str(unknown.id)].status == 404
         assert "no-such-task" in refused[str(unknown.id)].reason
         assert refused[str(bad_phone.id)].status == 422
@@ -78,7 +80,7 @@ def test_refused_items_wait_for_attention_with_the_servers_reason(
         assert store.task_sync_state(mine) is None
 
         again = engine.sync_once()
-        assert again.sent == 0 and again.needs_attention == 2  # refusals are not resent
+        assert again.sent == 0 and again.needs_attention == 3  # refusals are not resent
         store.resubmit(bad_phone.model_copy(update={"contact_checks": []}))
         assert engine.sync_once().sent == 1
     assert sorted(stored_outcome_ids(server, boss, "sync-refused")) == sorted(
