@@ -18,16 +18,21 @@ import socket
 import sys
 import tempfile
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from revisit_tui.config import ConfigError, Settings, load_settings
 from revisit_tui.domain.models import Agent, Language
+
+if TYPE_CHECKING:
+    from revisit_tui.server.process import ServerProcess
 
 DEMO_DIR_ENV = "REVISIT_DEMO_DIR"
 DB_FILE = "server.db"
 TOKENS_FILE = "tokens.json"  # every demo principal's token (mode 0600): the demo's own keys
 AGENT_TOKEN_FILE = "agent.token"  # the demo agent's token, as a bank would hand it out
-STATE_FILE = "demo.json"  # the port of the kept demo, so its cache stays the same server's
+STATE_FILE = "demo.json"  # the kept demo's port (its cache is per server address) and pid
 CLIENT_DIR = "client"
 
 
@@ -63,8 +68,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 2
     home = demo_home(args.keep)
-    for hangup in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(hangup, _unwind)  # a dropped SSH link still stops the API below
     try:
         return _run_in(home, args, settings)
     except KeyboardInterrupt:
@@ -74,10 +77,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"revisit demo: the demo's data is kept in {home}")
         else:
             shutil.rmtree(home, ignore_errors=True)
-
-
-def _unwind(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
 
 
 def demo_home(keep: bool) -> Path:
@@ -108,6 +107,8 @@ def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
         (home / DB_FILE).unlink(missing_ok=True)  # a half-made database from an interrupted run
     port = args.port or _kept_port(home)
     server = ServerProcess(db_url(home), port=port, config=args.config)
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, partial(_hang_up, server, None if args.keep else home))
     try:
         tokens = _create_principals(home, args) if fresh else _read_tokens(home)
         try:
@@ -115,7 +116,8 @@ def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
         except ServerStartError as exc:
             print(f"revisit demo: the API did not start: {exc}", file=sys.stderr)
             return 1
-        _write_private(home / STATE_FILE, json.dumps({"port": server.port}))
+        state = {"port": server.port, "pid": os.getpid()}
+        _write_private(home / STATE_FILE, json.dumps(state))
         print(f"revisit demo: API on {server.url} (database {home / DB_FILE})")
         if fresh:
             _load(home, args, settings, server.url, tokens)
@@ -128,6 +130,15 @@ def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
         return _start_app(settings, args.locale or settings.ui.locale.value, args.offline)
     finally:
         server.stop()
+
+
+def _hang_up(server: ServerProcess, scratch: Path | None, signum: int, _frame: object) -> None:
+    """The terminal hung up (a dropped SSH link) or the demo was told to stop: stop the API
+    and leave at once. Nothing typed is lost: the agent's store writes are atomic and synced."""
+    server.stop()
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+    os._exit(128 + signum)
 
 
 def _kept_port(home: Path) -> int | None:

@@ -55,7 +55,8 @@ class Tmux:
 
     def __init__(self, name: str) -> None:
         self.socket = f"revisit-e2e-{name}-{uuid.uuid4().hex[:8]}"
-        self.target = "e2e"
+        self.runs = 0
+        self.target = "run0"
 
     def tmux(self, *args: str) -> str:
         done = subprocess.run(
@@ -67,9 +68,12 @@ class Tmux:
         return done.stdout
 
     def start(self, command: str, env: dict[str, str] | None = None) -> None:
-        """Run `command` in a shell in the pane; the shell prints DEMO-EXIT=<status> after."""
+        """Run `command` in a shell in a new session's pane; the shell prints
+        DEMO-EXIT=<status> after it."""
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
         line = f"{('export ' + exports + '; ') if exports else ''}{command}; echo {DEMO_EXIT}$?"
+        self.runs += 1
+        self.target = f"run{self.runs}"  # an earlier run's pane stays, idle, until kill()
         self.tmux(
             "new-session", "-d", "-s", self.target, "-x", "80", "-y", "24",
             f"sh -c {shlex.quote(line + '; sleep 600')}",

@@ -4,13 +4,22 @@ through a real SSH session; what the agent did is then read from the server's da
 from __future__ import annotations
 
 import json
+import os
 import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DEMO_EXIT, DemoDatabase, Sshd, Tmux, demo_command, wait_until
+from tests.e2e.conftest import (
+    DEMO_EXIT,
+    DemoDatabase,
+    Sshd,
+    Tmux,
+    demo_command,
+    free_port,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,12 +64,37 @@ def new_outcome(db: DemoDatabase, known: set[str], tmux: Tmux) -> dict[str, Any]
     return outcome
 
 
-def open_queue(tmux: Tmux, locale: str, online: bool = True) -> None:
+def open_queue(tmux: Tmux, locale: str, status: str = "online") -> None:
+    """Wait for the demo agent's queue with the status line saying `status`."""
     text = SCREEN[locale]
     screen = tmux.wait_for(text["queue"], START_TIMEOUT)
-    if online:
-        tmux.wait_for(text["online"])
+    tmux.wait_for(text[status])
     assert "Traceback" not in screen
+
+
+def api_stopped(demo_dir: Path) -> bool:
+    port = json.loads((demo_dir / "demo.json").read_text())["port"]
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def no_answer_call(tmux: Tmux, locale: str) -> None:
+    """The first task: nobody answers."""
+    tmux.send("Enter")
+    tmux.wait_for(SCREEN[locale]["step"].format(n=1))
+    tmux.send("F10")
+    tmux.wait_for("2○")
+    tmux.answer("2", "2●")
+    tmux.send("F9")
+    tmux.wait_for(SCREEN[locale]["queue"])
 
 
 def quit_app(tmux: Tmux, demo_dir: Path) -> None:
@@ -69,9 +103,7 @@ def quit_app(tmux: Tmux, demo_dir: Path) -> None:
     screen = tmux.wait_for(DEMO_EXIT + r"\d+")
     assert DEMO_EXIT + "0" in screen, screen
     assert f"kept in {demo_dir}" in screen.replace("\n", "")
-    port = json.loads((demo_dir / "demo.json").read_text())["port"]
-    with socket.socket() as sock:
-        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the demo's API was stopped"
+    assert api_stopped(demo_dir), "quitting the app stops the demo's API"
 
 
 def reached_call_with_a_not_me(tmux: Tmux, locale: str) -> None:
@@ -125,17 +157,12 @@ def test_a_no_answer_over_ssh_is_recorded_and_spaced(
     tmux: Tmux, sshd: Sshd, demo_dir: Path, term: str, locale: str
 ) -> None:
     db = DemoDatabase(demo_dir / "server.db")
-    tmux.start(sshd.command(demo_command(demo_dir, "--locale", locale), term))
+    remote = f"echo remote TERM=$TERM; {demo_command(demo_dir, '--locale', locale)}"
+    tmux.start(sshd.command(remote, term))
     open_queue(tmux, locale)
     known = set(demo_outcomes(db))
 
-    tmux.send("Enter")
-    tmux.wait_for(SCREEN[locale]["step"].format(n=1))
-    tmux.send("F10")
-    tmux.wait_for("2○")
-    tmux.answer("2", "2●")  # no answer
-    tmux.send("F9")
-    tmux.wait_for(SCREEN[locale]["queue"])
+    no_answer_call(tmux, locale)
 
     outcome = new_outcome(db, known, tmux)
     assert outcome["disposition"] == "no_answer" and outcome["channel"] == "phone"
@@ -144,4 +171,32 @@ def test_a_no_answer_over_ssh_is_recorded_and_spaced(
     )
     assert (task["status"], task["attempts"]) == ("open", 1)
     assert task["next_attempt_at"] is not None, "the next try is spaced"
+    if term == "linux":  # the link drops instead: the demo still stops its API
+        pid = json.loads((demo_dir / "demo.json").read_text())["pid"]
+        tmux.kill()
+        wait_until(lambda: api_stopped(demo_dir), 15, "the API to stop", lambda: "")
+        wait_until(lambda: not alive(pid), 15, "the demo to end", lambda: "")
+    else:
+        quit_app(tmux, demo_dir)
+        assert f"remote TERM={term}" in tmux.screen()
+
+
+def test_offline_work_is_kept_and_synced_on_the_next_start(tmux: Tmux, demo_dir: Path) -> None:
+    db = DemoDatabase(demo_dir / "server.db")
+    port = str(free_port())  # the same server address both times: the cache is per server
+    tmux.start(demo_command(demo_dir, "--offline", "--port", port, "--locale", "en"))
+    open_queue(tmux, "en", status="offline")
+    assert api_stopped(demo_dir), "the app runs from its cache alone"
+    known = set(demo_outcomes(db))
+
+    no_answer_call(tmux, "en")
+    tmux.wait_for(r"Pending 1\b")
+    quit_app(tmux, demo_dir)
+    assert set(demo_outcomes(db)) == known
+
+    tmux.start(demo_command(demo_dir, "--port", port, "--locale", "en"))
+    open_queue(tmux, "en")
+    outcome = new_outcome(db, known, tmux)
+    assert outcome["disposition"] == "no_answer" and outcome["agent_id"] == "demo"
+    tmux.wait_for(r"Pending 0\b")
     quit_app(tmux, demo_dir)
