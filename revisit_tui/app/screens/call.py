@@ -42,6 +42,7 @@ from revisit_tui.domain.models import (
 
 if TYPE_CHECKING:
     from revisit_tui.app.screens.wrapup import WrapUpResult
+    from revisit_tui.client.store import AgentStore
 
 WIDE_COLUMNS = 110
 """From this width the customer card shows beside the script; narrower, it is toggled (i)."""
@@ -60,13 +61,13 @@ class DraftSaver:
 
     def save(self, form: CallForm) -> None:
         """Queue a write of the form as it is now."""
-        self._sequence += 1
-        write = partial(self._write, self._sequence, form.to_draft())
-        self.screen.app.run_worker(write, thread=True, exit_on_error=False, group="draft")
-
-    def _write(self, sequence: int, draft: dict[str, Any]) -> None:
         store = self.screen.shell.store
         assert store is not None, "a call needs the agent's store"
+        self._sequence += 1
+        write = partial(self._write, store, self._sequence, form.to_draft())
+        self.screen.app.run_worker(write, thread=True, exit_on_error=False, group="draft")
+
+    def _write(self, store: AgentStore, sequence: int, draft: dict[str, Any]) -> None:
         with self._lock:
             if sequence <= self._written:
                 return
@@ -153,7 +154,8 @@ class CallScreen(LocalizedScreen[Outcome | None]):
 
     def _show_header(self) -> None:
         item, t = self.item, self.t
-        phone = masked_value(item, MaskedField.MOBILE, False, "CN") or t("call.card.none")
+        region = self.shell.policy.bank.default_region
+        phone = masked_value(item, MaskedField.MOBILE, False, region) or t("call.card.none")
         who = f"{item.customer.name} · {t(f'kind.{item.task.kind.value}')} · {phone}"
         self.query_one("#call-who", Static).update(Text(who, no_wrap=True, overflow="ellipsis"))
 

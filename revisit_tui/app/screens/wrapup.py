@@ -280,12 +280,14 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         if problems:
             self.notify(self.t("call.wrapup.blocked", n=len(problems)), severity="warning")
             return
+        agent = self.shell.agent
+        if agent is None:  # not signed in: nobody to record the attempt under
+            self.notify(self.t("call.wrapup.no_agent"), severity="error")
+            return
         outcome = self.form.to_outcome(
             self.item,
             self.shell.policy,
-            agent_id=self.shell.agent.id
-            if self.shell.agent
-            else self.item.task.assigned_agent or "",
+            agent_id=agent.id,
             ended_at=self.shell.clock(),
             script_version=script_version(self.item, self.shell.locale),
         )
