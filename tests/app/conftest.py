@@ -69,7 +69,9 @@ def agent() -> Agent:
 @pytest.fixture
 def store(settings: Settings) -> Iterator[AgentStore]:
     """The agent's store with a cached queue of QUEUE_SIZE items from `make_queue`."""
-    opened = AgentStore.open(settings.client.data_dir, settings.client.server_url, AGENT_ID)
+    opened = AgentStore.open(
+        settings.client.data_dir, settings.client.server_url, AGENT_ID, clock=lambda: NOW
+    )
     opened.save_queue(make_queue(QUEUE_SIZE, NOW), "etag-1")
     yield opened
     opened.close()

@@ -12,7 +12,7 @@ from textual.widgets import Input, Select
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.myday import MyDayScreen, ResubmitScreen
 from revisit_tui.client.store import AgentStore
-from revisit_tui.domain.models import Disposition, Outcome
+from revisit_tui.domain.models import Disposition, Outcome, SmsRequest
 from tests.app.factory import AGENT_ID, NOW
 from tests.app.test_shell_queue import screen_text
 
@@ -78,3 +78,26 @@ async def test_an_invalid_fix_stays_with_a_message(
         assert "callback_at is required" in problem
         await pilot.press("escape")
     assert store.attention_count() == 1, "nothing is lost when the fix is abandoned"
+
+
+async def test_a_refused_sms_goes_again_as_it_is(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    sms = SmsRequest(
+        id=UUID(int=9),
+        task_id="K00004",
+        template="unreachable",
+        text="【示例银行】您好，我们稍后再与您联系。",
+        requested_at=NOW,
+    )
+    store.add_sms(sms)
+    store.mark_needs_attention(str(sms.id), "quiet_hours: not before 08:00", 422)
+    app = app_factory(locale="zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        text = screen_text(app)
+        assert "短信" in text and "quiet_hours" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "需处理：0" in screen_text(app)
+    assert store.attention_count() == 0 and store.pending_count() == 1

@@ -3,7 +3,6 @@ way to fix a refused outcome's disposition or notes and resubmit it."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from pydantic import ValidationError
@@ -17,7 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from revisit_tui.app.screens.base import LocalizedModal, LocalizedScreen
 from revisit_tui.app.widgets.status_line import StatusLine, clock_text
-from revisit_tui.client.store import ItemKind, OutboxItem
+from revisit_tui.client.store import ItemKind, OutboxItem, WireItem
 from revisit_tui.domain.models import Disposition, Outcome
 
 # (locale key of the header, width in terminal cells)
@@ -61,11 +60,7 @@ class MyDayScreen(LocalizedScreen[None]):
     def load(self) -> None:
         """Re-read the counts and the refused items from the store and the day log."""
         store = self.shell.store
-        self.attention = [
-            item
-            for item in (store.needs_attention() if store is not None else [])
-            if item.kind is ItemKind.OUTCOME
-        ]
+        self.attention = store.needs_attention() if store is not None else []
         self.relabel()
 
     def relabel(self) -> None:
@@ -91,19 +86,19 @@ class MyDayScreen(LocalizedScreen[None]):
             table.add_column(self.t(key), width=width)
         names = self._customer_names()
         for item in self.attention:
-            outcome = item.body
-            table.add_row(
-                *(
-                    Text(cell)
-                    for cell in (
-                        clock_text(datetime.fromisoformat(outcome["ended_at"])),
-                        item.task_id,
-                        names.get(item.task_id, ""),
-                        self.t(f"disposition.{outcome['disposition']}"),
-                        item.reason,
-                    )
-                )
+            what = (
+                self.t(f"disposition.{item.body['disposition']}")
+                if item.kind is ItemKind.OUTCOME
+                else self.t(f"myday.kind_{item.kind.value}")
             )
+            cells = (
+                clock_text(item.queued_at),
+                item.task_id,
+                names.get(item.task_id, ""),
+                what,
+                item.reason,
+            )
+            table.add_row(*(Text(cell) for cell in cells))
         none = self.query_one("#myday-none", Static)
         none.update(self.t("myday.none"))
         none.display = not self.attention
@@ -118,17 +113,21 @@ class MyDayScreen(LocalizedScreen[None]):
         return {i.task.id: i.customer.name for i in snapshot.items if i.task.id in wanted}
 
     def action_fix(self) -> None:
-        """Enter: edit the refused outcome under the cursor and resubmit it."""
+        """Enter: edit the refused outcome under the cursor and resubmit it; a refused SMS or
+        reveal record goes again as it is (e.g. once the customer's rest hours are over)."""
         table = self.query_one("#myday-table", DataTable)
         if not self.attention or not 0 <= table.cursor_row < len(self.attention):
             return
         item = self.attention[table.cursor_row]
-        self.app.push_screen(ResubmitScreen(item), self._after_fix)
+        if item.kind is ItemKind.OUTCOME:
+            self.app.push_screen(ResubmitScreen(item), self._resubmit)
+        else:
+            self._resubmit(item.model)
 
-    def _after_fix(self, outcome: Outcome | None) -> None:
-        if outcome is None or self.shell.store is None:
+    def _resubmit(self, fixed: WireItem | None) -> None:
+        if fixed is None or self.shell.store is None:
             return
-        self.shell.store.resubmit(outcome)
+        self.shell.store.resubmit(fixed)
         self.notify(self.t("myday.resubmitted"))
         self.shell.request_sync()
 
