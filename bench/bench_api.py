@@ -14,6 +14,7 @@ Then `revisit serve` (a subprocess; --workers, default 1 on SQLite, 2 on Postgre
 2. polling: 50 agents at once, each re-checking its queue with If-None-Match (as the agent
    app does) every --interval seconds (default 0.5 s, ten times the app's pace) for
    --duration seconds: p50/p95/p99. Target p99 ≤ 30 ms;
+   Then the same back to back without pause for 5 s: the capacity (figures only);
 3. batches: POST /v1/outcomes with 500 outcomes, 3 times (different agents). Target ≤ 1 s.
 Prints the figures and PASS/FAIL. --reuse keeps a filled database for another run.
 """
@@ -381,6 +382,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(latencies)} requests ({len(latencies) / args.duration:.0f}/s), "
             f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, errors {errors} "
             f"-> {'PASS' if poll_ok else 'FAIL'} (p99 ≤ {POLL_P99_TARGET_MS:.0f} ms)"
+        )
+        flat_out, flat_errors = polling(server.url, rng.sample(ids, args.concurrency), 5.0, 0.0)
+        print(
+            f"saturation, {args.concurrency} agents polling back to back (no pause): "
+            f"{len(flat_out) / 5.0:.0f} requests/s, p50 {percentile(flat_out, 0.5) * 1000:.1f} ms, "
+            f"p99 {percentile(flat_out, 0.99) * 1000:.1f} ms, errors {flat_errors}"
         )
         batches = outcome_batches(server.url, rng.sample(ids, 3), args.batch)
         batch_ok = max(batches) <= BATCH_TARGET_S
