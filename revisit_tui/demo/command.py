@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from revisit_tui.config import ConfigError, Settings, load_settings
+from revisit_tui.config import ConfigError, Settings, find_config_file, load_settings
 from revisit_tui.domain.models import Agent, Language
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
     if fresh:
         (home / DB_FILE).unlink(missing_ok=True)  # a half-made database from an interrupted run
     port = args.port or _kept_port(home)
-    server = ServerProcess(db_url(home), port=port, config=args.config)
+    server = ServerProcess(db_url(home), port=port, config=find_config_file(args.config))
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, partial(_hang_up, server, None if args.keep else home))
     try:
