@@ -61,7 +61,6 @@ async def answer_rows(pilot: Pilot[Any], screen: CallScreen) -> None:
     """Answer every row of the current step with its first answer (confirmed / yes / 4)."""
     for row in list(screen.query_one(ScriptStepper).inputs.query(ChoiceRow)):
         row.focus()
-        await pilot.pause()
         await pilot.press(FIRST_ANSWER[type(row)])
 
 

@@ -136,6 +136,9 @@ async def test_f2_switches_the_call_to_the_other_language_keeping_the_answers(
         assert "Contact" in shown(screen, "#step-title")
         row = screen.query(ContactChoice).first()
         assert row.value == "confirmed" and "Confirmed" in str(row.render())
+        await pilot.press("f10", "1", "f2")  # and back to Chinese on the wrap-up
+        await pilot.pause()
+        assert "接通" in screen_text(app) and "Reached" not in screen_text(app)
 
 
 async def test_an_sms_in_the_customers_rest_hours_is_refused_with_the_next_time(

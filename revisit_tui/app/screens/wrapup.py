@@ -142,6 +142,8 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
                 "\n".join(summary_lines(form, self.item, self.shell.policy, self.shell.clock(), t))
             )
         )
+        for row in self.query(ChoiceRow):
+            row.refresh()  # its choices are labelled in the app's language when drawn
         self._show_problems(final=False)
 
     def _callback_hint(self) -> str:
