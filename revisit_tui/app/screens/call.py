@@ -81,12 +81,20 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "call.tcss"]
     AUTO_FOCUS = None  # the step decides: its first answer, or nothing (never the notes)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("pageup,ctrl+u", "step(-1)", "call.key.previous", priority=True),
-        Binding("pagedown,ctrl+n", "step(1)", "call.key.next", priority=True),
-        Binding("f10,w", "wrap_up", "call.key.wrap_up", priority=True),
-        Binding("f4,r", "reveal", "call.key.reveal"),
-        Binding("f3,i", "toggle_card", "call.key.card"),
-        Binding("escape", "leave", "key.back"),
+        Binding(
+            "pageup,ctrl+u",
+            "step(-1)",
+            "call.key.previous",
+            priority=True,
+            tooltip="call.hint.previous",
+        ),
+        Binding(
+            "pagedown,ctrl+n", "step(1)", "call.key.next", priority=True, tooltip="call.hint.next"
+        ),
+        Binding("f10,w", "wrap_up", "call.key.wrap_up", priority=True, tooltip="call.hint.wrap_up"),
+        Binding("f4,r", "reveal", "call.key.reveal", tooltip="call.hint.reveal"),
+        Binding("f3,i", "toggle_card", "call.key.card", tooltip="call.hint.card"),
+        Binding("escape", "leave", "key.back", tooltip="call.hint.leave"),
     ]
 
     def __init__(self, item: QueueItem) -> None:

@@ -51,11 +51,20 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "wrapup.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f9,ctrl+s", "submit", "call.key.submit", priority=True),
-        Binding("f6", "add_escalation", "call.key.escalate", priority=True),
-        Binding("f8", "remove_escalation", "call.key.drop_escalation"),
-        Binding("f7", "sms", "call.key.sms"),
-        Binding("escape", "back", "key.back"),
+        Binding(
+            "f9,ctrl+s", "submit", "call.key.submit", priority=True, tooltip="call.hint.submit"
+        ),
+        Binding(
+            "f6", "add_escalation", "call.key.escalate", priority=True, tooltip="call.hint.escalate"
+        ),
+        Binding(
+            "f8",
+            "remove_escalation",
+            "call.key.drop_escalation",
+            tooltip="call.hint.drop_escalation",
+        ),
+        Binding("f7", "sms", "call.key.sms", tooltip="call.hint.sms"),
+        Binding("escape", "back", "key.back", tooltip="call.hint.back_to_call"),
     ]
 
     class Submitted(Message):
