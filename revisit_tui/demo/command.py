@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from revisit_tui.config import ConfigError, Settings, find_config_file, load_settings
+from revisit_tui.demo.data import DEMO_AGENT_ID
 from revisit_tui.domain.models import Agent, Language
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def db_url(home: Path) -> str:
 def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
     from revisit_tui.server.process import ServerProcess, ServerStartError
 
-    fresh = not (home / TOKENS_FILE).is_file()
+    fresh = not (home / TOKENS_FILE).is_file()  # written once the data is loaded
     if fresh:
         (home / DB_FILE).unlink(missing_ok=True)  # a half-made database from an interrupted run
     port = args.port or _kept_port(home)
@@ -110,7 +111,7 @@ def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, partial(_hang_up, server, None if args.keep else home))
     try:
-        tokens = _create_principals(home, args) if fresh else _read_tokens(home)
+        tokens = _create_principals(home) if fresh else _read_tokens(home)
         try:
             server.start()
         except ServerStartError as exc:
@@ -120,8 +121,9 @@ def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
         _write_private(home / STATE_FILE, json.dumps(state))
         print(f"revisit demo: API on {server.url} (database {home / DB_FILE})")
         if fresh:
-            _load(home, args, settings, server.url, tokens)
-        settings = _agent_settings(settings, home, server.url)
+            _load(args, settings, server.url, tokens)
+            _write_private(home / TOKENS_FILE, json.dumps(tokens))
+        settings = _agent_settings(settings, home, server.url, tokens[DEMO_AGENT_ID])
         _sign_in(settings, home, server.url)
         if args.offline:
             _cache_queue(settings)
@@ -155,16 +157,14 @@ def _kept_port(home: Path) -> int | None:
     return port
 
 
-def _create_principals(home: Path, args: argparse.Namespace) -> dict[str, str]:
-    from revisit_tui.demo.data import generate
+def _create_principals(home: Path) -> dict[str, str]:
+    """A new database with the demo's agents and supervisor; their tokens."""
+    from revisit_tui.demo.data import demo_agents
     from revisit_tui.server.admin import create_schema
 
-    agents = generate(args.seed, customers=args.customers).agents
     url = db_url(home)
     create_schema(url)
-    tokens = {agent.id: _add(url, agent) for agent in agents}
-    _write_private(home / TOKENS_FILE, json.dumps(tokens))
-    return tokens
+    return {agent.id: _add(url, agent) for agent in demo_agents()}
 
 
 def _add(url: str, agent: Agent) -> str:
@@ -179,9 +179,7 @@ def _read_tokens(home: Path) -> dict[str, str]:
     return tokens
 
 
-def _load(
-    home: Path, args: argparse.Namespace, settings: Settings, url: str, tokens: dict[str, str]
-) -> None:
+def _load(args: argparse.Namespace, settings: Settings, url: str, tokens: dict[str, str]) -> None:
     from revisit_tui.demo.data import generate
     from revisit_tui.demo.load import load
 
@@ -196,12 +194,10 @@ def _load(
     )
 
 
-def _agent_settings(settings: Settings, home: Path, url: str) -> Settings:
+def _agent_settings(settings: Settings, home: Path, url: str, token: str) -> Settings:
     """The app's settings: this server, the demo agent's token file, the demo's cache dir."""
-    from revisit_tui.demo.data import DEMO_AGENT_ID
-
     token_file = home / AGENT_TOKEN_FILE
-    _write_private(token_file, _read_tokens(home)[DEMO_AGENT_ID])
+    _write_private(token_file, token)
     client = settings.client.model_copy(
         update={
             "server_url": url,
@@ -228,7 +224,6 @@ def _cache_queue(settings: Settings) -> None:
     from revisit_tui.client.api import ApiClient
     from revisit_tui.client.store import AgentStore
     from revisit_tui.client.sync import SyncEngine
-    from revisit_tui.demo.data import DEMO_AGENT_ID
 
     data_dir = settings.client.data_dir
     with (

@@ -135,6 +135,30 @@ class DemoData:
     history: list[Outcome]
 
 
+def demo_agents() -> list[Agent]:
+    """The demo agent, a supervisor and three more agents (one off shift)."""
+    return [
+        Agent(
+            id=DEMO_AGENT_ID,
+            name="李晓雯",
+            languages=[Language.ZH_CN, Language.EN],
+            capacity=60,
+            branch="SH01",
+        ),
+        Agent(id=SUPERVISOR_ID, name="陈国栋", role=Role.SUPERVISOR, branch="SH01"),
+        Agent(id="agent-wang", name="王海燕", capacity=80, branch="BJ01"),
+        Agent(
+            id="agent-zhou",
+            name="周子涵",
+            languages=[Language.ZH_CN, Language.EN],
+            skills=[CustomerType.CORPORATE],
+            capacity=50,
+            branch="GZ01",
+        ),
+        Agent(id="agent-he", name="何建军", capacity=80, branch="CD01", on_shift=False),
+    ]
+
+
 def resident_id_check_digit(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits of a resident ID number."""
     total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
@@ -190,7 +214,7 @@ class _Generator:
     # --- top level ------------------------------------------------------------------------
 
     def build(self, count: int) -> DemoData:
-        agents = self._agents()
+        agents = demo_agents()
         for index in range(count):
             self._customer(index, count)
         statuses = list(AccountStatus)
@@ -210,28 +234,6 @@ class _Generator:
             events=self.events,
         )
         return DemoData(agents=agents, batch=batch, tasks=self.tasks, history=self.history)
-
-    def _agents(self) -> list[Agent]:
-        return [
-            Agent(
-                id=DEMO_AGENT_ID,
-                name="李晓雯",
-                languages=[Language.ZH_CN, Language.EN],
-                capacity=60,
-                branch="SH01",
-            ),
-            Agent(id=SUPERVISOR_ID, name="陈国栋", role=Role.SUPERVISOR, branch="SH01"),
-            Agent(id="agent-wang", name="王海燕", capacity=80, branch="BJ01"),
-            Agent(
-                id="agent-zhou",
-                name="周子涵",
-                languages=[Language.ZH_CN, Language.EN],
-                skills=[CustomerType.CORPORATE],
-                capacity=50,
-                branch="GZ01",
-            ),
-            Agent(id="agent-he", name="何建军", capacity=80, branch="CD01", on_shift=False),
-        ]
 
     # --- customers ------------------------------------------------------------------------
 
