@@ -140,7 +140,11 @@ class ServerProcess:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Stop; the server's output file is removed unless the block failed."""
         self.stop()
+        if exc_type is None and self._log is not None:
+            self._log.unlink(missing_ok=True)
+            self._log = None
 
     def _healthy(self) -> bool:
         try:
