@@ -108,12 +108,12 @@ class Tmux:
             time.sleep(0.1)
         return True
 
-    def answer(self, key: str, shown: str, tries: int = 5) -> None:
+    def answer(self, key: str, shown: str, tries: int = 4) -> None:
         """Press `key` until `shown` is on the screen: a key typed while a step is still being
         built can be lost (typing ahead), so the agent, like this test, types it again."""
         for _ in range(tries):
             self.send(key)
-            if self.shows(shown, timeout=2):
+            if self.shows(shown, timeout=5):
                 return
         pytest.fail(f"{key!r} never showed {shown!r}; the screen:\n{self.screen()}")
 
