@@ -193,7 +193,7 @@ def generate(
 
 
 class _Generator:
-    """The generator's state: one seeded random source and running counters."""
+    """The generator's state: one seeded random source and what has been made so far."""
 
     def __init__(
         self, seed: int, now: datetime, calls: CallPolicy, schedule: SchedulePolicy
@@ -216,7 +216,7 @@ class _Generator:
     def build(self, count: int) -> DemoData:
         agents = demo_agents()
         for index in range(count):
-            self._customer(index, count)
+            self._customer(index)
         statuses = list(AccountStatus)
         for index, customer in enumerate(self.customers):
             for extra in range(1 + (index % 4 == 0)):
@@ -237,7 +237,7 @@ class _Generator:
 
     # --- customers ------------------------------------------------------------------------
 
-    def _customer(self, index: int, count: int) -> None:
+    def _customer(self, index: int) -> None:
         rng = self.rng
         abroad = index % 17 == 5
         english = index % 23 == 7
