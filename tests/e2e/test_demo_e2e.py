@@ -193,9 +193,11 @@ def test_offline_work_is_kept_and_synced_on_the_next_start(tmux: Tmux, demo_dir:
     tmux.wait_for(r"Pending 1\b")
     quit_app(tmux, demo_dir)
     assert set(demo_outcomes(db)) == known
+    tasks = db.rows("SELECT count(*) AS n FROM tasks")[0]["n"]
 
     tmux.start(demo_command(demo_dir, "--port", port, "--locale", "en"))
     open_queue(tmux, "en")
+    assert db.rows("SELECT count(*) AS n FROM tasks")[0]["n"] == tasks, "kept, not reloaded"
     outcome = new_outcome(db, known, tmux)
     assert outcome["disposition"] == "no_answer" and outcome["agent_id"] == "demo"
     tmux.wait_for(r"Pending 0\b")
