@@ -265,7 +265,7 @@ class CallForm(FormPart):
             found["disposition"] = t("call.problem.disposition_missing")
         if self.disposition is Disposition.REACHED and self.fraud_warning is None:
             found["fraud_warning"] = t("call.problem.fraud_warning_missing")
-        if self.disposition is Disposition.CALLBACK_REQUESTED or self.callback_at.strip():
+        if self.disposition is Disposition.CALLBACK_REQUESTED:  # else the time is not kept
             message = self._callback_message(item, policy, now, locale, t)
             if message:
                 found["callback_at"] = message

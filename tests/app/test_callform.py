@@ -207,3 +207,14 @@ def test_leads_and_features_reach_the_outcome() -> None:
         (LeadProduct.WEALTH_MANAGEMENT, "fixed income")
     ]
     assert outcome.security_tips_delivered is True
+
+
+def test_a_callback_time_left_from_another_disposition_neither_blocks_nor_is_recorded() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.disposition = Disposition.CALLBACK_REQUESTED
+    form.callback_at = "25:99"
+    assert "callback_at" in form.problems(item, POLICY, NOW, "en", t)
+    form.disposition = Disposition.BUSY
+    assert form.problems(item, POLICY, NOW, "en", t) == {}
+    assert form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW).callback_at is None

@@ -8,7 +8,13 @@ from datetime import datetime
 
 from revisit_tui.app.callform import CallForm
 from revisit_tui.domain.masking import mask_field
-from revisit_tui.domain.models import ContactCheckResult, ContactField, MaskedField, QueueItem
+from revisit_tui.domain.models import (
+    ContactCheckResult,
+    ContactField,
+    Disposition,
+    MaskedField,
+    QueueItem,
+)
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.rules import escalation_deadline
 
@@ -36,7 +42,7 @@ def summary_lines(
     lines = []
     disposition = t(f"disposition.{form.disposition.value}") if form.disposition else "—"
     lines.append(f"{t('call.summary.disposition')}: {disposition}")
-    if form.callback_at.strip():
+    if form.disposition is Disposition.CALLBACK_REQUESTED:
         lines.append(
             f"{t('call.summary.callback')}: {form.callback_at.strip()} ({item.customer.timezone})"
         )
