@@ -13,7 +13,9 @@ import argparse
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
+from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import Agent
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.assign import (
@@ -69,18 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     api = script.connect(args, config)
     today = args.today or date.today()
     if args.transfer:
-        try:
-            customer_ids = read_customer_ids(args.transfer)
-        except ValueError as exc:
-            raise script.BadInput(f"--transfer: {exc}") from None
-        if args.dry_run:
-            print(f"dry run: would move {len(customer_ids)} customers to branch {args.to_branch}")
-        else:
-            moved = transfer(api, customer_ids, args.to_branch)
-            print(
-                f"moved {moved.customers} customers to branch {args.to_branch};"
-                f" {moved.tasks} open tasks are back for assignment"
-            )
+        _transfer(api, args.transfer, args.to_branch, args.dry_run)
     try:
         agents = choose_agents(api.agents(), args.agent)
     except UnknownAgent as exc:
@@ -93,6 +84,24 @@ def _run(args: argparse.Namespace) -> int:
         updated = write_plan(api, plan)
         print(f"assigned {updated} tasks")
     return 0
+
+
+def _transfer(api: SupervisorApi, path: str, to_branch: str, dry_run: bool) -> None:
+    try:
+        lines = read_customer_ids(path)
+    except ValueError as exc:
+        raise script.BadInput(f"--transfer: {exc}") from None
+    if dry_run:
+        print(f"dry run: would move {len(lines)} customers to branch {to_branch}")
+        return
+    try:
+        moved = transfer(api, lines, to_branch)
+    except ValueError as exc:
+        raise script.BadInput(f"--transfer: {Path(path).name} {exc}") from None
+    print(
+        f"moved {moved.customers} customers to branch {to_branch};"
+        f" {moved.tasks} open tasks are back for assignment"
+    )
 
 
 def _print_plan(plan: Plan, agents: Sequence[Agent], today: date) -> None:

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from revisit_tui.client.api import ApiError
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import Agent, Assignment, Task, TaskCreate, TaskStatus
 from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
@@ -34,11 +35,9 @@ class Transfer:
     tasks: int
 
 
-def read_customer_ids(path: str | Path) -> list[str]:
-    """Customer ids, one a line (blank lines and lines starting with # are skipped).
-
-    Raises ValueError naming the file and line of the first unusable id.
-    """
+def read_customer_ids(path: str | Path) -> list[tuple[int, str]]:
+    """(line number, customer id) of each id, one a line (blank lines and lines starting with
+    # are skipped). Raises ValueError naming the file and line of the first unusable id."""
     source = Path(path)
     try:
         text = source.read_text(encoding="utf-8-sig")
@@ -53,15 +52,28 @@ def read_customer_ids(path: str | Path) -> list[str]:
             raise ValueError(
                 f"{source.name} line {number}: not a customer id (letters, digits, _.:- only)"
             )
-        ids.append(value)
+        ids.append((number, value))
     if not ids:
         raise ValueError(f"{source.name}: no customer ids")
     return ids
 
 
-def transfer(api: SupervisorApi, customer_ids: list[str], to_branch: str) -> Transfer:
-    """Move customers to a branch; their open tasks come back unassigned for re-assignment."""
-    customers, tasks = api.transfer_customers(customer_ids, to_branch)
+def transfer(api: SupervisorApi, lines: list[tuple[int, str]], to_branch: str) -> Transfer:
+    """Move customers (as read by read_customer_ids) to a branch; their open tasks come back
+    unassigned. Ids the server does not know raise ValueError with their line numbers."""
+    try:
+        customers, tasks = api.transfer_customers([cid for _, cid in lines], to_branch)
+    except ApiError as exc:
+        unknown = [
+            lines[int(index)][0]
+            for field in (exc.problem.fields if exc.problem and exc.status == 422 else {})
+            for prefix, _, index in [field.partition(".")]
+            if prefix == "customer_ids" and index.isdigit() and int(index) < len(lines)
+        ]
+        if not unknown:
+            raise
+        numbers = ", ".join(str(line) for line in unknown)
+        raise ValueError(f"line {numbers}: no such customer in the central database") from None
     return Transfer(customers=customers, tasks=tasks)
 
 

@@ -156,6 +156,9 @@ def test_bad_input_exits_non_zero_with_what_is_wrong(
     bad.write_text("c1\nnot an id!\n", encoding="utf-8")
     assert supervisor.run("assign", "--transfer", str(bad), "--to-branch", "b2") == 2
     assert "ids.txt line 2: not a customer id" in capsys.readouterr().err
+    bad.write_text("# moving\nghost-customer\n", encoding="utf-8")
+    assert supervisor.run("assign", "--transfer", str(bad), "--to-branch", "b2") == 2
+    assert "ids.txt line 2: no such customer" in capsys.readouterr().err
     assert supervisor.run("assign", token="expired") == 1
     assert "the token was refused (401)" in capsys.readouterr().err
 
