@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ SCREEN = {
         "fraud_step": "· 防范诈骗提醒",
         "not_me": "n○非本人",
         "notice": "⚠ 非本人交易",
+        "reveal": "显示被遮蔽的字段",
+        "reveal_confirm": "显示完整的",
         "yes_chosen": "y●是",
         "offline": "离线",
     },
@@ -43,6 +46,8 @@ SCREEN = {
         "fraud_step": "· Fraud warning",
         "not_me": "n○Not me",
         "notice": "⚠ Not me",
+        "reveal": "Reveal a masked field",
+        "reveal_confirm": "Show the full",
         "yes_chosen": "y●Yes",
         "offline": "Offline",
     },
@@ -111,7 +116,15 @@ def reached_call_with_a_not_me(tmux: Tmux, locale: str) -> None:
     transaction, hears the fraud warning, the call ends as reached."""
     text = SCREEN[locale]
     tmux.send("Enter")
-    tmux.wait_for(text["step"].format(n=1))
+    header = tmux.wait_for(text["step"].format(n=1)).splitlines()[0]
+    last4 = re.search(r"\*\*\*\*(\d{4})", header)
+    assert last4, f"the mobile is masked: {header}"
+    tmux.send("F4")  # reveal it on purpose: mobile (1), confirm (y)
+    tmux.wait_for(text["reveal"])
+    tmux.answer("1", text["reveal_confirm"])
+    tmux.send("y")
+    tmux.wait_for(rf"\d[\d ]{{5,}}{last4.group(1)}")  # shown on the customer card
+    tmux.send("F3")  # the card aside: at 80 columns it leaves no room for the answers
     tmux.send("PageDown")
     tmux.wait_for(text["not_me"])
     tmux.answer("n", text["notice"])
@@ -149,6 +162,11 @@ def test_a_whole_call_in_tmux_reaches_the_server_database(tmux: Tmux, demo_dir: 
     assert (task["status"], task["attempts"]) == ("done", 1)
     opened = [json.loads(r["body"]) for r in db.rows("SELECT body FROM escalations")]
     assert any(e["transaction_id"] == disowned["transaction_id"] for e in opened)
+    audit = "SELECT field FROM reveals WHERE agent_id = 'demo' AND task_id = ?"
+    revealed = wait_until(
+        lambda: db.rows(audit, outcome["task_id"]), 30, "the reveal's audit record", tmux.screen
+    )
+    assert [r["field"] for r in revealed] == ["mobile"]
     quit_app(tmux, demo_dir)
 
 
