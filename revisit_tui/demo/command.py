@@ -110,13 +110,13 @@ def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
     server = ServerProcess(db_url(home), port=port, config=find_config_file(args.config))
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, partial(_hang_up, server, None if args.keep else home))
+    tokens = _create_principals(home) if fresh else _read_tokens(home)
     try:
-        tokens = _create_principals(home) if fresh else _read_tokens(home)
-        try:
-            server.start()
-        except ServerStartError as exc:
-            print(f"revisit demo: the API did not start: {exc}", file=sys.stderr)
-            return 1
+        server.start()
+    except ServerStartError as exc:
+        print(f"revisit demo: the API did not start: {exc}", file=sys.stderr)
+        return 1
+    with server:  # stopped however this ends; its output file goes when it ends cleanly
         state = {"port": server.port, "pid": os.getpid()}
         _write_private(home / STATE_FILE, json.dumps(state))
         print(f"revisit demo: API on {server.url} (database {home / DB_FILE})")
@@ -130,8 +130,6 @@ def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
             server.stop()
             print("revisit demo: queue cached, API stopped: the app works from its cache")
         return _start_app(settings, args.locale or settings.ui.locale.value, args.offline)
-    finally:
-        server.stop()
 
 
 def _hang_up(server: ServerProcess, scratch: Path | None, signum: int, _frame: object) -> None:
