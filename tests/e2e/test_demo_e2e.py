@@ -142,7 +142,9 @@ def reached_call_with_a_not_me(tmux: Tmux, locale: str) -> None:
 
 def test_a_whole_call_in_tmux_reaches_the_server_database(tmux: Tmux, demo_dir: Path) -> None:
     db = DemoDatabase(demo_dir / "server.db")
-    tmux.start(demo_command(demo_dir), env={"TERM": "xterm-256color"})
+    # a real agent's token in the environment does not get in the demo's way
+    env = {"TERM": "xterm-256color", "REVISIT_CLIENT_TOKEN": "someone-elses-token"}
+    tmux.start(demo_command(demo_dir), env=env)
     open_queue(tmux, "zh-CN")
     assert "李晓雯" in tmux.screen()  # signed in as the demo agent, no sign-in screen
     known = set(demo_outcomes(db))
