@@ -287,7 +287,12 @@ def polling(url: str, ids: list[str], duration: float, interval: float) -> tuple
             time.sleep(rng.uniform(0, interval))
             while time.monotonic() < stop_at:
                 started = time.perf_counter()
-                answer = http.get("/v1/queue", headers={"If-None-Match": tag})
+                try:
+                    answer = http.get("/v1/queue", headers={"If-None-Match": tag})
+                except httpx.TransportError:
+                    with lock:
+                        errors += 1
+                    continue
                 elapsed = time.perf_counter() - started
                 with lock:
                     if answer.status_code in (200, 304):

@@ -8,6 +8,10 @@ import sys
 
 from revisit_tui.config import CONFIG_ENV, ConfigError, load_settings
 
+# longer than the agent app's polling interval, so a poll never races the server closing an
+# idle connection (uvicorn's default is 5 s, the app polls every 5 s)
+KEEP_ALIVE_SECONDS = 75
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database URL (default: server.db of the config)")
@@ -52,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
         log_level="warning",
         server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         timeout_graceful_shutdown=5,
     )
     return 0
