@@ -12,9 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
-import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
-
 from revisit_tui.domain.messages import FIELD_LABELS, MESSAGES
 from revisit_tui.domain.models import (
     SHORT_TEXT_MAX,
@@ -57,13 +54,15 @@ class InvalidValue(ValueError):
 
 
 # --- phones -------------------------------------------------------------------------------
-
-_MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-_LANDLINE_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+# phonenumbers is imported where a number is read: its metadata costs start-up time to every
+# importer of this module (the rules, the app's queue) that never handles a phone number.
 
 
 def check_phone(field: str, value: str, region: str, kind: PhoneKind = "any") -> Checked:
     """A phone number as E.164; numbers without +country are read in `region` (e.g. "CN")."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
     text = value.strip()
     if not text:
         return None, FieldProblem(field, "required")
@@ -74,9 +73,10 @@ def check_phone(field: str, value: str, region: str, kind: PhoneKind = "any") ->
     if not phonenumbers.is_valid_number(number):
         return None, FieldProblem(field, "phone_invalid")
     number_type = phonenumbers.number_type(number)
-    if kind == "mobile" and number_type not in _MOBILE_TYPES:
+    either = PhoneNumberType.FIXED_LINE_OR_MOBILE
+    if kind == "mobile" and number_type not in (PhoneNumberType.MOBILE, either):
         return None, FieldProblem(field, "phone_not_mobile")
-    if kind == "landline" and number_type not in _LANDLINE_TYPES:
+    if kind == "landline" and number_type not in (PhoneNumberType.FIXED_LINE, either):
         return None, FieldProblem(field, "phone_not_landline")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164), None
 
@@ -92,6 +92,9 @@ def normalize_phone(value: str, region: str, kind: PhoneKind = "any") -> str:
 
 def display_phone(e164: str, region: str) -> str:
     """National format for a number of the home region, international format otherwise."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat
+
     try:
         number = phonenumbers.parse(e164, region)
     except phonenumbers.NumberParseException:

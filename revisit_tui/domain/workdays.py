@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from revisit_tui.domain.policy import CalendarPolicy
 
 SATURDAY = 5
@@ -21,7 +19,10 @@ SATURDAY = 5
 
 @lru_cache(maxsize=64)
 def _china_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
-    """The package's public holidays and adjusted working weekend days of one year."""
+    """The package's public holidays and adjusted working weekend days of one year (holidays is
+    imported here, on first use: it is slow to import and the queue's first paint needs none)."""
+    import holidays
+
     calendar = holidays.China(years=year)
     days_off = frozenset(day for day in calendar if day.year == year)
     working_weekends = frozenset(day for day in calendar.weekend_workdays if day.year == year)
