@@ -62,7 +62,7 @@ def build_app(settings: Settings, locale: str, *, offline: bool = False) -> Revi
     an exit status after printing the reason when it cannot start."""
     from revisit_tui.app.app import RevisitApp
     from revisit_tui.app.session import data_dir_of, remembered_agent
-    from revisit_tui.client.api import ApiClient, TokenError
+    from revisit_tui.client.agent_token import TokenError
     from revisit_tui.client.store import AgentStore, StoreBusy
 
     data_dir = data_dir_of(settings)
@@ -84,6 +84,8 @@ def build_app(settings: Settings, locale: str, *, offline: bool = False) -> Revi
             print(f"revisit: {exc}", file=sys.stderr)
             return 1
         if not offline:
+            from revisit_tui.client.api import ApiClient  # httpx: only when going online
+
             api = ApiClient.from_settings(settings, token)
     return RevisitApp(
         settings, store, api, locale=locale, agent=agent, data_dir=data_dir, sign_in_token=token
@@ -93,7 +95,7 @@ def build_app(settings: Settings, locale: str, *, offline: bool = False) -> Revi
 def _token(settings: Settings, data_dir: Path) -> str:
     """The configured token (env, setting, token file), else the one saved by sign-in, else ""."""
     from revisit_tui.app.session import token_path
-    from revisit_tui.client.api import TokenError, load_token
+    from revisit_tui.client.agent_token import TokenError, load_token
 
     try:
         return load_token(settings.client)

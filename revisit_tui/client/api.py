@@ -9,22 +9,23 @@ Problem. The client is synchronous: the app calls it from thread workers, script
 from __future__ import annotations
 
 import logging
-import os
 import random
 import ssl
-import stat
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
-from revisit_tui.config import ClientSettings, ConfigError, Settings
+# the token's names are still importable from here, where they lived first
+from revisit_tui.client.agent_token import TOKEN_ENV as TOKEN_ENV
+from revisit_tui.client.agent_token import TokenError as TokenError
+from revisit_tui.client.agent_token import load_token as load_token
+from revisit_tui.config import ConfigError, Settings
 from revisit_tui.domain.models import (
     Lease,
     Me,
@@ -41,7 +42,6 @@ from revisit_tui.domain.models import (
 
 log = logging.getLogger(__name__)
 
-TOKEN_ENV = "REVISIT_CLIENT_TOKEN"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -67,38 +67,6 @@ class ApiError(Exception):
 
 class Unreachable(Exception):
     """The server could not be reached (connection, timeout, 5xx, 429) even after retries."""
-
-
-class TokenError(Exception):
-    """No usable token: none configured, the token file is missing, or others can read it."""
-
-
-def load_token(client: ClientSettings, environ: dict[str, str] | None = None) -> str:
-    """The agent's token: REVISIT_CLIENT_TOKEN, else `token`, else the `token_file` (which must
-    be readable by its owner only). Raises TokenError saying what to fix."""
-    environ = dict(os.environ) if environ is None else environ
-    if environ.get(TOKEN_ENV):
-        return environ[TOKEN_ENV].strip()
-    if client.token:
-        return client.token.strip()
-    if not client.token_file:
-        raise TokenError(
-            f"no token: set client.token_file in the config (a file of mode 0600) or {TOKEN_ENV}"
-        )
-    path = Path(client.token_file).expanduser()
-    try:
-        mode = path.stat().st_mode
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise TokenError(
-                f"token file {path} can be read by others (mode {stat.S_IMODE(mode):o}); "
-                f"run: chmod 600 {path}"
-            )
-        token = path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise TokenError(f"token file {path}: {exc.strerror}") from None
-    if not token:
-        raise TokenError(f"token file {path} is empty")
-    return token
 
 
 class ApiClient:
