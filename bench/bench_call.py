@@ -2,9 +2,10 @@
 
 1. Open: from pushing the call screen (script loaded, every step's inputs built, draft saved)
    until its first frame is composed and rendered. Target: median ≤ 300 ms.
-2. Answer: a key on a contact row ("c", "x", "u" in turn) until the next frame. Target: p95 ≤
-   30 ms. The draft write that follows runs in a worker; its time to durable is reported too
-   (target p95 ≤ 20 ms: an atomic, fsynced write of a small file).
+2. Answer: a key on a contact row ("c" and "u" in turn) until the next frame. Target: p95 ≤
+   30 ms. The draft write that follows runs in a worker; the time from the key until a draft
+   holding that answer is durable (atomic write, fsynced) is reported too, beside the store's
+   own write time (the floor). Target: p95 ≤ 100 ms.
 3. Page: PageDown / PageUp between steps until the next frame. Target: p95 ≤ 50 ms.
 4. Submit: F9 on the wrap-up until the outcome is durably in the outbox. Target: median ≤ 100 ms.
 
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 OPEN_TARGET_MS = 300.0
 ANSWER_P95_TARGET_MS = 30.0
-DRAFT_P95_TARGET_MS = 20.0
+DRAFT_P95_TARGET_MS = 100.0
 PAGE_P95_TARGET_MS = 50.0
 SUBMIT_TARGET_MS = 100.0
 
@@ -51,18 +52,27 @@ def watch_frames(app: Any) -> list[float]:
     return frames
 
 
-def timed_drafts(store: Any) -> list[float]:
-    """Wrap the store's save_draft to record how long each durable draft write takes."""
-    durations: list[float] = []
+def timed_drafts(store: Any, writes: list[float]) -> list[tuple[float, str | None]]:
+    """Wrap the store's save_draft to record when each draft became durable, and the mobile
+    number's answer it holds; `writes` gets how long each write itself took."""
+    written: list[tuple[float, str | None]] = []
     save = store.save_draft
 
     def timed(task_id: str, data: dict[str, Any]) -> None:
         started = time.perf_counter()
         save(task_id, data)
-        durations.append((time.perf_counter() - started) * 1000)
+        done = time.perf_counter()
+        writes.append((done - started) * 1000)
+        answer = data.get("contacts", {}).get("mobile", {}).get("result")
+        written.append((done, answer))
 
     store.save_draft = timed
-    return durations
+    return written
+
+
+def durable_after(written: list[tuple[float, str | None]], started: float, answer: str) -> float:
+    """Milliseconds from `started` until a draft with `answer` was durable."""
+    return min((at - started) * 1000 for at, value in written if at > started and value == answer)
 
 
 def p95(values: list[float]) -> float:
@@ -81,7 +91,14 @@ async def measure(calls: int, keys: int) -> dict[str, list[float]]:
     from revisit_tui.domain.models import Agent, TaskKind
     from tests.app.factory import AGENT_ID, NOW, make_queue
 
-    figures: dict[str, list[float]] = {"open": [], "answer": [], "page": [], "submit": []}
+    figures: dict[str, list[float]] = {
+        "open": [],
+        "answer": [],
+        "draft": [],
+        "page": [],
+        "submit": [],
+        "write": [],
+    }
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(
             client=ClientSettings(data_dir=data_dir, server_url="http://127.0.0.1:9"),
@@ -90,7 +107,7 @@ async def measure(calls: int, keys: int) -> dict[str, list[float]]:
         store = AgentStore.open(data_dir, settings.client.server_url, AGENT_ID)
         queue = make_queue(1000, NOW)
         store.save_queue(queue, "bench")
-        drafts = timed_drafts(store)
+        drafts = timed_drafts(store, figures["write"])
         app = RevisitApp(
             settings,
             store,
@@ -120,6 +137,9 @@ async def measure(calls: int, keys: int) -> dict[str, list[float]]:
                     await pilot.press("cu"[n % 2])
                     if len(frames) > seen:
                         figures["answer"].append((frames[seen] - started) * 1000)
+                    await app.workers.wait_for_complete()
+                    answer = ("confirmed", "unverified")[n % 2]
+                    figures["draft"].append(durable_after(drafts, started, answer))
                 for n in range(keys // 4):
                     seen, started = len(frames), time.perf_counter()
                     await pilot.press("pagedown" if n % 2 == 0 else "pageup")
@@ -136,7 +156,6 @@ async def measure(calls: int, keys: int) -> dict[str, list[float]]:
                 figures["submit"].append((time.perf_counter() - started) * 1000)
                 await app.workers.wait_for_complete()
                 await pilot.pause()
-        figures["draft"] = drafts
         store.close()
     return figures
 
@@ -168,9 +187,13 @@ def main() -> int:
         f"  ({len(figures['answer'])} keys)"
     )
     print(
-        f"  draft durable   p50 {statistics.median(figures['draft']):5.1f}  p95 {draft:5.1f} ms"
+        f"  key to durable  p50 {statistics.median(figures['draft']):5.1f}  p95 {draft:5.1f} ms"
         f"  ≤ {DRAFT_P95_TARGET_MS:.0f}: {verdict(draft <= DRAFT_P95_TARGET_MS)}"
-        f"  ({len(figures['draft'])} writes, off the UI thread)"
+        f"  (draft written off the UI thread)"
+    )
+    print(
+        f"    the store's own write: p50 {statistics.median(figures['write']):5.1f}"
+        f"  p95 {p95(figures['write']):5.1f} ms ({len(figures['write'])} writes; the fsync floor)"
     )
     print(
         f"  page a step     p50 {statistics.median(figures['page']):5.1f}  p95 {page:5.1f} ms"

@@ -49,8 +49,10 @@ WIDE_COLUMNS = 110
 
 
 class DraftSaver:
-    """Saves a call's drafts off the UI thread, newest last: an older write never lands after a
-    newer one. Runs on the app, so a write still finishes after the screen closes."""
+    """Saves a call's drafts off the UI thread. A burst of keys coalesces: each write takes the
+    newest draft, so an older one never lands after a newer one and at most one write waits
+    behind the one in progress. Runs on the app, so a write still finishes after the screen
+    closes."""
 
     def __init__(self, screen: LocalizedScreen[Any], task_id: str) -> None:
         self.screen = screen
@@ -58,19 +60,22 @@ class DraftSaver:
         self._lock = threading.Lock()
         self._sequence = 0
         self._written = 0
+        self._newest: tuple[int, dict[str, Any]] = (0, {})
 
     def save(self, form: CallForm) -> None:
         """Queue a write of the form as it is now."""
         store = self.screen.shell.store
         assert store is not None, "a call needs the agent's store"
         self._sequence += 1
-        write = partial(self._write, store, self._sequence, form.to_draft())
+        self._newest = (self._sequence, form.to_draft())
+        write = partial(self._write, store)
         self.screen.app.run_worker(write, thread=True, exit_on_error=False, group="draft")
 
-    def _write(self, store: AgentStore, sequence: int, draft: dict[str, Any]) -> None:
+    def _write(self, store: AgentStore) -> None:
         with self._lock:
+            sequence, draft = self._newest
             if sequence <= self._written:
-                return
+                return  # a later worker already wrote this one
             store.save_draft(self.task_id, draft)
             self._written = sequence
 
