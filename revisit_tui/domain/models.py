@@ -22,7 +22,7 @@ SHORT_TEXT_MAX = 200
 class Model(BaseModel):
     """Base of every wire model: unknown fields are refused, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 ShortText = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
