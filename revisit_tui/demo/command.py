@@ -194,7 +194,7 @@ def _load(args: argparse.Namespace, settings: Settings, url: str, tokens: dict[s
 
 def _agent_settings(settings: Settings, home: Path, url: str, token: str) -> Settings:
     """The app's settings: this server, the demo agent's token file, the demo's cache dir."""
-    from revisit_tui.client.api import TOKEN_ENV
+    from revisit_tui.client.agent_token import TOKEN_ENV
 
     os.environ.pop(TOKEN_ENV, None)  # a real agent's token must not sign in to the demo
     token_file = home / AGENT_TOKEN_FILE
