@@ -47,5 +47,8 @@ def _sqlite_begin_immediate(connection: Any) -> None:
 
 
 def reader(engine: Engine) -> Engine:
-    """The same engine for read-only work: on SQLite its transactions take no write lock."""
+    """The same engine for read-only work: on SQLite its transactions take no write lock, on
+    PostgreSQL it runs in autocommit (no BEGIN / ROLLBACK round trips around each read)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
     return engine.execution_options(**{READ_ONLY: True})
