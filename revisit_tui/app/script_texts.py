@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from revisit_tui.callscripts import load_script, load_sms_templates, render
 from revisit_tui.domain.masking import mask_field
-from revisit_tui.domain.models import CustomerType, QueueItem, Transaction
+from revisit_tui.domain.models import CustomerType, Language, QueueItem, Transaction
 from revisit_tui.domain.scripts import FLAGGED
 
 if TYPE_CHECKING:
@@ -52,16 +52,17 @@ ITEM_SECTIONS = {
 }
 
 
-def placeholders(item: QueueItem, app: RevisitApp) -> dict[str, str]:
-    """The values script and SMS texts may name. Numbers stay masked: the agent reads out the
-    last four digits, never a whole number. A value not known here renders as a blank."""
+def placeholders(item: QueueItem, app: RevisitApp, locale: str) -> dict[str, str]:
+    """The values script and SMS texts may name, for a text in `locale`. Numbers stay masked:
+    the agent reads out the last four digits, never a whole number. A value not known here
+    renders as a blank."""
     bank = app.policy.bank
     customer = item.customer
     zone = ZoneInfo(customer.timezone)
     expiry = customer.identity.expires_on if customer.identity else None
     callback = item.task.callback_at
     return {
-        "bank_name": bank.name if app.locale == "zh-CN" else bank.name_en,
+        "bank_name": bank.name if locale == Language.ZH_CN else bank.name_en,
         "agent_name": app.agent.name if app.agent else "",
         "customer_name": customer.name,
         "phone": mask_field("mobile", customer.mobile),
@@ -89,7 +90,7 @@ def transaction_placeholders(tx: Transaction, zone: str, t: Translate) -> dict[s
 def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
     """The task kind's script in the app's locale, each step with its placeholders filled."""
     script = load_script(item.task.kind, app.locale)
-    context = placeholders(item, app)
+    context = placeholders(item, app, app.locale)
     steps = []
     for step in script.steps:
         prompts: dict[str, str] = {}
@@ -123,9 +124,11 @@ def script_version(item: QueueItem, locale: str) -> str:
 
 
 def sms_templates(item: QueueItem, app: RevisitApp) -> list[SmsTemplateView]:
-    """The SMS templates in the app's locale, filled, with the bank's signature."""
-    context = placeholders(item, app)
+    """The SMS templates in the customer's language (the message is theirs, whatever the
+    agent's screen language), filled, with the bank's signature."""
+    language = item.customer.language.value
+    context = placeholders(item, app, language)
     return [
         SmsTemplateView(template.id, template.title, render(template.text, context))
-        for template in load_sms_templates(app.locale)
+        for template in load_sms_templates(language)
     ]

@@ -20,7 +20,7 @@ from revisit_tui.app.widgets.customer_card import CustomerCard
 from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.app.widgets.step_fields import FieldInput
 from revisit_tui.client.store import AgentStore, ItemKind
-from revisit_tui.domain.models import MaskedField, Reveal, TaskKind
+from revisit_tui.domain.models import Language, MaskedField, Reveal, TaskKind
 from tests.app.call_helpers import go_to, item_of, open_call, screen_text, settle
 
 pytestmark = pytest.mark.anyio
@@ -155,3 +155,22 @@ async def test_an_sms_in_the_customers_rest_hours_is_refused_with_the_next_time(
         await pilot.press("f9")
         await settle(app, pilot)
         assert app.screen is screen and store.pending() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting"), [("zh-CN", "尊敬的客户"), ("en", "Dear customer")]
+)
+async def test_the_sms_is_in_the_customers_language_whatever_the_screens_language(
+    app_factory: Callable[..., RevisitApp], store: AgentStore, language: str, greeting: str
+) -> None:
+    app = app_factory(locale="en")
+    item = item_of(store, TaskKind.NEW_ACCOUNT)
+    item = item.model_copy(
+        update={"customer": item.customer.model_copy(update={"language": Language(language)})}
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SmsScreen(item)
+        app.push_screen(screen)
+        await pilot.pause()
+        assert shown(screen, "#sms-text").startswith(greeting)
+        assert shown(screen, "#sms-title").startswith("SMS")  # the screen stays English

@@ -22,7 +22,9 @@ LOCALES = ["zh-CN", "en"]
 
 
 async def quiet(pilot: Pilot[Any]) -> None:
+    """Workers done, toasts gone (the app's own start notice included)."""
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     pilot.app.clear_notifications()
     await pilot.pause()
 
@@ -69,10 +71,12 @@ def test_wrap_up_screen(
 def test_sms_screen(
     snap_compare: Any, app_factory: AppFactory, store: AgentStore, locale: str
 ) -> None:
-    """The first template for a new-account customer, allowed now."""
+    """The first template for a new-account customer, allowed now: the message is in the
+    customer's language (Chinese) whatever the screen's."""
     item = item_of(store, TaskKind.NEW_ACCOUNT)
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await quiet(pilot)
         pilot.app.push_screen(SmsScreen(item))
         await quiet(pilot)
 
