@@ -28,6 +28,7 @@ class QueueScreen(LocalizedScreen[None]):
     """The agent's home screen."""
 
     CSS_PATH = "queue.tcss"
+    AUTO_FOCUS = "#queue-table"  # not the (hidden) search box: one focus change at start
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_call", "key.open", priority=True, tooltip="hint.open"),
         Binding("s", "open_sms", "key.sms", tooltip="hint.sms"),
@@ -63,7 +64,6 @@ class QueueScreen(LocalizedScreen[None]):
         self.query_one(QueueHeader).show(self.t)
         self.load()
         self.watch(self.shell, "store_revision", self._store_changed, init=False)
-        self.query_one(QueueTable).focus()
 
     @property
     def table(self) -> QueueTable:
