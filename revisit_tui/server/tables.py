@@ -122,6 +122,8 @@ tasks = sa.Table(
     sa.Index(None, "assigned_agent", "status", "priority", "due", "id"),  # the queue
     sa.Index(None, "assigned_agent", "status", "version", "updated_at"),  # its ETag, covered
     sa.Index(None, "status", "due"),
+    sa.Index(None, "status", "id"),  # GET /v1/tasks?status=…, paged by id
+    sa.Index(None, "assigned_agent", "status", "id"),  # …&agent=… or &unassigned=true, by id
 )
 
 task_assignments = sa.Table(

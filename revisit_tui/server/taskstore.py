@@ -76,32 +76,51 @@ def create_tasks(
     return ids, len(rows)
 
 
-def assign(conn: Connection, task_id: str, agent_id: str | None, now: datetime) -> bool:
-    """Give a task to an agent (None: unassign). False when it already was theirs."""
-    current = conn.execute(
-        sa.select(tasks.c.assigned_agent, tasks.c.version).where(tasks.c.id == task_id)
-    ).first()
-    if current is None or current.assigned_agent == agent_id:
-        return False
-    version = current.version + 1
+def assign(conn: Connection, changes: Sequence[tuple[str, str | None]], now: datetime) -> int:
+    """Give each task to its agent (None: unassign), in order; how many changes were made.
+
+    Set-based: one SELECT per chunk of ids, one executemany UPDATE, one executemany INSERT of
+    the history. A task given twice in one call gets a version (and a history row) per change.
+    """
+    current: dict[str, tuple[str | None, int]] = {}
+    for part in chunks(sorted({task_id for task_id, _ in changes})):
+        rows = conn.execute(
+            sa.select(tasks.c.id, tasks.c.assigned_agent, tasks.c.version).where(
+                tasks.c.id.in_(part)
+            )
+        )
+        current.update((row.id, (row.assigned_agent, row.version)) for row in rows)
+    history: list[dict[str, Any]] = []
+    changed: set[str] = set()
+    for task_id, agent_id in changes:
+        if task_id not in current or current[task_id][0] == agent_id:
+            continue
+        version = current[task_id][1] + 1
+        current[task_id] = (agent_id, version)
+        changed.add(task_id)
+        history.append(
+            {"task_id": task_id, "agent_id": agent_id, "from_version": version, "at": now}
+        )
+    if not history:
+        return 0
     conn.execute(
         sa.update(tasks)
-        .where(tasks.c.id == task_id)
+        .where(tasks.c.id == sa.bindparam("b_id"))
         .values(
-            assigned_agent=agent_id,
-            version=version,
-            assigned_version=version,
+            assigned_agent=sa.bindparam("b_agent"),
+            version=sa.bindparam("b_version"),
+            assigned_version=sa.bindparam("b_version"),
             updated_at=now,
             lease_agent=None,
             lease_expires_at=None,
-        )
+        ),
+        [
+            {"b_id": task_id, "b_agent": current[task_id][0], "b_version": current[task_id][1]}
+            for task_id in sorted(changed)
+        ],
     )
-    conn.execute(
-        sa.insert(task_assignments).values(
-            task_id=task_id, agent_id=agent_id, from_version=version, at=now
-        )
-    )
-    return True
+    conn.execute(sa.insert(task_assignments), history)
+    return len(history)
 
 
 def agent_when(conn: Connection, task_id: str, version: int) -> str | None:

@@ -97,6 +97,47 @@ def test_assignment_moves_the_task_between_queues(world: World) -> None:
     assert list(unknown.json()["fields"]) == ["assignments.0.task_id"]
 
 
+def test_assignments_in_bulk_count_each_change_and_keep_the_history(world: World) -> None:
+    customer = world.add_customer("c")
+    task = {"kind": "periodic", "priority": 5, "customer_id": customer, "due": "2026-12-01"}
+    batch = [{**task, "key": world.id(f"bulk-{i}")} for i in range(501)]  # over one id chunk
+    ids = world.ok("POST", "/v1/tasks/bulk", "boss", json={"tasks": batch})["task_ids"]
+    a, b = world.id("a"), world.id("b")
+    to_a = [{"task_id": task_id, "agent_id": a} for task_id in ids]
+    then_b = [{"task_id": ids[0], "agent_id": b}]
+    done = world.ok("POST", "/v1/assignments", "boss", json={"assignments": to_a + then_b})
+    assert done == {"updated": 502}
+    again = world.ok("POST", "/v1/assignments", "boss", json={"assignments": to_a[1:] + then_b})
+    assert again == {"updated": 0}
+    listed = world.ok("GET", f"/v1/tasks?customer={customer}&limit=1000", "boss")["items"]
+    by_id = {t["id"]: (t["assigned_agent"], t["version"]) for t in listed}
+    assert by_id[ids[0]] == (b, 3)
+    assert {by_id[task_id] for task_id in ids[1:]} == {(a, 2)}
+    late = world.outcome(ids[0], "a", task_version=2)  # begun while 'a' had it, in between
+    result = world.call("PUT", f"/v1/outcomes/{late['id']}", "a", json=late)
+    assert result.status_code == 201
+    assert result.json()["flagged_reassigned"] is True
+
+
+def test_assignments_name_every_unknown_task_and_agent_and_change_nothing(world: World) -> None:
+    task = world.add_task(world.add_customer("c"), "a")
+    bad = world.call(
+        "POST",
+        "/v1/assignments",
+        "boss",
+        json={
+            "assignments": [
+                {"task_id": task, "agent_id": world.id("b")},
+                {"task_id": "t-nothing", "agent_id": world.id("b")},
+                {"task_id": task, "agent_id": "ghost"},
+            ]
+        },
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["fields"]) == {"assignments.1.task_id", "assignments.2.agent_id"}
+    assert [i["task"]["id"] for i in world.ok("GET", "/v1/queue", "a")["items"]] == [task]
+
+
 def test_transfer_changes_branch_and_unassigns_open_tasks(world: World) -> None:
     customer = world.add_customer("c")
     task = world.add_task(customer, "a")

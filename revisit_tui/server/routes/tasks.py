@@ -111,7 +111,7 @@ def assignments(batch: AssignmentBatch, context: Context, _caller: Supervisor) -
         bad |= _unknown_agents(conn, "assignments.{}.agent_id", [a.agent_id for a in items])
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
-        updated = sum(assign(conn, a.task_id, a.agent_id, now) for a in items)
+        updated = assign(conn, [(a.task_id, a.agent_id) for a in items], now)
     return Updated(updated=updated)
 
 
@@ -146,7 +146,7 @@ def transfer(request: Transfer, context: Context, caller: Supervisor) -> Transfe
                     tasks.c.assigned_agent.is_not(None),
                 )
             ).all()
-        unassigned = sum(assign(conn, task_id, None, now) for task_id in task_ids)
+        unassigned = assign(conn, [(task_id, None) for task_id in task_ids], now)
         bump_master_stamp(conn)
         conn.execute(
             sa.insert(audit_log).values(
