@@ -127,3 +127,25 @@ async def test_a_call_with_not_me_and_a_changed_phone_is_accepted_by_the_real_se
     ]
     [escalation] = escalations  # raised by the app, so the server opens no second one
     assert escalation["urgency"] == "urgent" and escalation["transaction_id"] == "TX1"
+
+
+async def test_opening_a_call_holds_the_task_and_says_when_someone_else_holds_it(
+    app_factory: Callable[..., RevisitApp], store: AgentStore, live_server: Any
+) -> None:
+    api = ApiClient(live_server.url, live_server.add_agent(AGENT_ID), timeout=5.0, retries=0)
+    supervisor = seed(live_server)
+    app = app_factory(locale="en", api=api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        snapshot = store.queue()
+        assert snapshot is not None
+        [item] = snapshot.items
+        with httpx.Client(base_url=live_server.url, headers=supervisor) as http:
+            taken = http.post(f"/v1/tasks/{item.task.id}/start")
+            assert taken.status_code == 200, taken.text
+        await open_call(app, pilot, item)
+        await app.workers.wait_for_complete()
+        await settle(app, pilot)
+        notices = [str(n.message) for n in app._notifications]
+        assert any("Another agent is on this call" in notice for notice in notices), notices
+    api.close()

@@ -147,6 +147,24 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         self._show_card()
         self._show_notice()
         await self._build_steps()
+        self._take_task()
+
+    @work(thread=True, exit_on_error=False, group="lease")
+    def _take_task(self) -> None:
+        """Hold the task on the server for this call. Offline the call goes on from the cache;
+        a task another agent holds is said plainly (the call is still the agent's to make)."""
+        from revisit_tui.client.api import ApiError
+
+        engine = self.shell.sync_engine()
+        if engine is None:
+            return
+        try:
+            engine.start_task(self.item.task.id)
+        except ApiError as exc:
+            key = "call.leased_elsewhere" if exc.status == 409 else "call.lease_refused"
+            self.app.call_from_thread(
+                self.notify, self.t(key, reason=exc.reason), severity="warning", timeout=8
+            )
 
     def on_resize(self) -> None:
         self._show_card()
