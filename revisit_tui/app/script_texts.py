@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -89,7 +90,7 @@ def transaction_placeholders(tx: Transaction, zone: str, t: Translate) -> dict[s
 
 def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
     """The task kind's script in the app's locale, each step with its placeholders filled."""
-    script = load_script(item.task.kind, app.locale)
+    script = load_script(item.task.kind, app.locale, scripts_dir(app))
     context = placeholders(item, app, app.locale)
     steps = []
     for step in script.steps:
@@ -117,9 +118,15 @@ def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
     return steps
 
 
-def script_version(item: QueueItem, locale: str) -> str:
+def scripts_dir(app: RevisitApp) -> Path | None:
+    """The bank's edited scripts (`[ui] scripts_dir`), or None for the shipped ones."""
+    configured = app.settings.ui.scripts_dir
+    return Path(configured) if configured else None
+
+
+def script_version(item: QueueItem, app: RevisitApp) -> str:
     """The version of the script the call followed, recorded with the outcome."""
-    script = load_script(item.task.kind, locale)
+    script = load_script(item.task.kind, app.locale, scripts_dir(app))
     return f"{script.kind.value}/{script.locale}/{script.version}"
 
 
@@ -130,5 +137,5 @@ def sms_templates(item: QueueItem, app: RevisitApp) -> list[SmsTemplateView]:
     context = placeholders(item, app, language)
     return [
         SmsTemplateView(template.id, template.title, render(template.text, context))
-        for template in load_sms_templates(language)
+        for template in load_sms_templates(language, scripts_dir(app))
     ]

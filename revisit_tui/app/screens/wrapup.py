@@ -300,7 +300,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             self.shell.policy,
             agent_id=agent.id,
             ended_at=self.shell.clock(),
-            script_version=script_version(self.item, self.shell.locale),
+            script_version=script_version(self.item, self.shell),
         )
         self.submitting = True
         self._submit(outcome)
