@@ -17,16 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from revisit_tui.domain.models import Language
-from revisit_tui.domain.policy import (
-    BankPolicy,
-    CalendarPolicy,
-    CallPolicy,
-    EscalationPolicy,
-    RetentionPolicy,
-    RevisitPolicy,
-    SchedulePolicy,
-    SmsPolicy,
-)
+from revisit_tui.domain.policy import RevisitPolicy
 
 ENV_PREFIX = "REVISIT_"
 CONFIG_ENV = "REVISIT_CONFIG"
@@ -68,14 +59,12 @@ class UiSettings(Section):
     scripts_dir: str = ""  # a bank's edited call scripts (<locale>/<kind>.toml); "" = shipped
 
 
-class Settings(Section):
-    bank: BankPolicy = BankPolicy()
-    calendar: CalendarPolicy = CalendarPolicy()
-    schedule: SchedulePolicy = SchedulePolicy()
-    calls: CallPolicy = CallPolicy()
-    sms: SmsPolicy = SmsPolicy()
-    escalations: EscalationPolicy = EscalationPolicy()
-    retention: RetentionPolicy = RetentionPolicy()
+class Settings(RevisitPolicy):
+    """The policy sections (bank, calendar, schedule, calls, sms, escalations, retention) and
+    the deployment's own: server, client, sync, ui."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     server: ServerSettings = ServerSettings()
     client: ClientSettings = ClientSettings()
     sync: SyncSettings = SyncSettings()
@@ -83,15 +72,9 @@ class Settings(Section):
 
     @property
     def policy(self) -> RevisitPolicy:
-        """The part of the settings the domain rules take."""
-        return RevisitPolicy(
-            bank=self.bank,
-            calendar=self.calendar,
-            schedule=self.schedule,
-            calls=self.calls,
-            sms=self.sms,
-            escalations=self.escalations,
-            retention=self.retention,
+        """The part of the settings the domain rules take (already validated: no re-check)."""
+        return RevisitPolicy.model_construct(
+            **{name: getattr(self, name) for name in RevisitPolicy.model_fields}
         )
 
 
