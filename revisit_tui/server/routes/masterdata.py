@@ -7,14 +7,21 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.models import Account, Customer, Event, ImportBatch, ImportResult
 from revisit_tui.server.deps import Context, Supervisor
-from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
+from revisit_tui.server.paging import (
+    Cursor,
+    Limit,
+    cursor_time,
+    decode_cursor,
+    next_cursor,
+    page_response,
+)
 from revisit_tui.server.problems import errors
 from revisit_tui.server.tables import accounts, customers, events, transactions
 from revisit_tui.server.taskstore import bump_master_stamp, chunks
@@ -128,7 +135,7 @@ def list_accounts(
     opened_since: Annotated[date | None, Query()] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
-) -> AccountPage:
+) -> Response:
     """Accounts by number; opened_since picks new accounts for new-account revisits."""
     query = sa.select(accounts.c.number, accounts.c.body)
     if opened_since:
@@ -138,9 +145,11 @@ def list_accounts(
         query = query.where(accounts.c.number > str(after[0]))
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(accounts.c.number).limit(limit)).all()
-    return AccountPage(
-        items=[Account.model_validate(row.body) for row in rows],
-        next_cursor=next_cursor(rows, limit, lambda r: [r.number]),
+    return page_response(
+        AccountPage(
+            items=[Account.model_validate(row.body) for row in rows],
+            next_cursor=next_cursor(rows, limit, lambda r: [r.number]),
+        )
     )
 
 
@@ -151,7 +160,7 @@ def list_customers(
     branch: Annotated[str | None, Query(max_length=64)] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
-) -> CustomerPage:
+) -> Response:
     query = sa.select(customers.c.id, customers.c.body)
     if branch:
         query = query.where(customers.c.branch == branch)
@@ -160,9 +169,11 @@ def list_customers(
         query = query.where(customers.c.id > str(after[0]))
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(customers.c.id).limit(limit)).all()
-    return CustomerPage(
-        items=[Customer.model_validate(row.body) for row in rows],
-        next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
+    return page_response(
+        CustomerPage(
+            items=[Customer.model_validate(row.body) for row in rows],
+            next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
+        )
     )
 
 
@@ -173,7 +184,7 @@ def list_events(
     since: Annotated[datetime | None, Query(description="events at or after this time")] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
-) -> EventPage:
+) -> Response:
     query = sa.select(events.c.id, events.c.at, events.c.body)
     if since:
         query = query.where(events.c.at >= _aware(since))
@@ -185,9 +196,11 @@ def list_events(
         )
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(events.c.at, events.c.id).limit(limit)).all()
-    return EventPage(
-        items=[Event.model_validate(row.body) for row in rows],
-        next_cursor=next_cursor(rows, limit, lambda r: [r.at.isoformat(), r.id]),
+    return page_response(
+        EventPage(
+            items=[Event.model_validate(row.body) for row in rows],
+            next_cursor=next_cursor(rows, limit, lambda r: [r.at.isoformat(), r.id]),
+        )
     )
 
 

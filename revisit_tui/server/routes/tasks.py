@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
@@ -21,7 +21,7 @@ from revisit_tui.domain.models import (
     TaskStatus,
 )
 from revisit_tui.server.deps import Context, Supervisor
-from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor
+from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor, page_response
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.rows import task_from_row
 from revisit_tui.server.tables import audit_log, customers, principals, tasks
@@ -73,7 +73,7 @@ def list_tasks(
     due_before: Annotated[date | None, Query(description="due strictly before this day")] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
-) -> TaskPage:
+) -> Response:
     """Tasks by id, filtered; page with next_cursor."""
     query = sa.select(tasks)
     if status:
@@ -95,9 +95,11 @@ def list_tasks(
         query = query.where(tasks.c.id > str(after[0]))
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(tasks.c.id).limit(limit)).all()
-    return TaskPage(
-        items=[task_from_row(row) for row in rows],
-        next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
+    return page_response(
+        TaskPage(
+            items=[task_from_row(row) for row in rows],
+            next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
+        )
     )
 
 
