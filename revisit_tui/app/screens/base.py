@@ -44,28 +44,8 @@ class LocalizedScreen(Screen[ResultType]):
         """Re-render this screen's texts in the app's current locale."""
 
 
-class LocalizedModal(ModalScreen[ResultType]):
+class LocalizedModal(LocalizedScreen[ResultType], ModalScreen[ResultType]):
     """A modal screen whose footer and texts follow the app's locale."""
-
-    @property
-    def shell(self) -> RevisitApp:
-        """The app, typed."""
-        return cast("RevisitApp", self.app)
-
-    def t(self, key: str, **params: Any) -> str:
-        """Translate through the app."""
-        return self.shell.t(key, **params)
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        return translated_bindings(self, super().active_bindings)
-
-    def on_locale_changed(self, message: LocaleChanged) -> None:
-        self.relabel()
-        self.refresh_bindings()
-
-    def relabel(self) -> None:
-        """Re-render this screen's texts in the app's current locale."""
 
 
 def translated_bindings(
