@@ -79,15 +79,16 @@ def create_tasks(
 def assign(conn: Connection, changes: Sequence[tuple[str, str | None]], now: datetime) -> int:
     """Give each task to its agent (None: unassign), in order; how many changes were made.
 
-    Set-based: one SELECT per chunk of ids, one executemany UPDATE, one executemany INSERT of
-    the history. A task given twice in one call gets a version (and a history row) per change.
+    Set-based: one SELECT (locking the rows) per chunk of ids, one executemany UPDATE, one
+    executemany INSERT of the history. A task given twice in one call gets a version (and a
+    history row) per change.
     """
     current: dict[str, tuple[str | None, int]] = {}
     for part in chunks(sorted({task_id for task_id, _ in changes})):
         rows = conn.execute(
-            sa.select(tasks.c.id, tasks.c.assigned_agent, tasks.c.version).where(
-                tasks.c.id.in_(part)
-            )
+            sa.select(tasks.c.id, tasks.c.assigned_agent, tasks.c.version)
+            .where(tasks.c.id.in_(part))
+            .with_for_update()  # PostgreSQL: no version bump in between (SQLite: one writer)
         )
         current.update((row.id, (row.assigned_agent, row.version)) for row in rows)
     history: list[dict[str, Any]] = []
