@@ -6,6 +6,7 @@ filter change only selects among them, so a 5,000-task queue refilters in a few 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,10 +37,10 @@ class QueueRow:
         return self.item.task.id
 
     @property
-    def sort_key(self) -> tuple[int, int, str, datetime | str, str]:
-        """Callable now first, then priority, then due, then soonest callable."""
+    def sort_key(self) -> tuple[int, int, str, float, str]:
+        """Callable now first, then priority, then due, then soonest callable (never: last)."""
         task = self.item.task
-        when: datetime | str = self.callable_at if self.callable_at is not None else "~"
+        when = self.callable_at.timestamp() if self.callable_at is not None else math.inf
         return (0 if self.callable_now else 1, task.priority, task.due.isoformat(), when, task.id)
 
 
