@@ -115,6 +115,11 @@ async def test_a_reveal_is_chosen_confirmed_shown_and_audited(
         text = screen_text(app)
         assert "138 0000 0000" in text
         assert "****0000" in text  # the ID and account numbers stay masked
+        assert not screen.query_one("#stepper").display  # 80 columns: the card takes the body
+        await pilot.press("f3")  # and F3 gives the script back, answer rows in full width
+        await settle(app, pilot)
+        assert not screen.query_one("#card-panel").display
+        assert screen.query_one("#stepper").display
     [entry] = store.pending()
     reveal = entry.model
     assert entry.kind is ItemKind.REVEAL and isinstance(reveal, Reveal)

@@ -194,6 +194,9 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         wide = self.app.size.width >= WIDE_COLUMNS
         shown = wide if self.card_toggled is None else self.card_toggled
         self.query_one("#card-panel").display = shown
+        # Narrow, the card takes the body while shown: beside the script it would squeeze the
+        # answer rows out of sight. F3 brings the script back.
+        self.set_class(shown and not wide, "-card-only")
 
     async def _build_steps(self) -> None:
         """The script in the current language, every step's inputs built from the form."""
@@ -306,6 +309,8 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         """Show or hide the customer card."""
         self.card_toggled = not self.query_one("#card-panel").display
         self._show_card()
+        if not self.has_class("-card-only"):
+            self._show_step()
 
     def action_reveal(self) -> None:
         """Unmask one field on purpose: choose it, confirm, and the reveal is audited."""
