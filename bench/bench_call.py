@@ -29,27 +29,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_app import watch_frames  # noqa: E402  (the same frame clock as the queue's figures)
+
 OPEN_TARGET_MS = 300.0
 ANSWER_P95_TARGET_MS = 30.0
 DRAFT_P95_TARGET_MS = 100.0
 PAGE_P95_TARGET_MS = 50.0
 SUBMIT_TARGET_MS = 100.0
-
-
-def watch_frames(app: Any) -> list[float]:
-    """Record when each frame is composed and turned into terminal output, as on a tty."""
-    frames: list[float] = []
-    display = app._display
-
-    def timed(screen: Any, renderable: Any) -> None:
-        if renderable is not None:
-            if hasattr(renderable, "render_segments"):
-                renderable.render_segments(app.console)
-            frames.append(time.perf_counter())
-        display(screen, renderable)
-
-    app._display = timed
-    return frames
 
 
 def timed_drafts(store: Any, writes: list[float]) -> list[tuple[float, str | None]]:
