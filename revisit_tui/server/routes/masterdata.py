@@ -137,19 +137,12 @@ def list_accounts(
     limit: Limit = 100,
 ) -> Response:
     """Accounts by number; opened_since picks new accounts for new-account revisits."""
-    query = sa.select(accounts.c.number, accounts.c.body)
+    query = sa.select(accounts.c.number.label("key"), accounts.c.body)
     if opened_since:
         query = query.where(accounts.c.opened_on >= opened_since)
-    after = decode_cursor(cursor, 1)
-    if after:
-        query = query.where(accounts.c.number > str(after[0]))
-    with context.read.connect() as conn:
-        rows = conn.execute(query.order_by(accounts.c.number).limit(limit)).all()
+    items, after = _page_by_key(context, query, accounts.c.number, cursor, limit)
     return page_response(
-        AccountPage(
-            items=[Account.model_validate(row.body) for row in rows],
-            next_cursor=next_cursor(rows, limit, lambda r: [r.number]),
-        )
+        AccountPage(items=[Account.model_validate(body) for body in items], next_cursor=after)
     )
 
 
@@ -161,19 +154,12 @@ def list_customers(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
-    query = sa.select(customers.c.id, customers.c.body)
+    query = sa.select(customers.c.id.label("key"), customers.c.body)
     if branch:
         query = query.where(customers.c.branch == branch)
-    after = decode_cursor(cursor, 1)
-    if after:
-        query = query.where(customers.c.id > str(after[0]))
-    with context.read.connect() as conn:
-        rows = conn.execute(query.order_by(customers.c.id).limit(limit)).all()
+    items, after = _page_by_key(context, query, customers.c.id, cursor, limit)
     return page_response(
-        CustomerPage(
-            items=[Customer.model_validate(row.body) for row in rows],
-            next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
-        )
+        CustomerPage(items=[Customer.model_validate(body) for body in items], next_cursor=after)
     )
 
 
@@ -202,6 +188,23 @@ def list_events(
             next_cursor=next_cursor(rows, limit, lambda r: [r.at.isoformat(), r.id]),
         )
     )
+
+
+def _page_by_key(
+    context: Context,
+    query: sa.Select[Any],
+    key: sa.ColumnElement[Any],
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Any], str | None]:
+    """One page of `query` (selecting `key` and `body`) in key order after the cursor: the
+    bodies and the next cursor."""
+    after = decode_cursor(cursor, 1)
+    if after:
+        query = query.where(key > str(after[0]))
+    with context.read.connect() as conn:
+        rows = conn.execute(query.order_by(key).limit(limit)).all()
+    return [row.body for row in rows], next_cursor(rows, limit, lambda r: [r.key])
 
 
 def _aware(moment: datetime) -> datetime:
