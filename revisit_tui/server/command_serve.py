@@ -45,8 +45,13 @@ def run(args: argparse.Namespace) -> int:
     if workers > 1 and server.db.startswith("sqlite"):
         print("revisit serve: several workers need PostgreSQL; using 1", file=sys.stderr)
         workers = 1
-    if not args.no_migrate:
-        migrate.upgrade(server.db)
+    try:
+        if not args.no_migrate:
+            migrate.upgrade(server.db)
+        migrate.require_current(server.db)
+    except migrate.SchemaMismatch as exc:
+        print(f"revisit serve: refusing to serve: {exc}", file=sys.stderr)
+        return 3
     uvicorn.run(
         "revisit_tui.server.app:create_app_from_env",
         factory=True,

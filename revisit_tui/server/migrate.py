@@ -1,13 +1,26 @@
-"""Schema migrations with alembic, driven from code (no alembic.ini to find)."""
+"""Schema migrations with alembic, driven from code (no alembic.ini to find).
+
+Several nodes may start at once: the migrations run in one transaction under a database-wide
+lock (a PostgreSQL advisory lock taken in migrations/env.py; on SQLite the BEGIN IMMEDIATE of
+every write transaction, see db.py), so they run once, whole, and the nodes that waited find
+the schema current.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class SchemaMismatch(Exception):
+    """The database's schema is not the one this code needs; the message says what to do."""
 
 
 def alembic_config(db_url: str) -> Config:
@@ -23,15 +36,50 @@ def upgrade(db_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(db_url), revision)
 
 
+@cache
+def head() -> str:
+    """The newest revision of the packaged migrations: the schema this code needs."""
+    revision = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert revision is not None
+    return revision
+
+
 def current(db_url: str) -> str | None:
     """The database's current revision, None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
-
     from revisit_tui.server.db import make_engine
 
     engine = make_engine(db_url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return current_on(connection)
     finally:
         engine.dispose()
+
+
+def current_on(connection: sa.Connection) -> str | None:
+    """The current revision, read on an open connection."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def require_current(db_url: str) -> None:
+    """SchemaMismatch unless the database is at this code's head revision."""
+    found, needed = current(db_url), head()
+    if found == needed:
+        return
+    if found is None:
+        raise SchemaMismatch(
+            f"the database has no schema; this server needs {needed}: run `revisit db upgrade`"
+        )
+    scripts = ScriptDirectory.from_config(alembic_config(""))
+    known = {script.revision for script in scripts.walk_revisions()}
+    if found in known:
+        raise SchemaMismatch(
+            f"the database schema is at {found}, older than {needed} which this server needs: "
+            "run `revisit db upgrade` (or start without --no-migrate)"
+        )
+    raise SchemaMismatch(
+        f"the database schema is at {found}, which this server does not know "
+        f"(it needs {needed}): the database was upgraded by a newer release; run that release"
+    )

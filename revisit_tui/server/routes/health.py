@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 
 from revisit_tui import __version__
-from revisit_tui.domain.models import Me
-from revisit_tui.server.deps import Caller
-from revisit_tui.server.problems import errors
+from revisit_tui.domain.models import Me, Problem
+from revisit_tui.server import migrate
+from revisit_tui.server.deps import Caller, Context
+from revisit_tui.server.problems import errors, problem_response
+
+NOT_READY_RETRY_SECONDS = 5
 
 router = APIRouter(prefix="/v1")
 
@@ -24,6 +29,37 @@ class Health(BaseModel):
 def health() -> Health:
     """Answers without a token; used by process supervisors and the client's status line."""
     return Health(status="ok", version=__version__)
+
+
+class Ready(BaseModel):
+    status: str
+    schema_revision: str
+
+
+@router.get(
+    "/ready",
+    response_model=Ready,
+    responses={503: {"model": Problem, "description": "not ready: database or schema"}},
+)
+def ready(context: Context) -> Ready | JSONResponse:
+    """Answers without a token: 200 when the database answers and its schema is the one this
+    node needs; 503 otherwise, so the proxy and the process supervisor take the node out."""
+    try:
+        with context.read.connect() as connection:
+            found = migrate.current_on(connection)
+    except SQLAlchemyError as exc:
+        return _not_ready(f"the database cannot be reached ({type(exc).__name__})")
+    if found != migrate.head():
+        return _not_ready(f"the database schema is at {found}, this node needs {migrate.head()}")
+    return Ready(status="ready", schema_revision=found)
+
+
+def _not_ready(message: str) -> JSONResponse:
+    headers = {"Retry-After": str(NOT_READY_RETRY_SECONDS)}
+    response: JSONResponse = problem_response(
+        503, Problem(code="not_ready", message=message), headers
+    )
+    return response
 
 
 @router.get("/me", response_model=Me, responses=errors())
