@@ -1,8 +1,12 @@
 """Configuration: `config.toml` (or the file named by REVISIT_CONFIG), then the environment.
 
-Every value can be overridden by `REVISIT_<SECTION>_<KEY>` (e.g. `REVISIT_CALLS_ATTEMPT_LIMIT=5`,
-`REVISIT_SERVER_DB=postgresql+psycopg://…`); tables and lists are given as JSON. Loading
-reports every problem at once, each with the section, key and reason.
+Read through pydantic-settings: a TOML file source, then `REVISIT_<SECTION>_<KEY>` variables
+(`REVISIT_CALLS_ATTEMPT_LIMIT=5`, `REVISIT_CLIENT_TOKEN=12345`): a plain value is text that the
+setting's type converts, a table or a list is JSON. An environment table is laid over the file's
+key by key; an environment list replaces the file's, or adds to it when it starts with `+`
+(`REVISIT_CALENDAR_EXTRA_HOLIDAYS='+["2027-10-08"]'`). A `REVISIT_` name that is not a setting
+is an error, as an unknown key in the file is. Loading reports every problem at once, each with
+where it is (section.key, and the variable when it came from the environment) and what is wrong.
 """
 
 from __future__ import annotations
@@ -11,10 +15,19 @@ import json
 import os
 import tomllib
 from collections.abc import Mapping
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from revisit_tui.domain.models import Language
 from revisit_tui.domain.policy import RevisitPolicy
@@ -22,6 +35,16 @@ from revisit_tui.domain.policy import RevisitPolicy
 ENV_PREFIX = "REVISIT_"
 CONFIG_ENV = "REVISIT_CONFIG"
 DEFAULT_FILE = "config.toml"
+ENV_NOT_SETTINGS = frozenset(
+    {
+        CONFIG_ENV,
+        "REVISIT_DEMO_DIR",  # where `revisit demo --keep` keeps its data
+        "REVISIT_SUPERVISOR_TOKEN",  # the supervisor commands' token
+    }
+)
+"""`REVISIT_` variables that are not settings. `REVISIT_TEST_*` belongs to the test suite."""
+TEST_ENV_PREFIX = "REVISIT_TEST_"
+ADD_TO_LIST = "+"
 
 
 class Section(BaseModel):
@@ -59,16 +82,38 @@ class UiSettings(Section):
     scripts_dir: str = ""  # a bank's edited call scripts (<locale>/<kind>.toml); "" = shipped
 
 
-class Settings(RevisitPolicy):
+class Settings(BaseSettings, RevisitPolicy):
     """The policy sections (bank, calendar, schedule, calls, sms, escalations, retention) and
-    the deployment's own: server, client, sync, ui."""
+    the deployment's own: server, client, sync, ui.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    `Settings(...)` is the defaults plus what is passed; `load_settings` reads the file and the
+    environment."""
+
+    model_config = SettingsConfigDict(
+        extra="forbid",
+        frozen=True,
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,  # REVISIT_CALLS_ATTEMPT_LIMIT is calls.attempt_limit
+        case_sensitive=False,
+    )
 
     server: ServerSettings = ServerSettings()
     client: ClientSettings = ClientSettings()
     sync: SyncSettings = SyncSettings()
     ui: UiSettings = UiSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the arguments: the file and the environment are read by `load_settings`."""
+        return (init_settings,)
 
     @property
     def policy(self) -> RevisitPolicy:
@@ -97,19 +142,21 @@ def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path | N
     return local if local.is_file() else None
 
 
-def env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
-    """REVISIT_<SECTION>_<KEY> values as a nested dict; JSON where it parses, text otherwise."""
-    sections = {name: set(model.model_fields) for name, model in _section_models().items()}
-    out: dict[str, dict[str, Any]] = {}
-    for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
+def env_problems(environ: Mapping[str, str]) -> list[str]:
+    """The `REVISIT_` variables in `environ` that name no setting."""
+    sections = Settings.model_fields
+    problems = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in ENV_NOT_SETTINGS:
             continue
-        rest = name[len(ENV_PREFIX) :].lower()
-        for section, keys in sections.items():
-            if rest.startswith(section + "_") and rest[len(section) + 1 :] in keys:
-                out.setdefault(section, {})[rest[len(section) + 1 :]] = _parse_env_value(raw)
-                break
-    return out
+        if upper.startswith(TEST_ENV_PREFIX):
+            continue
+        section, _, key = upper[len(ENV_PREFIX) :].lower().partition("_")
+        model = sections[section].annotation if section in sections else None
+        if model is None or (key and key not in _fields_of(model)):
+            problems.append(f"{name}: not a setting (REVISIT_<SECTION>_<KEY>, see config.toml)")
+    return problems
 
 
 def load_settings(
@@ -121,39 +168,113 @@ def load_settings(
     source = str(file) if file else "defaults"
     data: dict[str, Any] = {}
     if file is not None:
+        if not file.exists():
+            raise ConfigError(source, ["file not found"])
+        if file.is_dir():
+            raise ConfigError(source, ["a directory, not a file"])
         try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(source, ["file not found"]) from None
+            data = TomlConfigSettingsSource(Settings, toml_file=file)()
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(source, [f"not valid TOML: {exc}"]) from None
-    for section, values in env_overrides(environ).items():
-        current = data.get(section)
-        data[section] = {**(current if isinstance(current, dict) else {}), **values}
+    problems = env_problems(environ)
+    unknown = {problem.partition(":")[0] for problem in problems}
+    env = _EnvSource({name: value for name, value in environ.items() if name not in unknown})
+    merged = _lay_over(data, env(), Settings)
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(merged)
     except ValidationError as exc:
-        raise ConfigError(source, [_describe(err) for err in exc.errors()]) from None
+        problems += [_describe(error, env.names) for error in exc.errors()]
+    if problems:
+        raise ConfigError(source, problems)
+    return settings
 
 
-def _section_models() -> dict[str, type[BaseModel]]:
-    models: dict[str, type[BaseModel]] = {}
-    for name, field in Settings.model_fields.items():
-        annotation = field.annotation
-        assert isinstance(annotation, type) and issubclass(annotation, BaseModel)
-        models[name] = annotation
-    return models
+class _AddToList(list[Any]):
+    """Items of an environment list given with a leading `+`: added to the file's list."""
 
 
-def _parse_env_value(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
+class _EnvSource(EnvSettingsSource):
+    """`REVISIT_<SECTION>_<KEY>` variables from the given environment, as nested values."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(Settings)
+        self.names = {
+            (section, key): name
+            for name in environ
+            for section, _, key in [name[len(ENV_PREFIX) :].lower().partition("_")]
+            if name.upper().startswith(ENV_PREFIX)
+        }
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {
+            name.lower(): value
+            for name, value in self._environ.items()
+            if name.upper().startswith(ENV_PREFIX)
+        }
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo | None, value: Any) -> Any:
+        """JSON; a list starting with `+` adds to the file's. Bad JSON is left for the model to
+        refuse with the setting's name."""
+        add = isinstance(value, str) and value.startswith(ADD_TO_LIST)
+        try:
+            decoded = json.loads(value[len(ADD_TO_LIST) :] if add else value)
+        except ValueError:
+            return value
+        return _AddToList(decoded) if add and isinstance(decoded, list) else decoded
 
 
-def _describe(error: Any) -> str:
-    where = ".".join(str(part) for part in error["loc"])
+def _lay_over(base: Mapping[str, Any], top: Mapping[str, Any], model: Any) -> dict[str, Any]:
+    """`top` over `base`: tables merge key by key, lists replace unless marked to add."""
+    merged = dict(base)
+    for key, value in top.items():
+        below = merged.get(key)
+        if isinstance(value, _AddToList):
+            if below is None:
+                below = _default_of(model, key)
+            merged[key] = [*(below if isinstance(below, list) else []), *value]
+        elif isinstance(value, Mapping) and isinstance(below, Mapping):
+            merged[key] = _lay_over(below, value, _field_model(model, key))
+        else:
+            merged[key] = value
+    return merged
+
+
+def _fields_of(model: Any) -> dict[str, FieldInfo]:
+    return model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
+
+
+def _field_model(model: Any, key: str) -> Any:
+    field = _fields_of(model).get(key)
+    return field.annotation if field else None
+
+
+def _default_of(model: Any, key: str) -> Any:
+    field = _fields_of(model).get(key)
+    return list(field.default) if field and isinstance(field.default, list) else []
+
+
+def _describe(error: Any, env_names: Mapping[tuple[str, str], str]) -> str:
+    loc = [str(part) for part in error["loc"]]
+    is_key = loc[-1] == "[key]"
+    where = ".".join(loc[:-1] if is_key else loc)
+    name = env_names.get((loc[0], loc[1])) if len(loc) > 1 else None
+    if name is not None:
+        where += f" ({name})"
     if error["type"] == "extra_forbidden":
         return f"{where}: unknown setting"
+    if is_key:
+        keys = ", ".join(_table_keys(loc[:-2]))
+        return f"{where}: unknown key {loc[-2]!r} (the keys are {keys})"
     return f"{where}: {error['msg']}"
+
+
+def _table_keys(loc: list[str]) -> list[str]:
+    """The keys a table (a dict keyed by an enum or a Literal of its members) accepts."""
+    annotation: Any = Settings
+    for part in loc:
+        annotation = _field_model(annotation, part)
+    key_type = get_args(annotation)[0]
+    is_enum = isinstance(key_type, type) and issubclass(key_type, Enum)
+    members = [*key_type] if is_enum else get_args(key_type)
+    return [str(member) for member in members]

@@ -1,20 +1,46 @@
 """The revisit policy's numbers (every N of seed 002), as plain data the rules take.
 
 `revisit_tui.config` fills these from `config.toml` and the environment; tests build them
-directly. The defaults here are the defaults of `config.toml`.
+directly. The defaults here are the defaults of `config.toml`. A table (a dict keyed by an
+enum) given only partly keeps the defaults for the keys it leaves out: the merge happens here,
+once, when the policy is built, so the rules read every table whole.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, time
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from revisit_tui.domain.models import AccountType, RiskLevel, TaskKind, Urgency
+from revisit_tui.domain.models import AccountType, Disposition, RiskLevel, TaskKind, Urgency
+
+RetryDisposition = Literal[
+    Disposition.NO_ANSWER, Disposition.BUSY, Disposition.WRONG_NUMBER, Disposition.REFUSED
+]
+"""The dispositions after which the task is tried again (the others close it or set a time)."""
+Months = Annotated[int, Field(ge=1, le=120)]
+Minutes = Annotated[int, Field(ge=0, le=525_600)]
+Hours = Annotated[int, Field(ge=1, le=8_760)]
+Priority = Annotated[int, Field(ge=0, le=9)]  # 0 is called first
 
 
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_default_table_keys(cls, data: Any) -> Any:
+        """A partly given table is laid over its default, so every key has a value."""
+        if not isinstance(data, Mapping):
+            return data
+        merged = dict(data)
+        for name, field in cls.model_fields.items():
+            given = merged.get(name)
+            if isinstance(field.default, dict) and isinstance(given, Mapping):
+                merged[name] = {**field.default, **given}
+        return merged
 
 
 class CalendarPolicy(Policy):
@@ -26,18 +52,18 @@ class CalendarPolicy(Policy):
 
 class SchedulePolicy(Policy):
     new_account_working_days: int = Field(5, ge=1, le=60)
-    periodic_months: dict[AccountType, int] = {
+    periodic_months: dict[AccountType, Months] = {
         AccountType.PERSONAL_SAVINGS: 6,
         AccountType.PERSONAL_CURRENT: 6,
         AccountType.CORPORATE_BASIC: 3,  # every quarter
         AccountType.CORPORATE_GENERAL: 3,
     }
-    risk_months: dict[RiskLevel, int] = {RiskLevel.HIGH: 1}  # shorter cycle, caps the above
+    risk_months: dict[RiskLevel, Months] = {RiskLevel.HIGH: 1}  # shorter cycle, caps the above
     abnormal_months: int = Field(1, ge=1)  # abnormal accounts: shorter cycle
     special_event_days: int = Field(1, ge=0)  # due within N days of the event
     closure_days: int = Field(3, ge=0)
     follow_up_working_days: int = Field(2, ge=0)
-    priority: dict[TaskKind, int] = {
+    priority: dict[TaskKind, Priority] = {
         TaskKind.SPECIAL_EVENT: 0,
         TaskKind.FOLLOW_UP: 1,
         TaskKind.CLOSURE: 2,
@@ -51,11 +77,11 @@ class CallPolicy(Policy):
     callable_end: time = time(20, 0)  # may be earlier than start: the window crosses midnight
     callable_weekends: bool = True
     attempt_limit: int = Field(3, ge=1, le=20)
-    retry_spacing_minutes: dict[str, int] = {  # by disposition
-        "no_answer": 120,
-        "busy": 30,
-        "wrong_number": 1440,
-        "refused": 1440,
+    retry_spacing_minutes: dict[RetryDisposition, Minutes] = {
+        Disposition.NO_ANSWER: 120,
+        Disposition.BUSY: 30,
+        Disposition.WRONG_NUMBER: 1440,
+        Disposition.REFUSED: 1440,
     }
     lease_minutes: int = Field(30, ge=1)
 
@@ -69,7 +95,7 @@ class SmsPolicy(Policy):
 
 
 class EscalationPolicy(Policy):
-    deadline_hours: dict[Urgency, int] = {
+    deadline_hours: dict[Urgency, Hours] = {
         Urgency.URGENT: 2,
         Urgency.HIGH: 24,
         Urgency.NORMAL: 72,

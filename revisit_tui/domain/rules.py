@@ -2,8 +2,8 @@
 may be called or sent an SMS, which escalations an outcome opens, and which revisits are due.
 
 Pure functions: the current time is always passed in (`now`, `today`) and every datetime is
-timezone-aware. A policy table given only partly in the configuration falls back to the
-defaults for the keys it leaves out.
+timezone-aware. The policy's tables are whole: `RevisitPolicy` fills a partly given one from
+its defaults when it is built.
 """
 
 from __future__ import annotations
@@ -41,20 +41,14 @@ from revisit_tui.domain.models import (
 )
 from revisit_tui.domain.policy import (
     CallPolicy,
-    EscalationPolicy,
     RevisitPolicy,
-    SchedulePolicy,
     SmsPolicy,
 )
 from revisit_tui.domain.validation import FieldProblem
 from revisit_tui.domain.workdays import WorkCalendar
 
 SATURDAY = 5
-LOWEST_PRIORITY = 9
 FRAUD_DEPARTMENT = "fraud"
-_DEFAULT_CALLS = CallPolicy()
-_DEFAULT_SCHEDULE = SchedulePolicy()
-_DEFAULT_ESCALATIONS = EscalationPolicy()
 _UNREACHED = frozenset(
     {Disposition.NO_ANSWER, Disposition.BUSY, Disposition.WRONG_NUMBER, Disposition.REFUSED}
 )
@@ -135,11 +129,8 @@ def apply_outcome(task: Task, outcome: Outcome, policy: RevisitPolicy, now: date
 
 def retry_spacing(disposition: Disposition, policy: RevisitPolicy) -> timedelta:
     """The wait before the next attempt after an unsuccessful one."""
-    spacing = policy.calls.retry_spacing_minutes
-    minutes = spacing.get(disposition.value)
-    if minutes is None:
-        minutes = _DEFAULT_CALLS.retry_spacing_minutes.get(disposition.value, 0)
-    return timedelta(minutes=minutes)
+    spacing = policy.calls.retry_spacing_minutes.items()
+    return timedelta(minutes=next((minutes for key, minutes in spacing if key == disposition), 0))
 
 
 # --- escalations --------------------------------------------------------------------------
@@ -147,10 +138,7 @@ def retry_spacing(disposition: Disposition, policy: RevisitPolicy) -> timedelta:
 
 def escalation_deadline(urgency: Urgency, opened_at: datetime, policy: RevisitPolicy) -> datetime:
     """When an escalation of this urgency must be answered (§九.2), in calendar hours."""
-    hours = policy.escalations.deadline_hours.get(urgency)
-    if hours is None:
-        hours = _DEFAULT_ESCALATIONS.deadline_hours[urgency]
-    return opened_at + timedelta(hours=hours)
+    return opened_at + timedelta(hours=policy.escalations.deadline_hours[urgency])
 
 
 def escalations_for(outcome: Outcome) -> list[EscalationRequest]:
@@ -324,12 +312,7 @@ def _sms_block(
 
 def task_priority(kind: TaskKind, policy: RevisitPolicy) -> int:
     """The configured priority of a kind of task (0 is called first)."""
-    priority = policy.schedule.priority.get(kind)
-    if priority is None:
-        priority = _DEFAULT_SCHEDULE.priority.get(kind, LOWEST_PRIORITY)
-    if not 0 <= priority <= LOWEST_PRIORITY:
-        raise ValueError(f"schedule.priority.{kind.value}: {priority} is outside 0–9")
-    return priority
+    return policy.schedule.priority[kind]
 
 
 def task_key(kind: TaskKind, subject: str, period: str) -> str:
@@ -463,7 +446,7 @@ class _Planner:
         self.closure_days = timedelta(days=schedule.closure_days)
         self.attempt_limit = policy.calls.attempt_limit
         self.priority = {kind: task_priority(kind, policy) for kind in TaskKind}
-        type_months = {**_DEFAULT_SCHEDULE.periodic_months, **schedule.periodic_months}
+        type_months = schedule.periodic_months
         risk_months = schedule.risk_months
         self.months: dict[tuple[AccountType, RiskLevel, bool], tuple[int, str]] = {}
         for account_type, months in type_months.items():
