@@ -112,6 +112,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         ZH: "已达到该客户的{field}发送上限，最早可于 {next_allowed_at} 再发送。",
         EN: "The customer's {field} limit is reached: next possible at {next_allowed_at}.",
     },
+    "do_not_call": {
+        ZH: "客户已要求不再联系，不能发送{field}。",
+        EN: "The customer asked not to be contacted: no {field} can be sent.",
+    },
     "sms_opt_out": {
         ZH: "客户已退订{field}。",
         EN: "The customer opted out of {field}.",

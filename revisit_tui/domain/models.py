@@ -557,6 +557,7 @@ class TaskBatchResult(Model):
     created: int
     existing: int
     task_ids: list[str]  # in the order of the request
+    do_not_call: list[str] = []  # keys not created: the customer asked not to be called
 
 
 class Assignment(Model):
@@ -609,6 +610,30 @@ class QaRecord(Model):
     compliant: bool
     handled: bool
     findings: list[str] = []
+
+
+class DoNotCallRequest(Model):
+    """POST /v1/customers/{id}/do-not-call: the customer asked not to be called (a supervisor
+    on their behalf, the online channel, or an SMS opt-out reply via the gateway)."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX)]
+
+
+class DoNotCallRecord(Model):
+    """Who marked the customer do-not-call, when, why, and how the request came in."""
+
+    customer_id: Identifier
+    reason: str
+    source: str  # call, online, sms, import, supervisor
+    at: AwareDatetime
+    by: Identifier
+    outcome_id: UUID | None = None
+
+
+class DoNotCallLift(Model):
+    """POST /v1/customers/{id}/do-not-call/lift: a supervisor lifts it, saying why (audited)."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX)]
 
 
 class PurgeRequest(Model):

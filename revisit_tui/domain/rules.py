@@ -263,10 +263,12 @@ class SmsDecision:
 def sms_decision(
     customer: Customer, now: datetime, sent_at: Sequence[datetime], policy: RevisitPolicy
 ) -> SmsDecision:
-    """Checks opt-out, a mobile number, the customer's rest hours (their own time zone, may
-    cross midnight), and the caps per local day and per rolling 7 days."""
+    """Checks do-not-call, opt-out, a mobile number, the customer's rest hours (their own time
+    zone, may cross midnight), and the caps per local day and per rolling 7 days."""
     _require_aware(now, "now")
     sms = policy.sms
+    if customer.do_not_call:
+        return SmsDecision(False, "do_not_call")
     if customer.sms_opt_out:
         return SmsDecision(False, "sms_opt_out")
     if not customer.mobile:
@@ -460,6 +462,7 @@ class _Planner:
                     reason = f"every {cycle} months ({why})"
                     self.months[(account_type, risk, abnormal)] = (cycle, reason)
         self._later: dict[tuple[date, int], tuple[date, str]] = {}
+        self._current: dict[tuple[date, int], tuple[date, str]] = {}
 
     def months_later(self, day: date, months: int) -> tuple[date, str]:
         """The day `months` later and the period it falls in (cached: few distinct days)."""
@@ -500,7 +503,23 @@ class _Planner:
         due, period = found
         if due > self.today:
             return None
+        due, period = self.current_cycle(base, cycle, due, period)
         return self._task(TaskKind.PERIODIC, account, period, due, reason)
+
+    def current_cycle(self, base: date, cycle: int, due: date, period: str) -> tuple[date, str]:
+        """The latest cycle begun by today (§六.2 "全体存量客户"): a cycle whose task ended
+        without a revisit (exhausted, cancelled) does not hold back the next one."""
+        found = self._current.get((base, cycle))
+        if found is None:
+            elapsed = (self.today.year - base.year) * 12 + self.today.month - base.month
+            found = (due, period)
+            for cycles in (elapsed // cycle, elapsed // cycle - 1):
+                later = add_months(base, cycles * cycle)
+                if cycles > 1 and later <= self.today:
+                    found = (later, period_label(later, cycle))
+                    break
+            self._current[(base, cycle)] = found
+        return found
 
     def special_events(
         self, account: Account, customer: Customer, events: list[Event], last: date | None

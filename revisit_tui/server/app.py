@@ -18,6 +18,7 @@ from revisit_tui.server import problems
 from revisit_tui.server.deps import ServerContext
 from revisit_tui.server.routes import (
     agents,
+    donotcall,
     escalations,
     health,
     masterdata,
@@ -42,6 +43,7 @@ ROUTERS = (
     online.router,
     agents.router,
     masterdata.router,
+    donotcall.router,
     tasks.router,
     escalations.router,
     reports.router,

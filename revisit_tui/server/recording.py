@@ -19,7 +19,9 @@ from sqlalchemy.engine import Connection
 from revisit_tui.domain import rules
 from revisit_tui.domain.models import (
     Agent,
+    Channel,
     ContactCheckResult,
+    Disposition,
     Escalation,
     Language,
     Outcome,
@@ -29,6 +31,8 @@ from revisit_tui.domain.models import (
 )
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.validation import validate_outcome
+from revisit_tui.server import donotcall
+from revisit_tui.server.donotcall import DoNotCallSource
 from revisit_tui.server.rows import canonical_hash, task_from_row
 from revisit_tui.server.tables import escalations, outcomes, pending_contact_changes, tasks
 from revisit_tui.server.taskstore import agent_when, chunks
@@ -53,6 +57,7 @@ class _Writes:
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     escalations: list[dict[str, Any]] = field(default_factory=list)
     contact_changes: list[dict[str, Any]] = field(default_factory=list)
+    do_not_call: dict[str, Outcome] = field(default_factory=dict)  # customer → the outcome
 
 
 def record_outcomes(
@@ -104,6 +109,8 @@ def record_outcomes(
         }
         opened = _escalations(outcome, row.customer_id, policy, now, writes)
         _contact_changes(outcome, row.customer_id, now, writes)
+        if outcome.disposition is Disposition.DO_NOT_CALL:
+            writes.do_not_call.setdefault(row.customer_id, outcome)
         entry = {
             "id": str(outcome.id),
             "task_id": outcome.task_id,
@@ -132,6 +139,17 @@ def record_outcomes(
             )
         )
     _write(conn, writes)
+    for customer_id, outcome in writes.do_not_call.items():
+        online = outcome.channel is Channel.ONLINE
+        donotcall.mark(
+            conn,
+            customer_id,
+            reason=outcome.notes or "asked not to be called",
+            source=DoNotCallSource.ONLINE if online else DoNotCallSource.CALL,
+            actor=outcome.agent_id,
+            now=now,
+            outcome_id=str(outcome.id),
+        )
     return results
 
 

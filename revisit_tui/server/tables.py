@@ -209,6 +209,17 @@ sms_messages = sa.Table(
     sa.Index(None, "status", "requested_at"),
 )
 
+do_not_call = sa.Table(
+    "do_not_call",  # customers who asked not to be called: a property of the customer
+    metadata,
+    sa.Column("customer_id", ID, primary_key=True),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),  # call, online, sms, import, supervisor
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("by", ID, nullable=False),
+    sa.Column("outcome_id", sa.String(36)),  # the call that recorded it, if one did
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,

@@ -13,7 +13,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.models import Account, Customer, Event, ImportBatch, ImportResult
+from revisit_tui.server import donotcall
 from revisit_tui.server.deps import Context, Supervisor
+from revisit_tui.server.donotcall import DoNotCallSource
 from revisit_tui.server.paging import (
     Cursor,
     Limit,
@@ -45,10 +47,12 @@ class EventPage(BaseModel):
 
 
 @router.post("/import", response_model=ImportResult, responses=errors())
-def import_master_data(batch: ImportBatch, context: Context, _caller: Supervisor) -> ImportResult:
-    """Upsert customers by id, accounts by number, transactions and events by id."""
+def import_master_data(batch: ImportBatch, context: Context, caller: Supervisor) -> ImportResult:
+    """Upsert customers by id, accounts by number, transactions and events by id. An import
+    never clears a customer's do-not-call (only a supervisor's lift does)."""
     now = datetime.now(UTC)
     with context.engine.begin() as conn:
+        already = donotcall.marked(conn, [c.id for c in batch.customers])
         _upsert(
             conn,
             customers,
@@ -57,12 +61,25 @@ def import_master_data(batch: ImportBatch, context: Context, _caller: Supervisor
                 {
                     "id": c.id,
                     "branch": c.branch,
-                    "body": c.model_dump(mode="json"),
+                    "body": {
+                        **c.model_dump(mode="json"),
+                        "do_not_call": c.do_not_call or c.id in already,
+                    },
                     "updated_at": now,
                 }
                 for c in batch.customers
             ],
         )
+        for customer in batch.customers:  # the bank's own do-not-call list marks them too
+            if customer.do_not_call and customer.id not in already:
+                donotcall.mark(
+                    conn,
+                    customer.id,
+                    reason="marked do-not-call in the imported data",
+                    source=DoNotCallSource.IMPORT,
+                    actor=caller.id,
+                    now=now,
+                )
         _upsert(
             conn,
             accounts,

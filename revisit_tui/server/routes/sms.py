@@ -83,6 +83,7 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
 _REFUSALS = {
     "quiet_hours": "it is the customer's rest time; see next_allowed_at",
     "frequency_cap": "the customer has had as many SMS as allowed; see next_allowed_at",
+    "do_not_call": "the customer asked not to be contacted",
     "sms_opt_out": "the customer has opted out of SMS",
     "no_mobile": "the customer has no mobile number",
 }

@@ -20,12 +20,19 @@ from revisit_tui.domain.models import (
     TaskPage,
     TaskStatus,
 )
+from revisit_tui.server import donotcall
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor, page_response
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.rows import task_from_row
 from revisit_tui.server.tables import audit_log, customers, principals, tasks
-from revisit_tui.server.taskstore import assign, bump_master_stamp, chunks, create_tasks
+from revisit_tui.server.taskstore import (
+    assign,
+    bump_master_stamp,
+    chunks,
+    create_tasks,
+    task_id_for,
+)
 
 router = APIRouter(prefix="/v1", tags=["supervisor"])
 
@@ -46,7 +53,8 @@ class TransferResult(BaseModel):
 
 @router.post("/tasks/bulk", response_model=TaskBatchResult, responses=errors())
 def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskBatchResult:
-    """Create tasks; a key seen before creates nothing (re-runs are safe)."""
+    """Create tasks; a key seen before creates nothing (re-runs are safe), and neither does a
+    task for a customer who asked not to be called (its key is listed in `do_not_call`)."""
     now = datetime.now(UTC)
     with context.engine.begin() as conn:
         bad = _unknown(
@@ -57,8 +65,16 @@ def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskB
         )
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
-        ids, created = create_tasks(conn, batch.tasks, now)
-    return TaskBatchResult(created=created, existing=len(ids) - created, task_ids=ids)
+        refused = donotcall.marked(conn, [t.customer_id for t in batch.tasks])
+        wanted = [t for t in batch.tasks if t.customer_id not in refused]
+        ids, created = create_tasks(conn, wanted, now)
+    skipped = [t.key for t in batch.tasks if t.customer_id in refused]
+    return TaskBatchResult(
+        created=created,
+        existing=len(ids) - created,
+        task_ids=[task_id_for(t.key) for t in batch.tasks],
+        do_not_call=skipped,
+    )
 
 
 @router.get("/tasks", response_model=TaskPage, responses=errors())
