@@ -149,7 +149,7 @@ class CallForm(FormPart):
                 return None
             escalation = EscalationDraft(
                 id=uuid4(),
-                category=EscalationCategory.SERVICE,
+                category=EscalationCategory.FRAUD,
                 department=FRAUD_DEPARTMENT,
                 urgency=Urgency.URGENT,
                 summary=summary,

@@ -153,8 +153,9 @@ class LeadProduct(StrEnum):
 
 class EscalationCategory(StrEnum):
     PRODUCT = "product"
-    SERVICE = "service"
+    SERVICE = "service"  # staff attitude and efficiency (seed 001 §9.1.2)
     POLICY = "policy"
+    FRAUD = "fraud"  # fraud / account security: a "not me" transaction is always this
     OTHER = "other"
 
 
@@ -434,6 +435,13 @@ class OutcomeBatch(Model):
     outcomes: Annotated[list[Outcome], Field(min_length=1, max_length=MAX_BATCH)]
 
 
+class CallTimeFlag(StrEnum):
+    """Why an outcome's call times were not believed (the outcome is stored, flagged)."""
+
+    FUTURE = "future"  # ended after the server received it (beyond the clock tolerance)
+    BEFORE_TASK = "before_task"  # started before its task existed
+
+
 class OutcomeResult(Model):
     """Per-item answer: status 201 stored, 200 already stored (same body), 409 same id with
     another body, 403 not the agent's, 404 unknown task, 422 refused by a rule (reason says)."""
@@ -444,6 +452,7 @@ class OutcomeResult(Model):
     task: Task | None = None
     escalation_ids: list[UUID] = []
     flagged_reassigned: bool = False  # the task was reassigned after the attempt began
+    time_flag: CallTimeFlag | None = None  # the call's times were implausible (stored anyway)
 
 
 class OutcomeBatchResult(Model):

@@ -84,6 +84,7 @@ class CallPolicy(Policy):
         Disposition.REFUSED: 1440,
     }
     lease_minutes: int = Field(30, ge=1)
+    clock_tolerance_minutes: int = Field(5, ge=0, le=120)  # client clock skew accepted
 
 
 class SmsPolicy(Policy):

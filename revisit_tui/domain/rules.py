@@ -22,6 +22,7 @@ from revisit_tui.domain.models import (
     AccountEvent,
     AccountStatus,
     AccountType,
+    CallTimeFlag,
     Channel,
     Customer,
     Disposition,
@@ -81,8 +82,15 @@ def _require_aware(value: datetime, name: str) -> None:
 # --- an attempt's effect on its task ------------------------------------------------------
 
 
-def apply_outcome(task: Task, outcome: Outcome, policy: RevisitPolicy, now: datetime) -> Task:
-    """The task after this attempt; `version` +1 and `updated_at` = now in every case.
+def apply_outcome(
+    task: Task,
+    outcome: Outcome,
+    policy: RevisitPolicy,
+    now: datetime,
+    called_at: datetime | None = None,
+) -> Task:
+    """The task after this attempt; `version` +1 and `updated_at` = now in every case. The
+    retry spacing counts from `called_at` (see `call_time`), else from now.
 
     - reached, or any answer on the online channel → done;
     - do not call → closed as do_not_call;
@@ -121,7 +129,7 @@ def apply_outcome(task: Task, outcome: Outcome, policy: RevisitPolicy, now: date
     else:
         changes.update(
             status=TaskStatus.OPEN,
-            next_attempt_at=now + retry_spacing(outcome.disposition, policy),
+            next_attempt_at=(called_at or now) + retry_spacing(outcome.disposition, policy),
             callback_at=None,
         )
     return task.model_copy(update=changes)
@@ -144,27 +152,55 @@ def escalation_deadline(urgency: Urgency, opened_at: datetime, policy: RevisitPo
 def escalations_for(outcome: Outcome) -> list[EscalationRequest]:
     """The outcome's own escalation requests plus an urgent fraud one for every "not me"
     transaction that no request names; its id is uuid5(outcome id, transaction id), so a
-    re-submitted outcome opens nothing twice."""
-    requests = list(outcome.escalations)
+    re-submitted outcome opens nothing twice. A request naming a "not me" transaction is
+    filed as fraud and urgent whatever the client said: an agent cannot downgrade it."""
+    denied = {
+        check.transaction_id
+        for check in outcome.transaction_checks
+        if check.answer is TransactionAnswer.NOT_ME
+    }
+    requests = [
+        request.model_copy(update={"category": EscalationCategory.FRAUD, "urgency": Urgency.URGENT})
+        if request.transaction_id in denied
+        else request
+        for request in outcome.escalations
+    ]
     named = {request.transaction_id for request in requests if request.transaction_id}
     for check in outcome.transaction_checks:
-        if check.answer is not TransactionAnswer.NOT_ME or check.transaction_id in named:
+        transaction_id = check.transaction_id
+        if transaction_id not in denied or transaction_id in named:
             continue
-        named.add(check.transaction_id)
+        named.add(transaction_id)
         requests.append(
             EscalationRequest(
-                id=uuid5(outcome.id, check.transaction_id),
-                category=EscalationCategory.SERVICE,
+                id=uuid5(outcome.id, transaction_id),
+                category=EscalationCategory.FRAUD,
                 department=FRAUD_DEPARTMENT,
                 urgency=Urgency.URGENT,
                 summary=(
-                    f"客户否认交易 {check.transaction_id}，疑似欺诈 / "
-                    f"customer denies transaction {check.transaction_id}: suspected fraud"
+                    f"客户否认交易 {transaction_id}，疑似欺诈 / "
+                    f"customer denies transaction {transaction_id}: suspected fraud"
                 ),
-                transaction_id=check.transaction_id,
+                transaction_id=transaction_id,
             )
         )
     return requests
+
+
+def call_time(
+    outcome: Outcome, task_created_at: datetime | None, received_at: datetime, policy: RevisitPolicy
+) -> tuple[datetime, CallTimeFlag | None]:
+    """When the call happened, for deadlines and retry spacing: the outcome's `ended_at`
+    when plausible. A call that ends in the future (beyond the clock tolerance) counts from
+    when the server received it; one that starts before its task existed, from the task's
+    creation. Either way the flag says so; the outcome itself is never refused."""
+    _require_aware(received_at, "received_at")
+    tolerance = timedelta(minutes=policy.calls.clock_tolerance_minutes)
+    if outcome.ended_at > received_at + tolerance:
+        return received_at, CallTimeFlag.FUTURE
+    if task_created_at is not None and outcome.started_at < task_created_at - tolerance:
+        return task_created_at, CallTimeFlag.BEFORE_TASK
+    return min(outcome.ended_at, received_at), None
 
 
 # --- the callable window ------------------------------------------------------------------

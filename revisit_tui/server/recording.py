@@ -94,7 +94,8 @@ def record_outcomes(
             continue
         task = current.get(outcome.task_id) or task_from_row(row)
         flagged = outcome.task_version < row.assigned_version
-        updated = rules.apply_outcome(task, outcome, policy, now)
+        called_at, time_flag = rules.call_time(outcome, row.created_at, now, policy)
+        updated = rules.apply_outcome(task, outcome, policy, now, called_at)
         current[task.id] = updated
         earlier = writes.tasks.get(task.id, {})  # an earlier outcome of this batch, same task
         lease_agent = earlier.get("v_lease_agent", row.lease_agent)
@@ -107,7 +108,7 @@ def record_outcomes(
             "v_lease_expires_at": lease_expires,
             "task_key": task.id,
         }
-        opened = _escalations(outcome, row.customer_id, policy, now, writes)
+        opened = _escalations(outcome, row.customer_id, policy, called_at, writes)
         _contact_changes(outcome, row.customer_id, now, writes)
         if outcome.disposition is Disposition.DO_NOT_CALL:
             writes.do_not_call.setdefault(row.customer_id, outcome)
@@ -124,6 +125,7 @@ def record_outcomes(
             "body_hash": body_hash,
             "escalation_ids": [str(e) for e in opened],
             "flagged_reassigned": flagged,
+            "time_flag": time_flag.value if time_flag else None,
             "purged": False,
             "received_at": now,
         }
@@ -136,6 +138,7 @@ def record_outcomes(
                 task=updated,
                 escalation_ids=opened,
                 flagged_reassigned=flagged,
+                time_flag=time_flag,
             )
         )
     _write(conn, writes)
@@ -162,6 +165,7 @@ def _stored(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
                 outcomes.c.body_hash,
                 outcomes.c.escalation_ids,
                 outcomes.c.flagged_reassigned,
+                outcomes.c.time_flag,
             ).where(outcomes.c.id.in_(part))
         ):
             found[row.id] = dict(row._mapping)
@@ -197,6 +201,7 @@ def _replay(
         task=task,
         escalation_ids=[UUID(e) for e in previous["escalation_ids"]],
         flagged_reassigned=previous["flagged_reassigned"],
+        time_flag=previous["time_flag"],
     )
 
 
@@ -218,9 +223,14 @@ def _permission(conn: Connection, caller: Agent, outcome: Outcome, row: Any) -> 
 
 
 def _escalations(
-    outcome: Outcome, customer_id: str, policy: RevisitPolicy, now: datetime, writes: _Writes
+    outcome: Outcome,
+    customer_id: str,
+    policy: RevisitPolicy,
+    called_at: datetime,
+    writes: _Writes,
 ) -> list[UUID]:
-    """Open the outcome's escalations (its ids are new: the outcome is new)."""
+    """Open the outcome's escalations (its ids are new: the outcome is new); the deadline
+    counts from the call, not from when an offline agent's outcome reached the server."""
     opened: list[UUID] = []
     for request in rules.escalations_for(outcome):
         escalation = Escalation(
@@ -234,15 +244,15 @@ def _escalations(
             urgency=request.urgency,
             summary=request.summary,
             transaction_id=request.transaction_id,
-            opened_at=now,
-            deadline=rules.escalation_deadline(request.urgency, now, policy),
+            opened_at=called_at,
+            deadline=rules.escalation_deadline(request.urgency, called_at, policy),
         )
         writes.escalations.append(
             {
                 "id": str(escalation.id),
                 "status": escalation.status.value,
                 "deadline": escalation.deadline,
-                "opened_at": now,
+                "opened_at": called_at,
                 "agent_id": escalation.agent_id,
                 "body": escalation.model_dump(mode="json"),
             }

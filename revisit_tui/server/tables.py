@@ -152,6 +152,7 @@ outcomes = sa.Table(
     sa.Column("body_hash", sa.String(64), nullable=False),
     sa.Column("escalation_ids", sa.JSON, nullable=False),
     sa.Column("flagged_reassigned", sa.Boolean, nullable=False),
+    sa.Column("time_flag", sa.String(20)),  # CallTimeFlag: implausible call times, stored
     sa.Column("purged", sa.Boolean, nullable=False, default=False),
     sa.Column("received_at", UtcDateTime, nullable=False),
     sa.Index(None, "started_at", "id"),

@@ -167,7 +167,7 @@ def test_not_me_opens_one_urgent_fraud_escalation_with_a_stable_id() -> None:
     )
 
 
-def test_a_not_me_already_escalated_by_the_agent_is_not_doubled() -> None:
+def test_a_not_me_already_escalated_by_the_agent_is_not_doubled_nor_downgraded() -> None:
     own = EscalationRequest(
         id=uuid4(),
         category=EscalationCategory.SERVICE,
@@ -183,4 +183,7 @@ def test_a_not_me_already_escalated_by_the_agent_is_not_doubled() -> None:
             TransactionCheck(transaction_id="tx9", answer=TransactionAnswer.NOT_ME)
         ],
     )
-    assert escalations_for(outcome) == [own]
+    fraud = own.model_copy(
+        update={"category": EscalationCategory.FRAUD, "urgency": Urgency.URGENT}
+    )
+    assert escalations_for(outcome) == [fraud]

@@ -154,12 +154,13 @@ class DispositionChoice(ChoiceRow):
 
 
 class CategoryChoice(ChoiceRow):
-    """An escalation's category: product (p), service (s), policy (l), other (o)."""
+    """An escalation's category: product (p), service (s), policy (l), fraud (f), other (o)."""
 
     CHOICES = (
         ("p", "product", "call.category.product"),
         ("s", "service", "call.category.service"),
         ("l", "policy", "call.category.policy"),
+        ("f", "fraud", "call.category.fraud"),
         ("o", "other", "call.category.other"),
     )
     BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)

@@ -94,6 +94,9 @@ def list_outcomes(
     flagged: Annotated[
         bool | None, Query(description="only outcomes recorded after the task was reassigned")
     ] = None,
+    implausible_time: Annotated[
+        bool | None, Query(description="only outcomes whose call times were not believed")
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> OutcomePage:
@@ -106,6 +109,9 @@ def list_outcomes(
         query = query.where(outcomes.c.agent_id == agent)
     if flagged is not None:
         query = query.where(outcomes.c.flagged_reassigned == flagged)
+    if implausible_time is not None:
+        flag = outcomes.c.time_flag
+        query = query.where(flag.is_not(None) if implausible_time else flag.is_(None))
     after = decode_cursor(cursor, 2)
     if after:
         at = cursor_time(after[0])
