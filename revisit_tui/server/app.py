@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from revisit_tui import __version__
 from revisit_tui.config import Settings, load_settings
 from revisit_tui.domain.models import Problem
-from revisit_tui.server import problems
+from revisit_tui.server import metrics, problems
 from revisit_tui.server.deps import ServerContext
 from revisit_tui.server.routes import (
     agents,
@@ -62,8 +62,10 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(metrics.router)
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)
     app.add_middleware(SafeErrors)
+    app.add_middleware(metrics.RequestMetrics)  # outermost: it sees SafeErrors' 500s too
     return app
 
 

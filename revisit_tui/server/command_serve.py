@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from revisit_tui.config import CONFIG_ENV, ConfigError, load_settings
+from revisit_tui.server.logs import LOG_CONFIG
 
 # longer than the agent app's polling interval, so a poll never races the server closing an
 # idle connection (uvicorn's default is 5 s, the app polls every 5 s)
 KEEP_ALIVE_SECONDS = 75
+# prometheus-client's multiprocess mode: the workers' metrics add up through files here
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,16 +60,37 @@ def run(args: argparse.Namespace) -> int:
     except migrate.SchemaMismatch as exc:
         print(f"revisit serve: refusing to serve: {exc}", file=sys.stderr)
         return 3
-    uvicorn.run(
-        "revisit_tui.server.app:create_app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="warning",
-        server_header=False,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        timeout_graceful_shutdown=5,
-    )
+    with metrics_directory():
+        uvicorn.run(
+            "revisit_tui.server.app:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_config=LOG_CONFIG,
+            server_header=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            timeout_graceful_shutdown=5,
+        )
     return 0
+
+
+@contextmanager
+def metrics_directory() -> Iterator[None]:
+    """A fresh PROMETHEUS_MULTIPROC_DIR for this run's workers, set before any of them imports
+    prometheus-client: a configured one is emptied of an earlier run's files, else a temporary
+    one is made and removed afterwards."""
+    configured = os.environ.get(MULTIPROCESS_ENV)
+    if configured:
+        for stale in Path(configured).glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="revisit-metrics-")
+    os.environ[MULTIPROCESS_ENV] = directory
+    try:
+        yield
+    finally:
+        del os.environ[MULTIPROCESS_ENV]
+        shutil.rmtree(directory, ignore_errors=True)

@@ -20,6 +20,7 @@ from revisit_tui.domain.models import (
     OutcomeResult,
 )
 from revisit_tui.domain.validation import validate_outcome
+from revisit_tui.server import metrics
 from revisit_tui.server.deps import AgentCaller, Context, ServerContext, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
 from revisit_tui.server.periods import Month, month_range
@@ -82,7 +83,13 @@ def _record_once(
     context: ServerContext, caller: Agent, batch: list[Outcome]
 ) -> list[OutcomeResult]:
     with context.engine.begin() as conn:
-        return record_outcomes(conn, caller, batch, context.policy, datetime.now(UTC))
+        results = record_outcomes(conn, caller, batch, context.policy, datetime.now(UTC))
+    metrics.observe_stored_outcomes(
+        outcome.ended_at
+        for outcome, result in zip(batch, results, strict=True)
+        if result.status == 201
+    )
+    return results
 
 
 @router.get("/outcomes", response_model=OutcomePage, responses=errors())
