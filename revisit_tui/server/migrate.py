@@ -1,13 +1,17 @@
 """Schema migrations with alembic, driven from code (no alembic.ini to find).
 
-Several nodes may start at once: the migrations run in one transaction under a database-wide
-lock (a PostgreSQL advisory lock taken in migrations/env.py; on SQLite the BEGIN IMMEDIATE of
-every write transaction, see db.py), so they run once, whole, and the nodes that waited find
-the schema current.
+Several nodes may start at once: the migrations run under a database-wide lock (a PostgreSQL
+advisory lock taken in migrations/env.py, a file lock beside a SQLite file: SQLite's own busy
+timeout would give up on a migration that takes longer), so they run once, whole, and the
+nodes that waited, however long, find the schema current.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -33,7 +37,8 @@ def alembic_config(db_url: str) -> Config:
 
 def upgrade(db_url: str, revision: str = "head") -> None:
     """Bring the database up to `revision` (default: the newest)."""
-    command.upgrade(alembic_config(db_url), revision)
+    with _sqlite_file_lock(db_url):
+        command.upgrade(alembic_config(db_url), revision)
 
 
 @cache
@@ -83,3 +88,19 @@ def require_current(db_url: str) -> None:
         f"the database schema is at {found}, which this server does not know "
         f"(it needs {needed}): the database was upgraded by a newer release; run that release"
     )
+
+
+@contextmanager
+def _sqlite_file_lock(db_url: str) -> Iterator[None]:
+    """An exclusive lock on `<database>.migrate.lock` for a SQLite file; nothing otherwise."""
+    url = sa.make_url(db_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        yield
+        return
+    lock_path = Path(f"{url.database}.migrate.lock")
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

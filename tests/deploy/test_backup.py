@@ -25,7 +25,7 @@ from tests.client.agent_world import no_answer, seed_tasks, stored_outcome_ids
 from tests.conftest import PG_ENV
 
 AGENT = "backup"
-TASKS = 400
+TASKS = 1000
 BATCH = 5  # outcomes per POST: one transaction each
 ACKED_BEFORE_BACKUP = 20  # batches acknowledged before the backup starts
 
