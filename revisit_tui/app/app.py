@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from revisit_tui.client.api import ApiClient
+    from revisit_tui.client.durable import DiskError
     from revisit_tui.client.store import AgentStore
     from revisit_tui.client.sync import SyncEngine
 
@@ -117,6 +119,7 @@ class RevisitApp(App[None]):
             self.day_log = DayLog(self.data_dir, self.agent.id)
         self.note_day()
         self.push_screen(QueueScreen())
+        self._report_recoveries()
         if self.api is None:
             self.figures = self._offline_figures()
             self.notify(self.t("offline.started"))
@@ -124,6 +127,21 @@ class RevisitApp(App[None]):
         self.figures = SyncFigures(online=None, pending=self._pending())
         self.set_interval(self.settings.sync.interval_seconds, self._sync_tick)
         self._start_sync()
+
+    def _report_recoveries(self) -> None:
+        """Files the store could not read at opening: what was kept aside, where, and how many
+        items were recovered (also in the store's recovery.log for supervisors)."""
+        for recovery in self.store.recovered if self.store is not None else []:
+            key = "recovery.cache" if recovery.recovered is None else "recovery.salvaged"
+            text = self.t(
+                key,
+                file=recovery.file,
+                reason=recovery.reason,
+                aside=str(recovery.aside),
+                recovered=recovery.recovered,
+                lost=recovery.lost,
+            )
+            self.notify(text, severity="error", markup=False, timeout=120)
 
     # --- sync ------------------------------------------------------------------------------
 
@@ -150,6 +168,8 @@ class RevisitApp(App[None]):
             self._start_sync()
 
     def _start_sync(self) -> None:
+        # the outbox may have grown since the last round: the status line says so at once
+        self.figures = replace(self.figures, syncing=True, pending=self._pending())
         if self._sync_running:
             self._sync_again = True
             return
@@ -177,14 +197,19 @@ class RevisitApp(App[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         state = message.state
         before = self.figures
+        refused = state.trouble is not None and state.trouble.value == "refused"
         self.figures = SyncFigures(
             online=state.online,
             offline_since=state.offline_since,
             pending=state.pending,
             last_sync=state.last_success,
             attention=state.needs_attention,
-            refused=(state.last_error or "") if state.online else "",
+            refused=(state.last_error or "") if refused else "",
+            trouble=state.trouble.value if state.trouble and not state.online else "",
+            disk=state.disk is not None or (before.disk and state.trouble is not None),
         )
+        if state.disk is not None and not before.disk:
+            self.report_disk_error(state.disk, "disk.sync")
         engine = self._engine
         failed = state.last_error is not None
         self._offline_until = time.monotonic() + (engine.next_delay() if engine and failed else 0)
@@ -208,8 +233,29 @@ class RevisitApp(App[None]):
                 pending=self._pending(),
                 last_sync=self.figures.last_sync,
                 attention=self.figures.attention,
+                trouble="bad_answer",
             )
             self._sync_done()
+
+    def disk_message(self, error: DiskError) -> str:
+        """What could not be written, where, and what to do, in the agent's language."""
+        return self.t(f"disk.{error.kind}", path=str(error.path), error=error.strerror)
+
+    def report_disk_error(self, error: DiskError, what_key: str) -> None:
+        """A local write failed: say so at once (never as "Offline") and flag the status line
+        until a later write succeeds."""
+        self.figures = replace(self.figures, disk=True)
+        self.notify(
+            self.t(what_key) + " " + self.disk_message(error),
+            severity="error",
+            markup=False,
+            timeout=30,
+        )
+
+    def disk_recovered(self) -> None:
+        """A local write succeeded after a failed one: clear the status line's flag."""
+        if self.figures.disk:
+            self.figures = replace(self.figures, disk=False)
 
     def _sync_done(self) -> None:
         self._sync_running = False

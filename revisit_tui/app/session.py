@@ -75,12 +75,16 @@ class DayLog:
         for item in items:
             if item.kind != "outcome" or item.id in known:
                 continue
-            ended = datetime.fromisoformat(item.body["ended_at"])
+            try:  # an item this version cannot read is in "needs attention", not counted here
+                ended = datetime.fromisoformat(item.body["ended_at"])
+                disposition = str(item.body["disposition"])
+            except (KeyError, TypeError, ValueError):
+                continue
             if ended.astimezone().date() != today:
                 continue
             known[item.id] = {
                 "task_id": item.task_id,
-                "disposition": item.body["disposition"],
+                "disposition": disposition,
                 "at": item.body["ended_at"],
             }
             new = True

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 # the token's names are still importable from here, where they lived first
 from revisit_tui.client.agent_token import TOKEN_ENV as TOKEN_ENV
@@ -66,7 +66,17 @@ class ApiError(Exception):
 
 
 class Unreachable(Exception):
-    """The server could not be reached (connection, timeout, 5xx, 429) even after retries."""
+    """The server could not be reached (connection, timeout, 5xx, 429) even after retries;
+    `cause` says which: "connection", "timeout", "server_error" or "tls"."""
+
+    def __init__(self, message: str, cause: str = "connection") -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+class BadAnswer(Exception):
+    """The server answered 2xx with a body that is not what the API promises (not JSON, or
+    another shape): a proxy's error page, a different version. Nothing was understood."""
 
 
 class ApiClient:
@@ -143,6 +153,7 @@ class ApiClient:
         the retries. A request may thus reach the server twice (an answer lost on the way):
         the agent's writes are idempotent by id; a caller with other writes must allow it."""
         last = ""
+        cause = "connection"
         for attempt in range(self.retries + 1):
             wait = self._backoff(attempt)
             try:
@@ -153,15 +164,18 @@ class ApiClient:
                 if _untrusted_certificate(exc):
                     raise Unreachable(
                         f"{self.base_url}: the server's TLS certificate is not trusted; "
-                        "set client.ca_bundle to the bank's CA file"
+                        "set client.ca_bundle to the bank's CA file",
+                        "tls",
                     ) from None
                 last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                cause = "timeout" if isinstance(exc, httpx.TimeoutException) else "connection"
             else:
                 if response.status_code not in RETRY_STATUSES:
                     if 400 <= response.status_code < 500:
                         raise _api_error(response)
                     return response
                 last = f"HTTP {response.status_code}"
+                cause = "server_error"
                 wait = max(wait, _retry_after(response.headers.get("Retry-After")))
             log.info(
                 "%s %s failed (%s); attempt %d of %d",
@@ -173,7 +187,7 @@ class ApiClient:
             )
             if attempt < self.retries:
                 self._sleep(min(wait, self.backoff_max))
-        raise Unreachable(f"{method} {path}: {last}")
+        raise Unreachable(f"{method} {path}: {last}", cause)
 
     def _backoff(self, attempt: int) -> float:
         """Full jitter: a random wait up to base·2^attempt (capped), so clients spread out."""
@@ -188,7 +202,7 @@ class ApiClient:
 
     def me(self) -> Me:
         """Who the token belongs to, and the server's clock."""
-        return Me.model_validate_json(self.request("GET", "/v1/me").content)
+        return _parse(Me, self.request("GET", "/v1/me"))
 
     def queue(self, etag: str | None = None) -> tuple[QueueSnapshot | None, str | None]:
         """The agent's open tasks and the new ETag; (None, etag) when unchanged since `etag`."""
@@ -196,17 +210,17 @@ class ApiClient:
         response = self.request("GET", "/v1/queue", headers=headers)
         if response.status_code == 304:
             return None, etag
-        return QueueSnapshot.model_validate_json(response.content), response.headers.get("ETag")
+        return _parse(QueueSnapshot, response), response.headers.get("ETag")
 
     def start_task(self, task_id: str) -> Lease:
         """Hold a task for this agent; ApiError 409 (code `leased`) if another agent holds it."""
-        return Lease.model_validate_json(self.request("POST", f"/v1/tasks/{task_id}/start").content)
+        return _parse(Lease, self.request("POST", f"/v1/tasks/{task_id}/start"))
 
     def submit_outcomes(self, outcomes: list[Outcome]) -> OutcomeBatchResult:
         """POST a batch (1–500); the answer has one result per outcome, in order."""
         batch = OutcomeBatch(outcomes=outcomes)
         response = self.request("POST", "/v1/outcomes", json=batch.model_dump(mode="json"))
-        return OutcomeBatchResult.model_validate_json(response.content)
+        return _parse(OutcomeBatchResult, response)
 
     def put_outcome(self, outcome: Outcome) -> OutcomeResult:
         """Store one outcome by its id: status 201 stored, 200 already stored; ApiError
@@ -227,7 +241,22 @@ class ApiClient:
         """Queue an SMS; ApiError 422 with code quiet_hours / frequency_cap (and
         `next_allowed_at`), sms_opt_out or no_mobile when it may not be sent."""
         response = self.request("POST", "/v1/sms", json=sms.model_dump(mode="json"))
-        return SmsMessage.model_validate_json(response.content)
+        return _parse(SmsMessage, response)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse(model: type[M], response: httpx.Response) -> M:
+    """The answer as `model`; BadAnswer (naming the request, not the body) if it is not one."""
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as exc:
+        request = response.request
+        raise BadAnswer(
+            f"{request.method} {request.url.path}: HTTP {response.status_code} with an answer "
+            f"that is not a {model.__name__} ({exc.error_count()} problem(s))"
+        ) from None
 
 
 def _tls(verify: bool | str) -> bool | ssl.SSLContext:

@@ -22,10 +22,12 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -37,20 +39,29 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from revisit_tui.client.durable import (
+    OPEN_FLAGS,
     AtomicJSONStorage,
     CorruptFile,
+    DiskError,
     atomic_write,
     ensure_private_dir,
+    private_dir,
+    read_private,
     read_tables,
 )
+from revisit_tui.client.salvage import salvage as salvage_objects
 from revisit_tui.domain.models import Outcome, QueueSnapshot, Reveal, SmsRequest
 
 QUEUE_FILE = "queue.json"
 OUTBOX_FILE = "outbox.json"
 DRAFTS_FILE = "drafts.json"
 LOCK_FILE = ".lock"
+RECOVERY_LOG = "recovery.log"  # what was kept aside and recovered, one JSON line each
 APP_NAME = "revisit-tui"
+OUTBOX_HEADROOM = 256 * 1024  # room kept for a day's outcomes beyond the outbox's size
 DRAFT_OUTCOME_KEY = "outcome_id"  # a draft's data names the outcome it will become under this key
+
+log = logging.getLogger(__name__)
 
 SyncMark = Literal["pending", "attention"]
 WireItem = Outcome | Reveal | SmsRequest
@@ -92,6 +103,20 @@ class OutboxItem(BaseModel):
     def model(self) -> WireItem:
         """The wire model this item carries (Outcome, Reveal or SmsRequest)."""
         return _MODEL_OF[self.kind].model_validate(self.body)
+
+    def unreadable_reason(self) -> str:
+        """Why this version cannot read the body (one written by another version, or
+        damaged); "" when it can."""
+        try:
+            self.model  # noqa: B018 - validating is the point
+        except ValidationError as exc:
+            return "; ".join(
+                ".".join(str(part) for part in error["loc"]) + ": " + error["msg"]
+                for error in exc.errors()
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            return _first_line(exc)
+        return ""
 
     @classmethod
     def of(cls, item: WireItem, now: datetime) -> OutboxItem:
@@ -150,14 +175,16 @@ class AgentStore:
     def __init__(self, path: Path, clock: Callable[[], datetime] = _utcnow) -> None:
         """Use `AgentStore.open`; this takes a directory that already exists and is private."""
         self.path = path
-        self.recovered: list[str] = []  # human-readable reports of files moved aside
+        self.recovered: list[Recovery] = []  # files kept aside at opening, for the agent
         self._clock = clock
         self._lock_fd = _lock(path / LOCK_FILE)
         self._outbox_lock = threading.RLock()
         self._drafts_lock = threading.RLock()
         self._queue_lock = threading.RLock()
         _remove_stale_tmp(path)
-        self._queue_db, queue = self._open_db(QUEUE_FILE, _parse_queue, None)
+        self._queue_db, queue = self._open_db(
+            QUEUE_FILE, _parse_queue, None, keep_free=self._outbox_room
+        )
         self._outbox_db, outbox = self._open_db(OUTBOX_FILE, OutboxItem.model_validate, _as_item)
         self._drafts_db, drafts = self._open_db(DRAFTS_FILE, Draft.model_validate, _as_draft)
         self._queue: tuple[QueueSnapshot, str | None] | None = queue.get(1)
@@ -181,8 +208,9 @@ class AgentStore:
         (None or "": the user's data directory). Raises StoreBusy if another process has it."""
         root = Path(data_dir) if data_dir else default_data_dir()
         path = store_dir(root, server_url, agent_id)
-        ensure_private_dir(path.parent)
-        return cls(ensure_private_dir(path), clock)
+        ensure_private_dir(root)
+        private_dir(path.parent)
+        return cls(private_dir(path), clock)
 
     def close(self) -> None:
         """Release the files; the store must not be used afterwards."""
@@ -244,9 +272,10 @@ class AgentStore:
     def drop_draft(self, task_id: str) -> None:
         """Forget a task's draft (after submit, or when the agent discards it)."""
         with self._drafts_lock:
-            entry = self._drafts.pop(task_id, None)
+            entry = self._drafts.get(task_id)
             if entry:
                 self._drafts_t.remove(doc_ids=[entry[0]])
+                del self._drafts[task_id]
 
     # --- outbox -----------------------------------------------------------------------------
 
@@ -303,9 +332,12 @@ class AgentStore:
     def acknowledge(self, ids: Iterable[str]) -> None:
         """The server has these items: remove them from the outbox (one write)."""
         with self._outbox_lock:
-            doc_ids = [self._outbox.pop(str(i))[0] for i in ids if str(i) in self._outbox]
-            if doc_ids:
-                self._outbox_t.remove(doc_ids=doc_ids)
+            gone = [str(i) for i in ids if str(i) in self._outbox]
+            if not gone:
+                return
+            self._outbox_t.remove(doc_ids=[self._outbox[i][0] for i in gone])
+            for item_id in gone:
+                del self._outbox[item_id]
 
     def mark_needs_attention(self, item_id: str, reason: str, status: int | None = None) -> None:
         """The server refused an item: keep it aside with the reason until it is fixed."""
@@ -380,8 +412,23 @@ class AgentStore:
             if str(draft.data.get(DRAFT_OUTCOME_KEY)) in self._outbox:
                 self.drop_draft(task_id)
 
+    def _outbox_room(self) -> int:
+        """Bytes the queue cache leaves free: room to rewrite the outbox and drafts once more
+        (a write needs the new copy beside the old) and to grow them a little."""
+        used = 0
+        for name in (OUTBOX_FILE, DRAFTS_FILE):
+            try:
+                used += (self.path / name).stat().st_size
+            except OSError:
+                continue
+        return used + OUTBOX_HEADROOM
+
     def _open_db(
-        self, name: str, parse: Callable[[Any], T], salvage: Callable[[Any], T | None] | None
+        self,
+        name: str,
+        parse: Callable[[Any], T],
+        salvage: Callable[[Any], T | None] | None,
+        keep_free: Callable[[], int] | None = None,
     ) -> tuple[TinyDB, dict[int, T]]:
         """Open one file, its entries parsed by doc id. An unreadable file (bad JSON or an
         invalid entry) is moved aside; with `salvage`, what can be parsed from it is kept."""
@@ -391,19 +438,85 @@ class AgentStore:
         except CorruptFile as exc:
             self._move_aside(path, exc.reason, salvage)
             entries = _parse_file(path, parse)
-        return TinyDB(path, storage=AtomicJSONStorage), entries
+        return TinyDB(path, storage=AtomicJSONStorage, keep_free=keep_free), entries
 
     def _move_aside(self, path: Path, reason: str, salvage: Callable[[Any], Any] | None) -> None:
+        """Keep the damaged file as `<name>.corrupt-<UTC time>` and carry what can be salvaged
+        into a new file. Resumable: the damaged file stays in place until the new one replaces
+        it, so a kill half-way leaves it to be salvaged again at the next start."""
         stamp = self._clock().astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-        os.replace(path, aside)
-        report = f"{path.name} could not be read ({reason}); moved aside to {aside.name}"
-        if salvage is not None:
-            kept = _salvage(aside.read_bytes(), salvage)
+        raw = None if salvage is None else _regular_bytes(path)
+        if raw is None or salvage is None:  # a cache, a link, a directory: set it aside
+            os.replace(path, aside)
+            recovery = Recovery(path.name, reason, aside, None, 0)
+        else:
+            kept = _unique(salvage_objects(raw, salvage))
+            _keep_copy(path, aside, raw)
             table = {str(n): compact(doc) for n, doc in enumerate(kept, start=1)}
             atomic_write(path, json.dumps({_TABLES[path.name]: table}).encode("utf-8"))
-            report += f"; {len(kept)} entries recovered from it"
-        self.recovered.append(report)
+            lost = max(0, len(_DOC_KEY.findall(raw)) - len(kept))
+            recovery = Recovery(path.name, reason, aside, len(kept), lost)
+        self.recovered.append(recovery)
+        _log_recovery(self.path, recovery)
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A file of the store that could not be read at start-up, and what became of it."""
+
+    file: str  # queue.json, outbox.json or drafts.json
+    reason: str  # why it could not be read
+    aside: Path  # where the damaged file is kept
+    recovered: int | None  # entries carried into the new file; None: not salvaged (a cache)
+    lost: int  # entries seen in the damaged file that could not be recovered
+
+    def __str__(self) -> str:
+        text = f"{self.file} could not be read ({self.reason}); kept aside as {self.aside}"
+        if self.recovered is not None:
+            text += f"; {self.recovered} entries recovered from it, {self.lost} could not be"
+        return text
+
+
+def _regular_bytes(path: Path) -> bytes | None:
+    """The file's bytes if it is a regular file (not a link, not a directory), else None."""
+    try:
+        return read_private(path)
+    except CorruptFile:
+        return None
+
+
+def _keep_copy(path: Path, aside: Path, raw: bytes) -> None:
+    """`aside` holds what `path` holds now (a hard link; a copy where links are refused)."""
+    try:
+        os.link(path, aside, follow_symlinks=False)
+    except OSError:
+        atomic_write(aside, raw)
+
+
+def _log_recovery(store_path: Path, recovery: Recovery) -> None:
+    """Append the recovery to the store's `recovery.log` (JSON lines, kept for supervisors to
+    collect) and to the application log."""
+    log.warning("%s", recovery)
+    line = {
+        "at": datetime.now(UTC).isoformat(),
+        "file": recovery.file,
+        "reason": recovery.reason,
+        "aside": str(recovery.aside),
+        "recovered": recovery.recovered,
+        "lost": recovery.lost,
+    }
+    data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | OPEN_FLAGS
+    try:
+        fd = os.open(store_path / RECOVERY_LOG, flags, 0o600)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise DiskError("write", store_path / RECOVERY_LOG, exc) from None
 
 
 def _by_doc_id(entry: tuple[int, Any]) -> int:
@@ -419,6 +532,7 @@ def _put(table: Table, doc_id: int | None, doc: dict[str, Any]) -> int:
 
 
 _TABLES = {QUEUE_FILE: "queue", OUTBOX_FILE: "outbox", DRAFTS_FILE: "drafts"}
+_DOC_KEY = re.compile(rb'"[0-9]+":\{')  # a TinyDB document's start: counts a damaged file's
 
 
 def _parse_file(path: Path, parse: Callable[[Any], T]) -> dict[int, T]:
@@ -462,27 +576,6 @@ def _as_draft(obj: Any) -> Draft | None:
         return None
 
 
-def _salvage(raw: bytes, accept: Callable[[Any], T | None]) -> list[T]:
-    """Every JSON object in `raw` (however damaged around them) that `accept` takes, in order."""
-    text = raw.decode("utf-8", errors="replace")
-    decoder = json.JSONDecoder()
-    found: list[T] = []
-    pos = text.find("{")
-    while pos != -1:
-        try:
-            obj, end = decoder.raw_decode(text, pos)
-        except ValueError:
-            pos = text.find("{", pos + 1)
-            continue
-        entry = accept(obj) if isinstance(obj, dict) else None
-        if entry is None:
-            pos = text.find("{", pos + 1)
-            continue
-        found.append(entry)
-        pos = text.find("{", end)
-    return _unique(found)
-
-
 def _unique(entries: list[T]) -> list[T]:
     """The first entry for each id (outbox) or task (drafts)."""
     seen: set[str] = set()
@@ -496,7 +589,7 @@ def _unique(entries: list[T]) -> list[T]:
 
 
 def _lock(path: Path) -> int:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | OPEN_FLAGS, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -6,22 +6,52 @@ the server acknowledged, sets aside what it refused with its reason ("needs atte
 retried as is), and stops at the first sign the server is unreachable. Then it pulls the queue
 with the cached ETag. Between rounds, wait `next_delay()` seconds: the sync interval while
 online, a jittered exponential backoff (up to `backoff_max_seconds`) while offline.
+
+No exception leaves a round: an item this version cannot read is set aside into "needs
+attention" with the reason and the others go on; a failed round says why in `trouble`
+(unreachable, timeout, server error, bad answer, refused, disk) and `last_error`.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
-from revisit_tui.client.api import ApiClient, ApiError, Unreachable
+from revisit_tui.client.api import ApiClient, ApiError, BadAnswer, Unreachable
+from revisit_tui.client.durable import DiskError
 from revisit_tui.client.store import AgentStore, ItemKind, OutboxItem
 from revisit_tui.config import SyncSettings
 from revisit_tui.domain.models import Lease, Outcome, Reveal, SmsRequest
 
+log = logging.getLogger(__name__)
+
 ACKNOWLEDGED = frozenset({200, 201, 202})
+
+
+class Trouble(StrEnum):
+    """Why the last round failed; the first four mean the agent works offline."""
+
+    UNREACHABLE = "unreachable"  # no connection (refused, no route, DNS)
+    TIMEOUT = "timeout"  # connected, no answer in time
+    SERVER_ERROR = "server_error"  # 5xx or 429 after the retries
+    BAD_ANSWER = "bad_answer"  # 2xx with a body that is not the API's (proxy page, version)
+    REFUSED = "refused"  # the server refused the whole round (e.g. 401: token revoked)
+    DISK = "disk"  # a local file could not be written: the network is not to blame
+
+    @property
+    def offline(self) -> bool:
+        return self not in (Trouble.REFUSED, Trouble.DISK)
+
+
+_CAUSES = {
+    "timeout": Trouble.TIMEOUT,
+    "server_error": Trouble.SERVER_ERROR,
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +67,9 @@ class SyncState:
     next_retry_at: datetime | None  # when the next round is due
     sent: int = 0  # items the server acknowledged in the last round
     queue_changed: bool = False  # the last round brought a new queue snapshot
+    trouble: Trouble | None = None  # why the last round failed (None: it did not)
+    disk: DiskError | None = None  # the local write that failed, when trouble is DISK
+    set_aside: int = 0  # items this round could not read and set aside for attention
 
 
 def _utcnow() -> datetime:
@@ -68,7 +101,10 @@ class SyncEngine:
         self._last_error: str | None = None
         self._next_retry_at: datetime | None = None
         self._sent = 0
+        self._set_aside = 0
         self._queue_changed = False
+        self._trouble: Trouble | None = None
+        self._disk: DiskError | None = None
 
     def state(self) -> SyncState:
         """The state now, without touching the network."""
@@ -83,6 +119,9 @@ class SyncEngine:
                 next_retry_at=self._next_retry_at,
                 sent=self._sent,
                 queue_changed=self._queue_changed,
+                trouble=self._trouble,
+                disk=self._disk,
+                set_aside=self._set_aside,
             )
 
     def next_delay(self) -> float:
@@ -98,15 +137,16 @@ class SyncEngine:
         return ceiling * (0.5 + self._jitter() / 2)
 
     def sync_once(self) -> SyncState:
-        """One round: push the outbox in order, then pull the queue. Never raises for network
-        trouble or refusals: the returned state says what happened."""
+        """One round: push the outbox in order, then pull the queue. Never raises: the
+        returned state says what happened and, when the round failed, why."""
         with self._round:
             self._sent = 0
+            self._set_aside = 0
             self._queue_changed = False
             try:
                 self._push()
                 self._queue_changed = self._pull()
-            except (Unreachable, ApiError) as exc:
+            except Exception as exc:  # the boundary: every failure is reported
                 self._failed(exc)
             else:
                 self._succeeded()
@@ -117,14 +157,14 @@ class SyncEngine:
         still call from the cached queue). ApiError (e.g. 409 leased) is raised."""
         try:
             return self.api.start_task(task_id)
-        except Unreachable as exc:
+        except (Unreachable, BadAnswer) as exc:
             self._failed(exc)
             return None
 
     # --- push -------------------------------------------------------------------------------
 
     def _push(self) -> None:
-        items = self.store.pending()
+        items = [item for item in self.store.pending() if self._readable(item)]
         i = 0
         while i < len(items):
             item = items[i]
@@ -141,6 +181,18 @@ class SyncEngine:
             else:
                 self._push_one(item)
                 i += 1
+
+    def _readable(self, item: OutboxItem) -> bool:
+        """Whether this version can read the item; one it cannot (another version wrote it,
+        or it was damaged) is set aside for attention, so it never blocks the others."""
+        problem = item.unreadable_reason()
+        if not problem:
+            return True
+        reason = f"this version cannot read it ({problem}); nothing was sent"
+        log.warning("outbox item %s set aside: %s", item.id, reason)
+        self.store.mark_needs_attention(item.id, reason)
+        self._set_aside += 1
+        return False
 
     def _push_outcomes(self, batch: list[OutboxItem]) -> None:
         outcomes = [_outcome(item) for item in batch]
@@ -196,20 +248,23 @@ class SyncEngine:
 
     # --- state ------------------------------------------------------------------------------
 
-    def _failed(self, exc: Unreachable | ApiError) -> None:
-        """Unreachable: offline, back off. ApiError on a whole request (e.g. 401, the token was
-        revoked): the server is there but refuses; back off too, and say why."""
+    def _failed(self, exc: Exception) -> None:
+        """Back off and say why: offline for network trouble and answers that make no sense;
+        the server is there but refuses for an ApiError on a whole request (e.g. 401, the
+        token was revoked); a disk error is the disk's, whatever the network does."""
+        trouble, error = _trouble_of(exc)
         now = self._clock()
         with self._state_lock:
             self._failures += 1
-            if isinstance(exc, Unreachable):
+            self._trouble = trouble
+            self._disk = exc if isinstance(exc, DiskError) else None
+            self._last_error = error
+            if trouble.offline:
                 self._online = False
                 self._offline_since = self._offline_since or now
-                self._last_error = f"server unreachable: {exc}"
-            else:
+            elif trouble is Trouble.REFUSED:
                 self._online = True
                 self._offline_since = None
-                self._last_error = f"the server refused the request: {exc.reason}"
             self._next_retry_at = now + timedelta(seconds=self.next_delay())
 
     def _succeeded(self) -> None:
@@ -220,7 +275,28 @@ class SyncEngine:
             self._offline_since = None
             self._last_success = now
             self._last_error = None
+            self._trouble = None
+            self._disk = None
             self._next_retry_at = now + timedelta(seconds=self.next_delay())
+
+
+def _trouble_of(exc: Exception) -> tuple[Trouble, str]:
+    """What kind of failure `exc` is, and the words for it (no personal data)."""
+    if isinstance(exc, Unreachable):
+        trouble = _CAUSES.get(exc.cause, Trouble.UNREACHABLE)
+        return trouble, f"server unreachable: {exc}"
+    if isinstance(exc, ApiError):
+        return Trouble.REFUSED, f"the server refused the request: {exc.reason}"
+    if isinstance(exc, DiskError):
+        return Trouble.DISK, str(exc)
+    if isinstance(exc, BadAnswer):
+        return Trouble.BAD_ANSWER, f"the server's answer made no sense: {exc}"
+    log.exception("sync round failed")
+    return Trouble.BAD_ANSWER, f"unexpected {type(exc).__name__}: {_first_line(exc)}"
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _outcome(item: OutboxItem) -> Outcome:

@@ -161,7 +161,7 @@ def test_garbage_is_moved_aside_and_reported(tmp_path: Path, name: str) -> None:
         path = store.path
     (path / name).write_bytes(b"\x00\xffnot json at all{")
     with AgentStore.open(tmp_path, SERVER, AGENT) as store:
-        assert len(store.recovered) == 1 and name in store.recovered[0]
+        assert len(store.recovered) == 1 and name in str(store.recovered[0])
         aside = [p.name for p in path.iterdir() if p.name.startswith(name + ".corrupt-")]
         assert len(aside) == 1 and CORRUPT_NAME.match(aside[0])
         assert (path / aside[0]).read_bytes() == b"\x00\xffnot json at all{"
@@ -181,7 +181,7 @@ def test_outcomes_are_salvaged_from_a_truncated_outbox(tmp_path: Path) -> None:
     path.write_bytes(raw[:cut])
     with AgentStore.open(tmp_path, SERVER, AGENT) as store:
         assert [item.model for item in store.pending()] == outcomes[:4]
-        assert "4 entries recovered" in store.recovered[0]
+        assert "4 entries recovered" in str(store.recovered[0])
 
 
 def test_a_draft_with_a_wrong_shape_is_reported_and_the_others_kept(tmp_path: Path) -> None:
@@ -192,7 +192,7 @@ def test_a_draft_with_a_wrong_shape_is_reported_and_the_others_kept(tmp_path: Pa
     tables["drafts"]["9"] = {"task_id": 7, "data": "not a form"}
     path.write_text(json.dumps(tables))
     with AgentStore.open(tmp_path, SERVER, AGENT) as store:
-        assert "entry 9" in store.recovered[0]
+        assert "entry 9" in str(store.recovered[0])
         assert store.draft("t1") == {"notes": "keep me"}
 
 

@@ -72,12 +72,21 @@ class DraftSaver:
         self.screen.app.run_worker(write, thread=True, exit_on_error=False, group="draft")
 
     def _write(self, store: AgentStore) -> None:
+        from revisit_tui.client.durable import DiskError
+
+        shell = self.screen.shell
         with self._lock:
             sequence, draft = self._newest
             if sequence <= self._written:
                 return  # a later worker already wrote this one
-            store.save_draft(self.task_id, draft)
+            try:
+                store.save_draft(self.task_id, draft)
+            except DiskError as error:  # said at once: the agent must know typing is not kept
+                self.screen.app.call_from_thread(shell.report_disk_error, error, "disk.draft")
+                return
             self._written = sequence
+        if shell.figures.disk:
+            self.screen.app.call_from_thread(shell.disk_recovered)
 
 
 class CallScreen(LocalizedScreen[Outcome | None]):
@@ -333,9 +342,15 @@ class CallScreen(LocalizedScreen[Outcome | None]):
 
     @work(thread=True, exit_on_error=False, group="reveal")
     def _record_reveal(self, reveal: Reveal) -> None:
+        from revisit_tui.client.durable import DiskError
+
         store = self.shell.store
         assert store is not None
-        store.add_reveal(reveal)
+        try:
+            store.add_reveal(reveal)
+        except DiskError as error:
+            self.app.call_from_thread(self.shell.report_disk_error, error, "disk.sync")
+            return
         self.app.call_from_thread(self.shell.request_sync)
 
     def action_wrap_up(self) -> None:

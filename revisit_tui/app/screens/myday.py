@@ -87,7 +87,7 @@ class MyDayScreen(LocalizedScreen[None]):
         names = self._customer_names()
         for item in self.attention:
             what = (
-                self.t(f"disposition.{item.body['disposition']}")
+                self.t(f"disposition.{item.body.get('disposition', '')}")
                 if item.kind is ItemKind.OUTCOME
                 else self.t(f"myday.kind_{item.kind.value}")
             )
@@ -119,6 +119,9 @@ class MyDayScreen(LocalizedScreen[None]):
         if not self.attention or not 0 <= table.cursor_row < len(self.attention):
             return
         item = self.attention[table.cursor_row]
+        if item.unreadable_reason():
+            self.notify(self.t("myday.unreadable"), severity="warning")
+            return
         if item.kind is ItemKind.OUTCOME:
             self.app.push_screen(ResubmitScreen(item), self._resubmit)
         else:

@@ -161,18 +161,28 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
     @work(thread=True, exit_on_error=False, group="sms")
     def _store(self, sms: SmsRequest) -> None:
         """The outbox write (durable), off the UI thread."""
+        from revisit_tui.client.durable import DiskError
+
         store = self.shell.store
         try:
             assert store is not None, "no store"
             store.add_sms(sms)
-        except Exception as error:  # a disk error: say it, the agent may try again
-            self.post_message(self.StoreFailed(type(error).__name__))
+        except DiskError as error:  # what, where, what to do; the agent may try again
+            self.post_message(self.StoreFailed(self.shell.disk_message(error)))
+            return
+        except Exception as error:  # whatever it is, the agent must know
+            self.post_message(self.StoreFailed(f"{type(error).__name__}: {error}"))
             return
         self.post_message(self.Stored(sms))
 
     def on_sms_screen_store_failed(self, message: StoreFailed) -> None:
         self.sending = False
-        self.notify(self.t("call.sms.failed", error=message.error), severity="error")
+        self.notify(
+            self.t("call.sms.failed", error=message.error),
+            severity="error",
+            markup=False,
+            timeout=30,
+        )
 
     def on_sms_screen_stored(self, message: Stored) -> None:
         self.shell.request_sync()

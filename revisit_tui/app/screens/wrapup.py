@@ -75,7 +75,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             self.outcome = outcome
 
     class SubmitFailed(Message):
-        """The outbox write failed; the draft is still there."""
+        """The outbox write failed: nothing was recorded; `error` says what, where, what to do."""
 
         def __init__(self, error: str) -> None:
             super().__init__()
@@ -308,12 +308,17 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
     @work(thread=True, exit_on_error=False, group="submit")
     def _submit(self, outcome: Outcome) -> None:
         """The outbox write (durable), off the UI thread."""
+        from revisit_tui.client.durable import DiskError
+
         store = self.shell.store
         try:
             assert store is not None, "no store"
             store.submit(outcome)
-        except Exception as error:  # a disk error: say it, keep the draft
-            self.post_message(self.SubmitFailed(type(error).__name__))
+        except DiskError as error:  # what, where, what to do; the form stays on screen
+            self.post_message(self.SubmitFailed(self.shell.disk_message(error)))
+            return
+        except Exception as error:  # whatever it is, the agent must know
+            self.post_message(self.SubmitFailed(f"{type(error).__name__}: {error}"))
             return
         self.post_message(self.Submitted(outcome))
 
@@ -324,4 +329,9 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
 
     def on_wrap_up_screen_submit_failed(self, message: SubmitFailed) -> None:
         self.submitting = False
-        self.notify(self.t("call.wrapup.submit_failed", error=message.error), severity="error")
+        self.notify(
+            self.t("call.wrapup.submit_failed", error=message.error),
+            severity="error",
+            markup=False,
+            timeout=30,
+        )

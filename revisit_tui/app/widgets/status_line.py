@@ -24,6 +24,9 @@ class SyncFigures:
     last_sync: datetime | None = None
     attention: int = 0
     refused: str = ""  # the server answered but refused the round (e.g. a revoked token)
+    trouble: str = ""  # why the agent is offline: a client.sync.Trouble value, "" if unknown
+    syncing: bool = False  # a round is in flight: `pending` is the store's count right now
+    disk: bool = False  # the last local write failed (the message said what and where)
 
 
 def clock_text(at: datetime) -> str:
@@ -45,6 +48,12 @@ def status_text(figures: SyncFigures, translate: Any, locale_name: str) -> str:
         )
     else:
         connection = "○ " + translate("status.offline")
+    if figures.online is False and figures.trouble:
+        connection += " (" + translate(f"status.why_{figures.trouble}") + ")"
+    if figures.syncing:
+        connection += " ⟳"
+    if figures.disk:
+        connection = "⚠ " + translate("status.disk") + " │ " + connection
     synced = (
         translate("status.last_sync", time=clock_text(figures.last_sync))
         if figures.last_sync
@@ -67,6 +76,6 @@ class StatusLine(Static):
     def _show(self, _value: object = None) -> None:
         app: Any = self.app
         figures = app.figures
-        self.set_class(figures.online is False or bool(figures.refused), "-offline")
+        self.set_class(figures.online is False or bool(figures.refused) or figures.disk, "-offline")
         self.set_class(figures.attention > 0, "-attention")
         self.update(Content(status_text(figures, app.t, app.t("app.locale_name"))))

@@ -1,0 +1,175 @@
+"""The failures around the store: an item this version cannot read, a full disk, a server
+that answers nonsense. Each is reported for what it is, and none stops the rest of the work."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from agent_world import no_answer, seed_tasks, stored_outcome_ids
+
+from revisit_tui.client.api import ApiClient
+from revisit_tui.client.durable import DiskError
+from revisit_tui.client.store import OUTBOX_FILE, QUEUE_FILE, AgentStore
+from revisit_tui.client.sync import SyncEngine, Trouble
+from revisit_tui.config import SyncSettings
+from revisit_tui.domain.models import Disposition, Outcome
+from tests.tinydisk import fill, tiny_disk
+
+FAST = SyncSettings(batch_size=10, interval_seconds=1.0, backoff_max_seconds=8.0)
+SERVER = "http://127.0.0.1:9"
+
+
+def outcome(task_id: str = "t1", notes: str = "") -> Outcome:
+    now = datetime.now(UTC)
+    return Outcome(
+        id=uuid.uuid4(),
+        task_id=task_id,
+        agent_id="a1",
+        started_at=now,
+        ended_at=now,
+        disposition=Disposition.NO_ANSWER,
+        notes=notes,
+    )
+
+
+def rewrite_outbox(store_path: Path, change: dict[str, object], which: int) -> None:
+    """Change the body of the `which`-th outbox entry on disk (another version wrote it)."""
+    path = store_path / OUTBOX_FILE
+    tables = json.loads(path.read_text())
+    doc = list(tables["outbox"].values())[which]
+    doc["body"].update(change)
+    path.write_text(json.dumps(tables))
+
+
+def test_an_unreadable_item_is_set_aside_and_the_rest_syncs(
+    module_live_server, tmp_path: Path
+) -> None:
+    server = module_live_server
+    token, boss, tasks = seed_tasks(server, "unreadable", 3)
+    good = [no_answer(task, "unreadable") for task in tasks]
+    with AgentStore.open(tmp_path, server.url, "unreadable") as store:
+        store.submit_many(good)
+        path = store.path
+    rewrite_outbox(path, {"disposition": "teleported", "mood": 7}, which=1)
+    with (
+        ApiClient(server.url, token) as api,
+        AgentStore.open(tmp_path, server.url, "unreadable") as store,
+    ):
+        state = SyncEngine(api, store, FAST).sync_once()
+        assert state.online and state.trouble is None and state.last_error is None
+        assert state.sent == 2 and state.set_aside == 1 and state.pending == 0
+        assert store.queue() is not None  # the queue was pulled after the push
+        (aside,) = store.needs_attention()
+        assert aside.id == str(good[1].id)
+        assert "cannot read" in aside.reason and "disposition" in aside.reason
+        again = SyncEngine(api, store, FAST).sync_once()
+        assert again.trouble is None and again.needs_attention == 1
+    assert sorted(stored_outcome_ids(server, boss, "unreadable")) == sorted(
+        [str(good[0].id), str(good[2].id)]
+    )
+
+
+def test_a_failed_acknowledgement_changes_nothing_in_memory(tmp_path: Path) -> None:
+    with tiny_disk(tmp_path, "1m") as disk, AgentStore.open(disk, SERVER, "a1") as store:
+        first, second = outcome("t1", "x" * 1500), outcome("t2", "y" * 1500)
+        store.submit_many([first, second])
+        filler = fill(disk)
+        with pytest.raises(DiskError) as failed:
+            store.acknowledge([str(first.id)])
+        assert failed.value.kind == "full" and failed.value.path == store.path / OUTBOX_FILE
+        assert "No space left" in str(failed.value) and "free space" in str(failed.value)
+        assert store.pending_count() == 2  # the screen says what the file holds
+        assert [p.name for p in store.path.iterdir() if p.name.endswith(".tmp")] == []
+        filler.unlink()
+        store.acknowledge([str(first.id)])
+        assert [item.id for item in store.pending()] == [str(second.id)]
+
+
+def test_a_failed_draft_removal_keeps_the_draft_in_memory(tmp_path: Path) -> None:
+    with tiny_disk(tmp_path, "1m") as disk, AgentStore.open(disk, SERVER, "a1") as store:
+        store.save_draft("t1", {"notes": "n" * 3000})
+        fill(disk)
+        with pytest.raises(DiskError):
+            store.drop_draft("t1")
+        assert store.draft("t1") == {"notes": "n" * 3000}
+
+
+def test_the_queue_cache_never_takes_the_outboxs_space(tmp_path: Path) -> None:
+    from tests.app.factory import NOW, make_queue
+
+    big = make_queue(300, NOW)
+    with tiny_disk(tmp_path, "2m") as disk, AgentStore.open(disk, SERVER, "a1") as store:
+        store.submit(outcome("t0"))
+        fill(disk, leave=len(json.dumps(big.model_dump(mode="json"))) // 2)
+        with pytest.raises(DiskError) as failed:
+            store.save_queue(big, "etag-big")
+        assert failed.value.path == store.path / QUEUE_FILE
+        assert [p.name for p in store.path.iterdir() if p.name.endswith(".tmp")] == []
+        assert store.queue() is None
+        for n in range(1, 20):  # the outcomes still go in after the queue write failed
+            store.submit(outcome(f"t{n}", "typed notes " * 10))
+        assert store.pending_count() == 20
+
+
+def test_a_full_disk_during_sync_is_a_disk_problem_not_offline(
+    module_live_server, tmp_path: Path
+) -> None:
+    server = module_live_server
+    token, boss, tasks = seed_tasks(server, "diskfull", 1)
+    sent = no_answer(tasks[0], "diskfull", notes="z" * 1500)
+    with (
+        tiny_disk(tmp_path, "1m") as disk,
+        ApiClient(server.url, token) as api,
+        AgentStore.open(disk, server.url, "diskfull") as store,
+    ):
+        store.submit(sent)
+        filler = fill(disk)
+        state = SyncEngine(api, store, FAST).sync_once()
+        assert state.trouble is Trouble.DISK and state.online
+        assert state.disk is not None and state.disk.kind == "full"
+        assert str(store.path) in (state.last_error or "")
+        assert state.pending == 1  # the server has it; the file could not say so yet
+        filler.unlink()
+        state = SyncEngine(api, store, FAST).sync_once()
+        assert state.trouble is None and state.pending == 0
+    assert stored_outcome_ids(server, boss, "diskfull") == [str(sent.id)]
+
+
+def test_a_symlinked_outbox_is_not_read_nor_written_through(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "other-agent"
+    with AgentStore.open(elsewhere, SERVER, "a2") as other:
+        other.submit(outcome("theirs"))
+        theirs = other.path / OUTBOX_FILE
+    before = theirs.read_bytes()
+    with AgentStore.open(tmp_path / "mine", SERVER, "a1") as store:
+        path = store.path
+    (path / OUTBOX_FILE).symlink_to(theirs)
+    with AgentStore.open(tmp_path / "mine", SERVER, "a1") as store:
+        assert store.pending() == []
+        assert "symbolic link" in str(store.recovered[0])
+        store.submit(outcome("mine"))
+    assert theirs.read_bytes() == before
+    assert not (path / OUTBOX_FILE).is_symlink()
+
+
+@pytest.mark.parametrize("shape", ["empty", "directory", "nested", "binary"])
+def test_odd_files_are_kept_aside_and_reported_without_a_traceback(
+    tmp_path: Path, shape: str
+) -> None:
+    with AgentStore.open(tmp_path, SERVER, "a1") as store:
+        path = store.path / OUTBOX_FILE
+    if shape == "directory":
+        path.mkdir()
+    else:
+        path.write_bytes(
+            {"empty": b"", "nested": b"[" * 200_000, "binary": bytes(range(256)) * 64}[shape]
+        )
+    with AgentStore.open(tmp_path, SERVER, "a1") as store:
+        (report,) = store.recovered
+        assert OUTBOX_FILE in str(report)
+        store.submit(outcome())
+        assert store.pending_count() == 1
