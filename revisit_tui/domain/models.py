@@ -2,21 +2,43 @@
 
 Times are timezone-aware and travel as ISO 8601 in UTC; phone numbers are E.164; money is a
 Decimal in the account's currency. Field names here are the names used everywhere else.
+
+Types are strict: a number is never read from a string, nor a boolean from a number; every
+string and list is bounded (strings no longer than the database column that keeps them) and
+no string may hold a NUL character. Times and days outside 1900–2199 are refused, and every
+time is converted to UTC when it is read, so one instant has one spelling on the wire.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    model_validator,
+)
 
 MAX_BATCH = 500
 NOTES_MAX = 2000
 SHORT_TEXT_MAX = 200
+MAX_IMPORT = 5000  # rows of one kind in one POST /v1/import
+MAX_INT = 2**31 - 1  # the database's INTEGER
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2199
+
+NO_NUL = r"^[^\x00]*$"
 
 
 class Model(BaseModel):
@@ -25,8 +47,62 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-ShortText = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _time_text(value: Any) -> Any:
+    """Only an ISO 8601 string or a datetime is a time (not a number of seconds)."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_TIME.match(value)):
+        return value
+    raise ValueError("must be an ISO 8601 date and time with an offset")
+
+
+def _in_utc(value: datetime) -> datetime:
+    # the year is checked before the conversion: 0001-01-01T00:00+08:00 would overflow it
+    if not EARLIEST_YEAR < value.year < LATEST_YEAR:
+        raise ValueError(f"must be between {EARLIEST_YEAR + 1} and {LATEST_YEAR - 1}")
+    return value.astimezone(UTC)
+
+
+def _day_text(value: Any) -> Any:
+    if isinstance(value, datetime):
+        raise ValueError("must be a day (YYYY-MM-DD), not a time")
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.match(value)):
+        return value
+    raise ValueError("must be a day (YYYY-MM-DD)")
+
+
+def _plausible_day(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+def _uuid_text(value: Any) -> Any:
+    if isinstance(value, UUID) or (isinstance(value, str) and _UUID.match(value)):
+        return value
+    raise ValueError("must be a UUID (8-4-4-4-12 hexadecimal digits)")
+
+
+UtcTime = Annotated[AwareDatetime, BeforeValidator(_time_text), AfterValidator(_in_utc)]
+Day = Annotated[date, BeforeValidator(_day_text), AfterValidator(_plausible_day)]
+Uuid = Annotated[UUID, BeforeValidator(_uuid_text)]
+Int = Annotated[int, Strict(), Field(ge=-MAX_INT, le=MAX_INT)]
+Count = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
+
+ShortText = Annotated[str, Field(max_length=SHORT_TEXT_MAX, pattern=NO_NUL)]
+NoteText = Annotated[str, Field(max_length=NOTES_MAX, pattern=NO_NUL)]
+RequiredNote = Annotated[str, Field(min_length=1, max_length=NOTES_MAX, pattern=NO_NUL)]
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+TaskKey = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+AccountNumber = Annotated[str, Field(min_length=4, max_length=34, pattern=r"^[0-9A-Z]+$")]
+PhoneNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=NO_NUL)]  # E.164
+Email = Annotated[str, Field(min_length=1, max_length=254, pattern=NO_NUL)]
+TimeZoneName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+/-]+$")]
+Money = Annotated[Decimal, Field(max_digits=20, decimal_places=4, allow_inf_nan=False)]
 
 
 # --- enumerations -------------------------------------------------------------------------
@@ -193,42 +269,44 @@ class MaskedField(StrEnum):
 
 class IdentityDocument(Model):
     kind: DocumentKind
-    number: Annotated[str, Field(min_length=1, max_length=64)]
-    expires_on: date | None = None
+    number: Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
+    expires_on: Day | None = None
 
 
 class Customer(Model):
     id: Identifier
     type: CustomerType
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    mobile: str | None = None  # E.164
-    email: str | None = None
-    landline: str | None = None  # E.164
+    name: Name
+    mobile: PhoneNumber | None = None  # E.164
+    email: Email | None = None
+    landline: PhoneNumber | None = None  # E.164
     address: ShortText | None = None
     identity: IdentityDocument | None = None
     risk: RiskLevel = RiskLevel.NORMAL
-    timezone: str = "Asia/Shanghai"  # IANA name: calls are allowed by the customer's own clock
+    timezone: TimeZoneName = (
+        "Asia/Shanghai"  # IANA name: calls are allowed by the customer's own clock
+    )
     language: Language = Language.ZH_CN
-    do_not_call: bool = False
-    sms_opt_out: bool = False
+    do_not_call: StrictBool = False
+    sms_opt_out: StrictBool = False
     branch: Identifier
 
 
 class Account(Model):
-    number: Annotated[str, Field(min_length=4, max_length=34, pattern=r"^[0-9A-Z]+$")]
+    number: AccountNumber
     customer_id: Identifier
     type: AccountType
-    opened_on: date
+    opened_on: Day
     status: AccountStatus = AccountStatus.ACTIVE
     branch: Identifier
-    closed_on: date | None = None
+    closed_on: Day | None = None
 
 
 class Transaction(Model):
     id: Identifier
-    account_number: str
-    at: AwareDatetime
-    amount: Decimal
+    account_number: AccountNumber
+    at: UtcTime
+    amount: Money
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "CNY"
     channel: TransactionChannel
     counterparty: ShortText = ""
@@ -249,21 +327,24 @@ class Event(Model):
     """Something that happened to an account and may call for a revisit."""
 
     id: Identifier
-    account_number: str
+    account_number: AccountNumber
     kind: AccountEvent
-    at: AwareDatetime
+    at: UtcTime
     detail: ShortText = ""
 
 
 class Agent(Model):
     id: Identifier
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Name
     role: Role = Role.AGENT
-    languages: list[Language] = [Language.ZH_CN]
-    skills: list[CustomerType] = [CustomerType.PERSONAL, CustomerType.CORPORATE]
-    capacity: Annotated[int, Field(ge=0, le=1000)] = 100  # calls a day
+    languages: Annotated[list[Language], Field(max_length=len(Language))] = [Language.ZH_CN]
+    skills: Annotated[list[CustomerType], Field(max_length=len(CustomerType))] = [
+        CustomerType.PERSONAL,
+        CustomerType.CORPORATE,
+    ]
+    capacity: Annotated[int, Strict(), Field(ge=0, le=1000)] = 100  # calls a day
     branch: Identifier | None = None
-    on_shift: bool = True
+    on_shift: StrictBool = True
 
 
 # --- tasks --------------------------------------------------------------------------------
@@ -271,26 +352,24 @@ class Agent(Model):
 
 class Task(Model):
     id: Identifier
-    key: Annotated[
-        str, Field(min_length=1, max_length=200)
-    ]  # deterministic: re-runs create nothing twice
+    key: TaskKey  # deterministic: re-runs create nothing twice
     kind: TaskKind
     reason: ShortText = ""
-    priority: Annotated[int, Field(ge=0, le=9)]  # 0 is most urgent
+    priority: Annotated[int, Strict(), Field(ge=0, le=9)]  # 0 is most urgent
     customer_id: Identifier
-    account_number: str | None = None
-    due: date
-    not_before: AwareDatetime | None = None
+    account_number: AccountNumber | None = None
+    due: Day
+    not_before: UtcTime | None = None
     assigned_agent: Identifier | None = None
     status: TaskStatus = TaskStatus.OPEN
-    attempts: Annotated[int, Field(ge=0)] = 0
-    attempt_limit: Annotated[int, Field(ge=1)] = 3
-    next_attempt_at: AwareDatetime | None = None  # earliest next try (retry spacing or callback)
-    callback_at: AwareDatetime | None = None  # the time the customer asked for
+    attempts: Count = 0
+    attempt_limit: Annotated[int, Strict(), Field(ge=1, le=MAX_INT)] = 3
+    next_attempt_at: UtcTime | None = None  # earliest next try (retry spacing or callback)
+    callback_at: UtcTime | None = None  # the time the customer asked for
     escalation_id: Identifier | None = None  # a follow-up's escalation
-    version: Annotated[int, Field(ge=0)] = 0  # bumped on every change, assignment included
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
+    version: Count = 0  # bumped on every change, assignment included
+    created_at: UtcTime | None = None
+    updated_at: UtcTime | None = None
 
 
 # --- an attempt's outcome -----------------------------------------------------------------
@@ -316,7 +395,7 @@ class TransactionCheck(Model):
 
 class FeatureUse(Model):
     feature: Feature
-    in_use: bool
+    in_use: StrictBool
     problem: ShortText = ""
 
 
@@ -328,36 +407,46 @@ class Lead(Model):
 class EscalationRequest(Model):
     """An escalation raised during a call; the server opens it with a deadline from urgency."""
 
-    id: UUID
+    id: Uuid
     category: EscalationCategory
-    department: Annotated[str, Field(min_length=1, max_length=100)]
+    department: Name
     urgency: Urgency
-    summary: Annotated[str, Field(min_length=1, max_length=NOTES_MAX)]
+    summary: RequiredNote
     transaction_id: Identifier | None = None  # set for a "not me" transaction
+
+
+MAX_ESCALATIONS = 10
+MAX_TRANSACTION_CHECKS = 100
+
+ContactChecks = Annotated[list[ContactCheck], Field(max_length=2 * len(ContactField))]
+TransactionChecks = Annotated[list[TransactionCheck], Field(max_length=MAX_TRANSACTION_CHECKS)]
+FeatureUses = Annotated[list[FeatureUse], Field(max_length=len(Feature))]
+Leads = Annotated[list[Lead], Field(max_length=2 * len(LeadProduct))]
+Satisfaction = Annotated[int, Strict(), Field(ge=1, le=5)]
 
 
 class Outcome(Model):
     """One attempt at a task and everything recorded during it. Idempotent by its id."""
 
-    id: UUID  # generated by the client when the attempt starts
+    id: Uuid  # generated by the client when the attempt starts
     task_id: Identifier
     agent_id: Identifier
     channel: Channel = Channel.PHONE
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
+    started_at: UtcTime
+    ended_at: UtcTime
     disposition: Disposition
-    contact_checks: list[ContactCheck] = []
-    transaction_checks: list[TransactionCheck] = []
-    features: list[FeatureUse] = []
-    needs: list[Lead] = []
-    fraud_warning_delivered: bool | None = None
-    security_tips_delivered: bool | None = None
-    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
-    escalations: list[EscalationRequest] = []
-    callback_at: AwareDatetime | None = None
-    notes: Annotated[str, Field(max_length=NOTES_MAX)] = ""
+    contact_checks: ContactChecks = []
+    transaction_checks: TransactionChecks = []
+    features: FeatureUses = []
+    needs: Leads = []
+    fraud_warning_delivered: StrictBool | None = None
+    security_tips_delivered: StrictBool | None = None
+    satisfaction: Satisfaction | None = None
+    escalations: Annotated[list[EscalationRequest], Field(max_length=MAX_ESCALATIONS)] = []
+    callback_at: UtcTime | None = None
+    notes: NoteText = ""
     script_version: ShortText = ""
-    task_version: Annotated[int, Field(ge=0)] = 0  # the task's version when the attempt began
+    task_version: Count = 0  # the task's version when the attempt began
 
     @model_validator(mode="after")
     def _consistent(self) -> Outcome:
@@ -371,9 +460,9 @@ class Outcome(Model):
 
 
 class Escalation(Model):
-    id: UUID
+    id: Uuid
     task_id: Identifier
-    outcome_id: UUID
+    outcome_id: Uuid
     customer_id: Identifier
     agent_id: Identifier
     category: EscalationCategory
@@ -381,11 +470,11 @@ class Escalation(Model):
     urgency: Urgency
     summary: str
     transaction_id: Identifier | None = None
-    opened_at: AwareDatetime
-    deadline: AwareDatetime
+    opened_at: UtcTime
+    deadline: UtcTime
     status: EscalationStatus = EscalationStatus.OPEN
     resolution: str = ""
-    resolved_at: AwareDatetime | None = None
+    resolved_at: UtcTime | None = None
     follow_up_task_id: Identifier | None = None
 
 
@@ -395,8 +484,8 @@ class Escalation(Model):
 class OutcomeSummary(Model):
     """A past attempt, as shown on the customer card."""
 
-    outcome_id: UUID
-    at: AwareDatetime
+    outcome_id: Uuid
+    at: UtcTime
     agent_id: Identifier
     channel: Channel
     disposition: Disposition
@@ -417,7 +506,7 @@ class QueueSnapshot(Model):
     """GET /v1/queue: the agent's open tasks. Sent with an ETag; If-None-Match gives 304."""
 
     agent_id: Identifier
-    generated_at: AwareDatetime
+    generated_at: UtcTime
     items: list[QueueItem]
 
 
@@ -426,8 +515,8 @@ class Lease(Model):
 
     task_id: Identifier
     agent_id: Identifier
-    started_at: AwareDatetime
-    expires_at: AwareDatetime
+    started_at: UtcTime
+    expires_at: UtcTime
     task_version: int
 
 
@@ -446,11 +535,11 @@ class OutcomeResult(Model):
     """Per-item answer: status 201 stored, 200 already stored (same body), 409 same id with
     another body, 403 not the agent's, 404 unknown task, 422 refused by a rule (reason says)."""
 
-    outcome_id: UUID
+    outcome_id: Uuid
     status: int
     reason: str = ""
     task: Task | None = None
-    escalation_ids: list[UUID] = []
+    escalation_ids: list[Uuid] = []
     flagged_reassigned: bool = False  # the task was reassigned after the attempt began
     time_flag: CallTimeFlag | None = None  # the call's times were implausible (stored anyway)
 
@@ -462,21 +551,21 @@ class OutcomeBatchResult(Model):
 class Reveal(Model):
     """POST /v1/reveals: the agent deliberately unmasked a field (audit). Idempotent by id."""
 
-    id: UUID
+    id: Uuid
     task_id: Identifier
     customer_id: Identifier
     field: MaskedField
-    at: AwareDatetime
+    at: UtcTime
 
 
 class SmsRequest(Model):
     """POST /v1/sms: checked against quiet hours and the frequency cap, then queued."""
 
-    id: UUID
+    id: Uuid
     task_id: Identifier
     template: Identifier
-    text: Annotated[str, Field(min_length=1, max_length=500)]
-    requested_at: AwareDatetime
+    text: Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
+    requested_at: UtcTime
 
 
 class SmsStatus(StrEnum):
@@ -488,12 +577,12 @@ class SmsStatus(StrEnum):
 class SmsMessage(Model):
     """What the SMS gateway pulls: GET /v1/sms/pending; it confirms with POST /v1/sms/{id}/sent."""
 
-    id: UUID
+    id: Uuid
     task_id: Identifier
     to: str  # E.164
     text: str
     status: SmsStatus
-    requested_at: AwareDatetime
+    requested_at: UtcTime
 
 
 class Problem(Model):
@@ -502,27 +591,27 @@ class Problem(Model):
     code: str
     message: str
     fields: dict[str, str] = {}
-    next_allowed_at: AwareDatetime | None = None
+    next_allowed_at: UtcTime | None = None
 
 
 class Me(Model):
     agent: Agent
-    server_time: AwareDatetime
+    server_time: UtcTime
 
 
 class OnlineAnswer(Model):
     """POST /v1/online-answers by the online-banking back end: a questionnaire answered later,
     recorded against the same task as an outcome on the online channel."""
 
-    id: UUID
+    id: Uuid
     task_id: Identifier
-    answered_at: AwareDatetime
-    contact_checks: list[ContactCheck] = []
-    transaction_checks: list[TransactionCheck] = []
-    features: list[FeatureUse] = []
-    needs: list[Lead] = []
-    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
-    notes: Annotated[str, Field(max_length=NOTES_MAX)] = ""
+    answered_at: UtcTime
+    contact_checks: ContactChecks = []
+    transaction_checks: TransactionChecks = []
+    features: FeatureUses = []
+    needs: Leads = []
+    satisfaction: Satisfaction | None = None
+    notes: NoteText = ""
 
 
 # --- supervisor endpoints -----------------------------------------------------------------
@@ -531,10 +620,10 @@ class OnlineAnswer(Model):
 class ImportBatch(Model):
     """POST /v1/import: upsert master data by id / number."""
 
-    customers: list[Customer] = []
-    accounts: list[Account] = []
-    transactions: list[Transaction] = []
-    events: list[Event] = []
+    customers: Annotated[list[Customer], Field(max_length=MAX_IMPORT)] = []
+    accounts: Annotated[list[Account], Field(max_length=MAX_IMPORT)] = []
+    transactions: Annotated[list[Transaction], Field(max_length=MAX_IMPORT)] = []
+    events: Annotated[list[Event], Field(max_length=MAX_IMPORT)] = []
 
 
 class ImportResult(Model):
@@ -545,15 +634,15 @@ class ImportResult(Model):
 
 
 class TaskCreate(Model):
-    key: Annotated[str, Field(min_length=1, max_length=200)]
+    key: TaskKey
     kind: TaskKind
     reason: ShortText = ""
-    priority: Annotated[int, Field(ge=0, le=9)]
+    priority: Annotated[int, Strict(), Field(ge=0, le=9)]
     customer_id: Identifier
-    account_number: str | None = None
-    due: date
-    not_before: AwareDatetime | None = None
-    attempt_limit: Annotated[int, Field(ge=1, le=20)] = 3
+    account_number: AccountNumber | None = None
+    due: Day
+    not_before: UtcTime | None = None
+    attempt_limit: Annotated[int, Strict(), Field(ge=1, le=20)] = 3
     assigned_agent: Identifier | None = None
     escalation_id: Identifier | None = None
 
@@ -591,7 +680,7 @@ class EscalationPage(Model):
 
 
 class Resolution(Model):
-    resolution: Annotated[str, Field(min_length=1, max_length=NOTES_MAX)]
+    resolution: RequiredNote
 
 
 class AgentMonth(Model):
@@ -646,12 +735,12 @@ class DoNotCallLift(Model):
 
 
 class PurgeRequest(Model):
-    older_than_years: Annotated[int, Field(ge=1, le=100)]
-    dry_run: bool = True
+    older_than_years: Annotated[int, Strict(), Field(ge=1, le=100)]
+    dry_run: StrictBool = True
 
 
 class PurgeResult(Model):
-    cutoff: date
+    cutoff: Day
     outcomes: int
     reveals: int
     sms: int

@@ -10,11 +10,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from revisit_tui.domain.models import UtcTime
 from revisit_tui.server.problems import ProblemError
 
 MAX_LIMIT = 1000
+MAX_KEY = 200  # the longest sort key: an id or an ISO time
+_TIME: TypeAdapter[datetime] = TypeAdapter(UtcTime)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size (≤ 1000)")]
 Cursor = Annotated[str | None, Query(max_length=500, description="next_cursor of the last page")]
@@ -25,17 +28,22 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
 
 
-def decode_cursor(cursor: str | None, size: int) -> list[Any] | None:
-    """The sort key in a cursor; 422 naming `cursor` when it was not made by this server."""
+def decode_cursor(cursor: str | None, size: int) -> list[str] | None:
+    """The sort key in a cursor (strings: times and ids); 422 naming `cursor` when it was not
+    made by this server."""
     if not cursor:
         return None
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         key = None
-    if not isinstance(key, list) or len(key) != size:
+    if not isinstance(key, list) or len(key) != size or not all(map(_plain_text, key)):
         raise _bad_cursor()
     return key
+
+
+def _plain_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_KEY and "\x00" not in value
 
 
 def _bad_cursor() -> ProblemError:
@@ -44,15 +52,12 @@ def _bad_cursor() -> ProblemError:
     )
 
 
-def cursor_time(value: Any) -> datetime:
+def cursor_time(value: str) -> datetime:
     """A time inside a cursor (422 naming `cursor` if it is not one)."""
     try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
+        return _TIME.validate_python(value)
+    except ValidationError:
         raise _bad_cursor() from None
-    if moment.tzinfo is None:
-        raise _bad_cursor()
-    return moment
 
 
 def next_cursor(items: Sequence[Any], limit: int, key: Any) -> str | None:

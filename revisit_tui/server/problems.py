@@ -80,8 +80,12 @@ def install(app: FastAPI) -> None:
     async def _invalid(_request: Request, exc: RequestValidationError) -> Any:
         fields: dict[str, str] = {}
         for error in exc.errors():
-            path = field_path(error.get("loc", ()))
-            message = str(error.get("msg", "invalid"))
+            if error.get("type") == "json_invalid":  # its loc is the character offset
+                path = "body"
+                message = f"not valid JSON: {error.get('ctx', {}).get('error', 'syntax error')}"
+            else:
+                path = field_path(error.get("loc", ()))
+                message = str(error.get("msg", "invalid"))
             fields[path] = f"{fields[path]}; {message}" if path in fields else message
         names = ", ".join(sorted(fields))
         return problem_response(

@@ -9,9 +9,10 @@ from revisit_tui.domain.models import Agent, Role
 from revisit_tui.server.admin import PERSON_ROLES, agent_from_row
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.problems import ProblemError, errors, not_found
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import principals
 
-router = APIRouter(prefix="/v1", tags=["supervisor"])
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 PERSON_ROLE_VALUES = [role.value for role in PERSON_ROLES]
 

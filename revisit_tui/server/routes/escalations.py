@@ -20,10 +20,11 @@ from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
 from revisit_tui.server.problems import ProblemError, errors, not_found
 from revisit_tui.server.rows import escalation_from_row
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import audit_log, escalations
 from revisit_tui.server.taskstore import create_tasks
 
-router = APIRouter(prefix="/v1", tags=["supervisor"])
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 UNRESOLVED = [EscalationStatus.OPEN.value, EscalationStatus.REOPENED.value]
 

@@ -14,10 +14,11 @@ from revisit_tui.domain.models import Me, Problem
 from revisit_tui.server import migrate
 from revisit_tui.server.deps import Caller, Context
 from revisit_tui.server.problems import errors, problem_response
+from revisit_tui.server.strictjson import StrictJsonRoute
 
 NOT_READY_RETRY_SECONDS = 5
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=StrictJsonRoute)
 
 
 class Health(BaseModel):

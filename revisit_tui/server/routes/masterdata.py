@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -12,7 +12,15 @@ from pydantic import BaseModel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from revisit_tui.domain.models import Account, Customer, Event, ImportBatch, ImportResult
+from revisit_tui.domain.models import (
+    Account,
+    Customer,
+    Day,
+    Event,
+    ImportBatch,
+    ImportResult,
+    UtcTime,
+)
 from revisit_tui.server import donotcall
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.donotcall import DoNotCallSource
@@ -25,10 +33,11 @@ from revisit_tui.server.paging import (
     page_response,
 )
 from revisit_tui.server.problems import errors
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import accounts, customers, events, transactions
 from revisit_tui.server.taskstore import bump_master_stamp, chunks
 
-router = APIRouter(prefix="/v1", tags=["supervisor"])
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 
 class AccountPage(BaseModel):
@@ -149,7 +158,7 @@ def _upsert(conn: Connection, table: sa.Table, key: str, rows: Sequence[dict[str
 def list_accounts(
     context: Context,
     _caller: Supervisor,
-    opened_since: Annotated[date | None, Query()] = None,
+    opened_since: Annotated[Day | None, Query()] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
@@ -184,13 +193,13 @@ def list_customers(
 def list_events(
     context: Context,
     _caller: Supervisor,
-    since: Annotated[datetime | None, Query(description="events at or after this time")] = None,
+    since: Annotated[UtcTime | None, Query(description="events at or after this time")] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
     query = sa.select(events.c.id, events.c.at, events.c.body)
     if since:
-        query = query.where(events.c.at >= _aware(since))
+        query = query.where(events.c.at >= since)
     after = decode_cursor(cursor, 2)
     if after:
         at = cursor_time(after[0])
@@ -222,8 +231,3 @@ def _page_by_key(
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(key).limit(limit)).all()
     return [row.body for row in rows], next_cursor(rows, limit, lambda r: [r.key])
-
-
-def _aware(moment: datetime) -> datetime:
-    """A time without offset in a query is read as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -11,9 +11,10 @@ from revisit_tui.domain.models import Channel, Disposition, OnlineAnswer, Outcom
 from revisit_tui.server.deps import Context, OnlineService
 from revisit_tui.server.problems import ProblemError, errors, not_found
 from revisit_tui.server.recording import record_outcomes
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import outcomes, tasks
 
-router = APIRouter(prefix="/v1", tags=["online"])
+router = APIRouter(prefix="/v1", tags=["online"], route_class=StrictJsonRoute)
 
 
 @router.post(

@@ -27,9 +27,10 @@ from revisit_tui.server.periods import Month, month_range
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.recording import record_outcomes
 from revisit_tui.server.rows import outcome_from_row
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import outcomes
 
-router = APIRouter(prefix="/v1", tags=["outcomes"])
+router = APIRouter(prefix="/v1", tags=["outcomes"], route_class=StrictJsonRoute)
 
 PROBLEM_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
 

@@ -16,6 +16,7 @@ from revisit_tui.domain.models import Lease, QueueSnapshot, Role, TaskStatus
 from revisit_tui.server.deps import AgentCaller, Context
 from revisit_tui.server.problems import ProblemError, errors, forbidden, not_found
 from revisit_tui.server.rows import task_dict
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import (
     accounts,
     customers,
@@ -26,7 +27,7 @@ from revisit_tui.server.tables import (
 )
 from revisit_tui.server.taskstore import chunks
 
-router = APIRouter(prefix="/v1", tags=["agent"])
+router = APIRouter(prefix="/v1", tags=["agent"], route_class=StrictJsonRoute)
 
 RECENT_OUTCOMES = 3  # past attempts shown per customer
 

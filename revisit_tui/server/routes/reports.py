@@ -22,10 +22,11 @@ from revisit_tui.server.periods import Day, Month, day_range, month_range
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.routes.escalations import UNRESOLVED
 from revisit_tui.server.rows import escalation_from_row, outcome_from_row
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import customers, escalations, outcomes, principals, tasks
 from revisit_tui.server.taskstore import chunks
 
-router = APIRouter(prefix="/v1", tags=["supervisor"])
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 
 @router.get("/reports/agents", response_model=list[AgentMonth], responses=errors())

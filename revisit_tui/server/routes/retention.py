@@ -12,6 +12,7 @@ from revisit_tui.domain.models import PurgeRequest, PurgeResult
 from revisit_tui.domain.rules import add_months
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.problems import errors
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import (
     audit_log,
     outcomes,
@@ -20,7 +21,7 @@ from revisit_tui.server.tables import (
     sms_messages,
 )
 
-router = APIRouter(prefix="/v1", tags=["supervisor"])
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 PURGED_TEXT = "(purged)"
 

@@ -11,9 +11,10 @@ from revisit_tui.domain.models import Reveal
 from revisit_tui.server.access import task_row_for
 from revisit_tui.server.deps import AgentCaller, Context
 from revisit_tui.server.problems import ProblemError, errors
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import reveals
 
-router = APIRouter(prefix="/v1", tags=["agent"])
+router = APIRouter(prefix="/v1", tags=["agent"], route_class=StrictJsonRoute)
 
 
 @router.post(

@@ -15,9 +15,10 @@ from revisit_tui.domain.models import Customer, SmsMessage, SmsRequest, SmsStatu
 from revisit_tui.server.access import task_row_for
 from revisit_tui.server.deps import AgentCaller, Context, SmsGateway
 from revisit_tui.server.problems import ProblemError, errors, not_found
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import customers, sms_messages
 
-router = APIRouter(prefix="/v1", tags=["sms"])
+router = APIRouter(prefix="/v1", tags=["sms"], route_class=StrictJsonRoute)
 
 CAP_WINDOW = timedelta(days=8)  # the caps look back a week; a day more covers time zones
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.models import (
     AssignmentBatch,
+    Day,
     Identifier,
     Role,
     TaskBatch,
@@ -25,6 +26,7 @@ from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor, page_response
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.rows import task_from_row
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import audit_log, customers, principals, tasks
 from revisit_tui.server.taskstore import (
     assign,
@@ -34,7 +36,7 @@ from revisit_tui.server.taskstore import (
     task_id_for,
 )
 
-router = APIRouter(prefix="/v1", tags=["supervisor"])
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 
 class Updated(BaseModel):
@@ -86,7 +88,7 @@ def list_tasks(
     agent: Annotated[str | None, Query(max_length=64)] = None,
     customer: Annotated[str | None, Query(max_length=64)] = None,
     unassigned: Annotated[bool | None, Query(description="true: only tasks without agent")] = None,
-    due_before: Annotated[date | None, Query(description="due strictly before this day")] = None,
+    due_before: Annotated[Day | None, Query(description="due strictly before this day")] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
