@@ -714,7 +714,7 @@ class DoNotCallRequest(Model):
     """POST /v1/customers/{id}/do-not-call: the customer asked not to be called (a supervisor
     on their behalf, the online channel, or an SMS opt-out reply via the gateway)."""
 
-    reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX)]
+    reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX, pattern=NO_NUL)]
 
 
 class DoNotCallRecord(Model):
@@ -723,15 +723,15 @@ class DoNotCallRecord(Model):
     customer_id: Identifier
     reason: str
     source: str  # call, online, sms, import, supervisor
-    at: AwareDatetime
+    at: UtcTime
     by: Identifier
-    outcome_id: UUID | None = None
+    outcome_id: Uuid | None = None
 
 
 class DoNotCallLift(Model):
     """POST /v1/customers/{id}/do-not-call/lift: a supervisor lifts it, saying why (audited)."""
 
-    reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX)]
+    reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX, pattern=NO_NUL)]
 
 
 class PurgeRequest(Model):

@@ -20,9 +20,10 @@ from revisit_tui.server import donotcall
 from revisit_tui.server.deps import Context, Supervisor, role_required
 from revisit_tui.server.donotcall import DoNotCallSource
 from revisit_tui.server.problems import ProblemError, errors, not_found
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import customers, do_not_call
 
-router = APIRouter(prefix="/v1", tags=["supervisor"])
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 Marker = Annotated[
     Agent, Depends(role_required(Role.SUPERVISOR, Role.ONLINE_SERVICE, Role.SMS_GATEWAY))
