@@ -6,15 +6,15 @@ filter change only selects among them, so a 5,000-task queue refilters in a few 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import MaskedField, QueueItem, TaskKind
 from revisit_tui.domain.policy import RevisitPolicy
+from revisit_tui.domain.queue import queue_order
 from revisit_tui.domain.rules import next_callable_at
 
 Translate = Callable[..., str]
@@ -37,11 +37,12 @@ class QueueRow:
         return self.item.task.id
 
     @property
-    def sort_key(self) -> tuple[int, int, str, float, str]:
-        """Callable now first, then priority, then due, then soonest callable (never: last)."""
-        task = self.item.task
-        when = self.callable_at.timestamp() if self.callable_at is not None else math.inf
-        return (0 if self.callable_now else 1, task.priority, task.due.isoformat(), when, task.id)
+    def sort_key(self) -> tuple[int, tuple[int, date, str]]:
+        """Callable now first, then callable later, then never; in each, the queue order."""
+        order = queue_order(self.item.task)
+        if self.callable_now:
+            return (0, order)
+        return (1 if self.callable_at is not None else 2, order)
 
 
 @dataclass(frozen=True)

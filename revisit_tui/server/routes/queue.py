@@ -13,6 +13,7 @@ from fastapi import APIRouter, Header, Response
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.models import Lease, QueueSnapshot, Role, TaskStatus
+from revisit_tui.domain.queue import QUEUE_ORDER
 from revisit_tui.server.deps import AgentCaller, Context
 from revisit_tui.server.problems import ProblemError, errors, forbidden, not_found
 from revisit_tui.server.rows import task_dict
@@ -71,7 +72,7 @@ def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
     task_rows = conn.execute(
         sa.select(tasks)
         .where(tasks.c.assigned_agent == agent_id, tasks.c.status == TaskStatus.OPEN.value)
-        .order_by(tasks.c.priority, tasks.c.due, tasks.c.id)
+        .order_by(*(tasks.c[name] for name in QUEUE_ORDER))
         .limit(limit)
     ).all()
     customer_ids = sorted({row.customer_id for row in task_rows})
