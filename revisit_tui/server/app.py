@@ -15,6 +15,7 @@ from revisit_tui import __version__
 from revisit_tui.config import Settings, load_settings
 from revisit_tui.domain.models import Problem
 from revisit_tui.server import metrics, problems
+from revisit_tui.server.contention import RetryContention
 from revisit_tui.server.deps import ServerContext
 from revisit_tui.server.routes import (
     agents,
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(metrics.router)
+    app.add_middleware(RetryContention)
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)
     app.add_middleware(SafeErrors)
     app.add_middleware(metrics.RequestMetrics)  # outermost: it sees SafeErrors' 500s too
