@@ -2,11 +2,12 @@
 that a bank editing the wording gets every mistake with its file and line.
 
 A script file has `version`, `kind` (a task kind), `locale`, `title` and `[[steps]]`; each step
-has `id`, `kind`, `title`, `prompt` (what the agent says, with `{placeholders}`), `fills` (the
-outcome fields the step records) and optionally `hint` (guidance for the agent, not read out),
-`corporate_prompt` (said instead to corporate customers), `optional`, `items` (which contact
-fields, features, products or "flagged" transactions the step goes through) and
-`[steps.item_prompts]` (a line per item).
+has `id`, `kind`, `title`, `prompt` (what the agent says, with `{placeholders}`) and optionally
+`hint` (guidance for the agent, not read out), `corporate_prompt` (said instead to corporate
+customers), `items` (which contact fields, features, products or "flagged" transactions the
+step goes through) and `[steps.item_prompts]` (a line per item). What a step records follows
+from its kind and items: a contact_check step with items ["mobile"] records the outcome's
+`contact_checks` for mobile.
 """
 
 from __future__ import annotations
@@ -67,22 +68,6 @@ ITEMS: dict[StepKind, frozenset[str]] = {
 }
 """The items each step kind may go through; other kinds have none."""
 
-FILLS = frozenset(
-    {f"contact_checks.{name}" for name in ContactField}
-    | {f"features.{name}" for name in Feature}
-    | {
-        "transaction_checks",
-        "needs",
-        "fraud_warning_delivered",
-        "security_tips_delivered",
-        "satisfaction",
-        "escalations",
-        "callback_at",
-        "notes",
-    }
-)
-"""The outcome fields a step may say it fills."""
-
 REQUIRED_STEPS = (StepKind.INTRO, StepKind.FRAUD_WARNING, StepKind.CLOSE)
 BLANK = "___"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -92,10 +77,8 @@ _STEP_KEYS = {
     "kind",
     "title",
     "prompt",
-    "fills",
     "hint",
     "corporate_prompt",
-    "optional",
     "items",
     "item_prompts",
 }
@@ -103,16 +86,15 @@ _STEP_KEYS = {
 
 @dataclass(frozen=True)
 class ScriptStep:
-    """One part of a call: what the agent says (`prompt`) and what it records (`fills`)."""
+    """One part of a call: what the agent says (`prompt`); its kind and items say what the
+    agent records during it."""
 
     id: str
     kind: StepKind
     title: str
     prompt: str
-    fills: list[str] = field(default_factory=list)
     hint: str = ""
     corporate_prompt: str = ""
-    optional: bool = False
     items: list[str] = field(default_factory=list)
     item_prompts: dict[str, str] = field(default_factory=dict)
 
@@ -272,10 +254,6 @@ class _Parser:
         kind = _enum(StepKind, raw.get("kind"))
         if kind is None:
             self.fail(index, "kind", f"kind must be one of {', '.join(StepKind)}")
-        optional = raw.get("optional", False)
-        if not isinstance(optional, bool):
-            self.fail(index, "optional", "optional must be true or false")
-        fills = self.names(index, raw, "fills", FILLS, "outcome field")
         allowed_items = ITEMS.get(kind, frozenset()) if kind else frozenset()
         items = self.names(index, raw, "items", allowed_items, f"item of a {kind} step")
         item_prompts = raw.get("item_prompts", {})
@@ -299,10 +277,8 @@ class _Parser:
             kind=kind,
             title=texts["title"],
             prompt=texts["prompt"],
-            fills=fills,
             hint=texts["hint"],
             corporate_prompt=texts["corporate_prompt"],
-            optional=optional,
             items=items,
             item_prompts=dict(item_prompts),
         )

@@ -42,14 +42,12 @@ id = "fraud"
 kind = "fraud_warning"
 title = "Fraud"
 prompt = "Never tell anyone a verification code."
-fills = ["fraud_warning_delivered"]
 
 [[steps]]
 id = "close"
 kind = "close"
 title = "Close"
 prompt = "Goodbye."
-fills = ["satisfaction"]
 """
 
 
@@ -81,8 +79,8 @@ def test_every_shipped_script_loads_and_renders_without_leftover_placeholders(
 def test_both_locales_have_the_same_steps(kind: TaskKind) -> None:
     zh = load_script(kind, Language.ZH_CN)
     en = load_script(kind, Language.EN)
-    assert [(s.id, s.kind, s.items, s.fills) for s in zh.steps] == [
-        (s.id, s.kind, s.items, s.fills) for s in en.steps
+    assert [(s.id, s.kind, s.items) for s in zh.steps] == [
+        (s.id, s.kind, s.items) for s in en.steps
     ]
 
 
@@ -129,7 +127,7 @@ def test_every_semantic_problem_is_listed_with_the_line_of_the_key() -> None:
     bad = (
         GOOD.replace("{agent_name}", "{agent}")
         .replace('kind = "fraud_warning"', 'kind = "fraud"')
-        .replace('fills = ["satisfaction"]', 'fills = ["happiness"]')
+        .replace('prompt = "Goodbye."', 'prompt = "Goodbye."\nitems = ["happiness"]')
     )
     problems = script_problems(bad, "p.toml")
     by_line = {problem.line: problem.reason for problem in problems}
@@ -138,6 +136,14 @@ def test_every_semantic_problem_is_listed_with_the_line_of_the_key() -> None:
     assert "kind must be one of" in by_line[line_of(bad, 'kind = "fraud"')]
     assert "'happiness'" in by_line[line_of(bad, "happiness")]
     assert len(problems) == 3
+
+
+@pytest.mark.parametrize("line", ['fills = ["satisfaction"]', "optional = true"])
+def test_keys_the_app_does_not_read_are_not_part_of_the_format(line: str) -> None:
+    with_key = GOOD.replace('prompt = "Goodbye."', f'prompt = "Goodbye."\n{line}')
+    (problem,) = script_problems(with_key, "p.toml")
+    assert problem.line == line_of(with_key, line)
+    assert f"unknown key {line.split()[0]!r}" in problem.reason
 
 
 def test_duplicate_ids_and_missing_required_steps() -> None:

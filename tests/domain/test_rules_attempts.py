@@ -183,7 +183,5 @@ def test_a_not_me_already_escalated_by_the_agent_is_not_doubled_nor_downgraded()
             TransactionCheck(transaction_id="tx9", answer=TransactionAnswer.NOT_ME)
         ],
     )
-    fraud = own.model_copy(
-        update={"category": EscalationCategory.FRAUD, "urgency": Urgency.URGENT}
-    )
+    fraud = own.model_copy(update={"category": EscalationCategory.FRAUD, "urgency": Urgency.URGENT})
     assert escalations_for(outcome) == [fraud]
