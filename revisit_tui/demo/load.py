@@ -30,16 +30,18 @@ class LoadSummary:
     follow_ups: int
 
 
-def load(data: DemoData, server_url: str, tokens: dict[str, str]) -> LoadSummary:
+def load(
+    data: DemoData, server_url: str, tokens: dict[str, str], verify: bool | str = True
+) -> LoadSummary:
     """Post `data` to the API at `server_url`; `tokens` maps agent ids (the supervisor's too)
-    to their tokens."""
+    to their tokens. `verify`: as ApiClient's (a CA bundle for a bank's TLS proxy)."""
     supervisor_id = next(a.id for a in data.agents if a.role.value == "supervisor")
-    with ApiClient(server_url, tokens[supervisor_id]) as client:
+    with ApiClient(server_url, tokens[supervisor_id], verify=verify) as client:
         supervisor = SupervisorApi(client)
         imported = supervisor.import_batch(data.batch)
         created = supervisor.create_tasks(data.tasks)
         ids = dict(zip((task.key for task in data.tasks), created.task_ids, strict=True))
-        escalations = _post_history(data, server_url, tokens, ids)
+        escalations = _post_history(data, server_url, tokens, ids, verify)
         follow_ups = 0
         if escalations:
             resolution = "电子银行部已修复手机银行转账卡顿问题（版本 6.2.1），请回访确认客户满意"
@@ -56,13 +58,17 @@ def load(data: DemoData, server_url: str, tokens: dict[str, str]) -> LoadSummary
 
 
 def _post_history(
-    data: DemoData, server_url: str, tokens: dict[str, str], ids: dict[str, str]
+    data: DemoData,
+    server_url: str,
+    tokens: dict[str, str],
+    ids: dict[str, str],
+    verify: bool | str,
 ) -> list[str]:
     """Post each past attempt as its agent; the escalation ids the server opened."""
     opened: list[str] = []
     for past in data.history:
         task_id = ids[past.task_id]
-        with ApiClient(server_url, tokens[past.agent_id]) as client:
+        with ApiClient(server_url, tokens[past.agent_id], verify=verify) as client:
             lease = client.start_task(task_id)
             outcome = past.model_copy(
                 update={"task_id": task_id, "task_version": lease.task_version}
