@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from revisit_tui.domain.models import EscalationStatus
 from revisit_tui.server.command_serve import MULTIPROCESS_ENV
 from revisit_tui.server.deps import Context, ServerContext
+from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import escalations
 
 UNMATCHED = "unmatched"  # requests no route took: their path is not recorded
@@ -55,7 +56,7 @@ OUTBOX_LAG = Histogram(
     buckets=(1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 3600),
 )
 
-router = APIRouter()
+router = APIRouter(route_class=StrictJsonRoute)
 
 
 @router.get("/metrics", include_in_schema=False)

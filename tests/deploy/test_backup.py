@@ -101,6 +101,7 @@ def test_a_backup_taken_under_writes_restores_every_acknowledged_outcome(
     live_url, restored_url = two_databases
     server = live_server_for(live_url, workers=1 if live_url.startswith("sqlite") else 2)
     backup_file = tmp_path / "backups" / "revisit.backup"
+    server.process.start(timeout=60)  # a loaded machine: two workers take a while
     with server.process:
         token, boss, task_ids = seed_tasks(server, AGENT, TASKS)
         outcomes = [no_answer(task_id, AGENT) for task_id in task_ids]
@@ -123,7 +124,7 @@ def test_a_backup_taken_under_writes_restores_every_acknowledged_outcome(
     assert loaded.returncode == 0, loaded.stderr
     assert migrate.current(restored_url) == migrate.head()
 
-    with ServerProcess(restored_url) as restored:
+    with ServerProcess(restored_url).start(timeout=60) as restored:
         stored = stored_outcome_ids(SimpleNamespace(url=restored.url), boss, AGENT)
     whole_batches, torn = divmod(len(stored), BATCH)
     assert torn == 0
