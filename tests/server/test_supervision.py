@@ -103,6 +103,7 @@ def test_assignments_in_bulk_count_each_change_and_keep_the_history(world: World
     batch = [{**task, "key": world.id(f"bulk-{i}")} for i in range(501)]  # over one id chunk
     ids = world.ok("POST", "/v1/tasks/bulk", "boss", json={"tasks": batch})["task_ids"]
     a, b = world.id("a"), world.id("b")
+    world.ok("PUT", f"/v1/agents/{a}", "boss", json={"id": a, "name": "A", "capacity": 600})
     to_a = [{"task_id": task_id, "agent_id": a} for task_id in ids]
     then_b = [{"task_id": ids[0], "agent_id": b}]
     done = world.ok("POST", "/v1/assignments", "boss", json={"assignments": to_a + then_b})

@@ -32,15 +32,21 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
     """Queue an SMS to the task's customer, or 422 with the reason and when it may go."""
     now = datetime.now(UTC)
     with context.engine.begin() as conn:
-        stored = conn.execute(
-            sa.select(sms_messages).where(sms_messages.c.id == str(request.id))
-        ).first()
+        stored = _stored(conn, request.id)
         if stored is not None:
-            return _message(stored)
+            return stored
         task = task_row_for(conn, caller, request.task_id)
-        body = conn.scalar(sa.select(customers.c.body).where(customers.c.id == task.customer_id))
+        # the customer's row lock serialises SMS requests to one customer (PostgreSQL; SQLite
+        # writers are serial anyway): the cap is counted and the message queued atomically,
+        # and a concurrent retry of the same id waits here, then finds the stored message
+        body = conn.scalar(
+            sa.select(customers.c.body).where(customers.c.id == task.customer_id).with_for_update()
+        )
         if body is None:
             raise not_found("customer", task.customer_id)
+        stored = _stored(conn, request.id)
+        if stored is not None:
+            return stored
         customer = Customer.model_validate(body)
         sent_at = conn.scalars(
             sa.select(sms_messages.c.requested_at).where(
@@ -118,6 +124,11 @@ def mark_sent(sms_id: UUID, context: Context, _gateway: SmsGateway) -> Ok:
     if updated.rowcount == 0:
         raise not_found("SMS", str(sms_id))
     return Ok(ok=True)
+
+
+def _stored(conn: sa.Connection, sms_id: UUID) -> SmsMessage | None:
+    row = conn.execute(sa.select(sms_messages).where(sms_messages.c.id == str(sms_id))).first()
+    return None if row is None else _message(row)
 
 
 def _message(row: sa.Row[tuple[object, ...]]) -> SmsMessage:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.models import (
+    Assignment,
     AssignmentBatch,
     Day,
     Identifier,
@@ -22,6 +23,7 @@ from revisit_tui.domain.models import (
     TaskStatus,
 )
 from revisit_tui.server import donotcall
+from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor, page_response
 from revisit_tui.server.problems import ProblemError, errors
@@ -131,7 +133,11 @@ def assignments(batch: AssignmentBatch, context: Context, _caller: Supervisor) -
         bad |= _unknown_agents(conn, "assignments.{}.agent_id", [a.agent_id for a in items])
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
+        capacities = _lock_agents(conn, {a.agent_id for a in items if a.agent_id})
         updated = assign(conn, [(a.task_id, a.agent_id) for a in items], now)
+        over = _over_capacity(conn, items, capacities)
+        if over:  # raised inside the transaction: it rolls back, nothing changes
+            raise ProblemError(422, "over_capacity", f"over capacity: {', '.join(over)}", over)
     return Updated(updated=updated)
 
 
@@ -195,19 +201,64 @@ def _unknown(
 
 
 def _unknown_agents(conn: Connection, template: str, values: list[str | None]) -> dict[str, str]:
+    """Fields naming no agent or supervisor, or one whose token was revoked (who left)."""
     named = sorted({value for value in values if value})
-    known: set[str] = set()
+    revoked: dict[str, bool] = {}
     for part in chunks(named):
-        known.update(
-            conn.scalars(
-                sa.select(principals.c.id).where(
-                    principals.c.id.in_(part),
-                    principals.c.role.in_([Role.AGENT.value, Role.SUPERVISOR.value]),
-                )
+        rows = conn.execute(
+            sa.select(principals.c.id, principals.c.revoked).where(
+                principals.c.id.in_(part),
+                principals.c.role.in_([Role.AGENT.value, Role.SUPERVISOR.value]),
             )
         )
-    return {
-        template.format(index): f"no agent {value!r}"
-        for index, value in enumerate(values)
-        if value and value not in known
-    }
+        revoked.update((row.id, bool(row.revoked)) for row in rows)
+    problems: dict[str, str] = {}
+    for index, value in enumerate(values):
+        if value and value not in revoked:
+            problems[template.format(index)] = f"no agent {value!r}"
+        elif value and revoked[value]:
+            problems[template.format(index)] = f"the agent {value!r} is revoked"
+    return problems
+
+
+def _lock_agents(conn: Connection, agent_ids: set[str]) -> dict[str, int]:
+    """Lock the agents' rows (PostgreSQL, in id order: no deadlock between two runs) for the
+    rest of the transaction; their capacities by id."""
+    capacities: dict[str, int] = {}
+    for part in chunks(sorted(agent_ids)):
+        rows = conn.execute(
+            sa.select(principals)
+            .where(principals.c.id.in_(part))
+            .order_by(principals.c.id)
+            .with_for_update()
+        )
+        capacities.update((row.id, agent_from_row(row).capacity) for row in rows)
+    return capacities
+
+
+def _over_capacity(
+    conn: Connection, items: list[Assignment], capacities: dict[str, int]
+) -> dict[str, str]:
+    """After the batch's updates: the first item of each agent now holding more open tasks
+    than their capacity."""
+    held: dict[str, int] = {}
+    for part in chunks(sorted(capacities)):
+        rows = conn.execute(
+            sa.select(tasks.c.assigned_agent, sa.func.count().label("open"))
+            .where(tasks.c.assigned_agent.in_(part), tasks.c.status == TaskStatus.OPEN.value)
+            .group_by(tasks.c.assigned_agent)
+        )
+        held.update((row.assigned_agent, int(row.open)) for row in rows)
+    out: dict[str, str] = {}
+    reported: set[str] = set()
+    for index, item in enumerate(items):
+        agent_id = item.agent_id
+        if agent_id is None or agent_id in reported:
+            continue
+        if held.get(agent_id, 0) > capacities[agent_id]:
+            reported.add(agent_id)
+            out[f"assignments.{index}.agent_id"] = (
+                f"{agent_id!r} would hold {held[agent_id]} open tasks; capacity "
+                f"{capacities[agent_id]}"
+            )
+    return out
