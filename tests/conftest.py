@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,15 @@ from revisit_tui.server import admin
 from revisit_tui.server.process import ServerProcess
 
 PG_ENV = "REVISIT_TEST_PG_URL"
+
+
+def callable_zone() -> str:
+    """An IANA zone where it is about 13:00 now: inside the default callable window (09–20),
+    so a test's customer may be called (leased) whenever the test runs."""
+    offset = (13 - datetime.now(UTC).hour + 12) % 24 - 12  # UTC-12 … UTC+11
+    if offset == 0:
+        return "UTC"
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"  # Etc/GMT-8 is UTC+8
 
 
 class LiveServer:

@@ -15,7 +15,7 @@ from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import MaskedField, QueueItem, TaskKind
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.queue import queue_order
-from revisit_tui.domain.rules import next_callable_at
+from revisit_tui.domain.rules import next_callable_at, start_block
 
 Translate = Callable[..., str]
 KIND_CYCLE: tuple[TaskKind | None, ...] = (None, *TaskKind)
@@ -130,6 +130,21 @@ def _row(item: QueueItem, now: datetime, policy: RevisitPolicy) -> QueueRow:
         phone=mask_field(field, phone),
         haystack=" ".join((customer.name, phone[-4:], task.id)).casefold(),
     )
+
+
+def start_notice(
+    row: QueueRow, now: datetime, policy: RevisitPolicy, translate: Callable[..., str]
+) -> str | None:
+    """Why the task under the cursor cannot be started now and from when (the server's own
+    rule, so the agent learns it before the call opens), or None when it can."""
+    block = start_block(row.item.task, row.item.customer, now, policy)
+    if block is None:
+        return None
+    reason = translate(f"queue.held.{block.code}")
+    if block.allowed_at is None:
+        return translate("queue.held.never", reason=reason)
+    at = _local_time(block.allowed_at, row.item.customer.timezone, now)
+    return translate("queue.held.until", reason=reason, at=at)
 
 
 def _local_time(at: datetime, timezone: str, now: datetime) -> str:

@@ -100,6 +100,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         ZH: "{field}落在客户当地的周末，周末不外呼。",
         EN: "{field} falls on the customer's weekend, when no calls are made.",
     },
+    "callback_holiday": {
+        ZH: "{field}落在公众假期，假期不外呼。",
+        EN: "{field} falls on a public holiday, when no calls are made.",
+    },
+    "callback_beyond_horizon": {
+        ZH: "{field}太远：最多可预约 {days} 天内。",
+        EN: "{field} is too far ahead: at most {days} days.",
+    },
     "callback_do_not_call": {
         ZH: "客户已要求不再来电，不能预约{field}。",
         EN: "The customer asked not to be called: no {field} can be set.",

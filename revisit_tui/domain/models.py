@@ -510,6 +510,13 @@ class QueueSnapshot(Model):
     items: list[QueueItem]
 
 
+class StartRequest(Model):
+    """Optional body of POST /v1/tasks/{id}/start: a supervisor starts a task the policy holds
+    back (outside the window, before the next attempt), saying why; audited."""
+
+    override_reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX)] | None = None
+
+
 class Lease(Model):
     """POST /v1/tasks/{id}/start: the agent holds the task; another agent gets 409."""
 
@@ -542,6 +549,7 @@ class OutcomeResult(Model):
     escalation_ids: list[Uuid] = []
     flagged_reassigned: bool = False  # the task was reassigned after the attempt began
     time_flag: CallTimeFlag | None = None  # the call's times were implausible (stored anyway)
+    callback_flag: str | None = None  # why the callback time was moved (callback_in_past, …)
 
 
 class OutcomeBatchResult(Model):

@@ -76,6 +76,7 @@ class CallPolicy(Policy):
     callable_start: time = time(9, 0)  # in the customer's own time zone
     callable_end: time = time(20, 0)  # may be earlier than start: the window crosses midnight
     callable_weekends: bool = True
+    callable_holidays: bool = True  # false: no calls on public holidays (the Chinese calendar)
     attempt_limit: int = Field(3, ge=1, le=20)
     retry_spacing_minutes: dict[RetryDisposition, Minutes] = {
         Disposition.NO_ANSWER: 120,
@@ -84,6 +85,7 @@ class CallPolicy(Policy):
         Disposition.REFUSED: 1440,
     }
     lease_minutes: int = Field(30, ge=1)
+    callback_horizon_days: int = Field(30, ge=1, le=366)  # a callback further out is pulled in
     clock_tolerance_minutes: int = Field(5, ge=0, le=120)  # client clock skew accepted
 
 

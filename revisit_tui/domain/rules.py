@@ -46,7 +46,7 @@ from revisit_tui.domain.policy import (
     SmsPolicy,
 )
 from revisit_tui.domain.validation import FieldProblem
-from revisit_tui.domain.workdays import WorkCalendar
+from revisit_tui.domain.workdays import WorkCalendar, is_public_holiday
 
 SATURDAY = 5
 FRAUD_DEPARTMENT = "fraud"
@@ -220,13 +220,23 @@ def _window_day(local: datetime, calls: CallPolicy) -> date | None:
     return None
 
 
+def _callable_day(day: date, policy: RevisitPolicy) -> str | None:
+    """Why no call may be made on this (customer-local) day, or None."""
+    if not policy.calls.callable_weekends and day.weekday() >= SATURDAY:
+        return "weekend"
+    if not policy.calls.callable_holidays and is_public_holiday(day, policy.calendar):
+        return "holiday"
+    return None
+
+
 def is_callable(customer: Customer, at: datetime, policy: RevisitPolicy) -> bool:
-    """True when `at` falls in the callable window of the customer's own time zone."""
+    """True when `at` falls in the callable window of the customer's own time zone (on a
+    callable day: weekends and public holidays as configured)."""
     _require_aware(at, "at")
     if customer.do_not_call:
         return False
     day = _window_day(at.astimezone(customer_zone(customer)), policy.calls)
-    return day is not None and (policy.calls.callable_weekends or day.weekday() < SATURDAY)
+    return day is not None and _callable_day(day, policy) is None
 
 
 def next_callable_at(customer: Customer, at: datetime, policy: RevisitPolicy) -> datetime:
@@ -240,11 +250,11 @@ def next_callable_at(customer: Customer, at: datetime, policy: RevisitPolicy) ->
         return at
     zone = customer_zone(customer)
     today = at.astimezone(zone).date()
-    for offset in range(-1, 9):
+    for offset in range(-1, 40):  # the longest run of holidays and weekends is shorter
         start = datetime.combine(today + timedelta(days=offset), policy.calls.callable_start, zone)
         if start > at and is_callable(customer, start, policy):
             return start.astimezone(at.tzinfo)
-    raise AssertionError("a callable window starts within every 9 days")
+    raise ValueError("no callable day within 40 days: check calls.callable_* and the calendar")
 
 
 def check_callback(
@@ -267,9 +277,54 @@ def check_callback(
             "timezone": customer.timezone,
         }
         return FieldProblem(field, "callback_outside_window", window)
-    if not calls.callable_weekends and day.weekday() >= SATURDAY:
-        return FieldProblem(field, "callback_weekend")
+    closed_day = _callable_day(day, policy)
+    if closed_day is not None:
+        return FieldProblem(field, f"callback_{closed_day}")
+    if callback_at > now + timedelta(days=calls.callback_horizon_days):
+        return FieldProblem(field, "callback_beyond_horizon", {"days": calls.callback_horizon_days})
     return None
+
+
+def normalise_callback(
+    customer: Customer, callback_at: datetime, called_at: datetime, policy: RevisitPolicy
+) -> tuple[datetime, str | None]:
+    """The callback time to plan, and the code of why the requested one was moved (None: kept).
+    A time in the past, outside the customer's window or on a closed day becomes the next
+    allowed time; one beyond `calls.callback_horizon_days` the first allowed time at the
+    horizon. The call happened: the outcome is never refused for its callback."""
+    problem = check_callback(customer, callback_at, called_at, policy)
+    if problem is None or problem.code == "callback_do_not_call":
+        return callback_at, None if problem is None else problem.code
+    horizon = called_at + timedelta(days=policy.calls.callback_horizon_days)
+    code = problem.code if callback_at <= horizon else "callback_beyond_horizon"
+    start = min(max(callback_at, called_at), horizon)
+    return next_callable_at(customer, start, policy), code
+
+
+@dataclass(frozen=True)
+class StartBlock:
+    """Why a task may not be started now and when it may (None: never, do-not-call)."""
+
+    code: str  # outside_window, retry_spacing, callback, not_before, do_not_call
+    allowed_at: datetime | None
+
+
+def start_block(
+    task: Task, customer: Customer, now: datetime, policy: RevisitPolicy
+) -> StartBlock | None:
+    """None when the task may be started (leased) now; else why not and from when. The
+    waits are the task's `not_before`, its next attempt (a callback or the retry spacing)
+    and the customer's callable window."""
+    _require_aware(now, "now")
+    if customer.do_not_call:
+        return StartBlock("do_not_call", None)
+    earliest, code = now, "outside_window"
+    spacing = "callback" if task.callback_at is not None else "retry_spacing"
+    for reason, moment in (("not_before", task.not_before), (spacing, task.next_attempt_at)):
+        if moment is not None and moment > earliest:
+            earliest, code = moment, reason
+    allowed = next_callable_at(customer, earliest, policy)
+    return None if allowed <= now else StartBlock(code, allowed)
 
 
 def callback_problem(

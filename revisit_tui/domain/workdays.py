@@ -29,6 +29,14 @@ def _china_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return days_off, working_weekends
 
 
+def is_public_holiday(day: date, policy: CalendarPolicy) -> bool:
+    """A public holiday of the Chinese calendar or one the bank added, unless declared a
+    working day."""
+    if day in policy.extra_working_days:
+        return False
+    return day in policy.extra_holidays or day in _china_year(day.year)[0]
+
+
 class WorkCalendar:
     """Answers "is this a working day?" and "which day is N working days later?"."""
 

@@ -21,6 +21,7 @@ from revisit_tui.domain.models import (
     Agent,
     Channel,
     ContactCheckResult,
+    Customer,
     Disposition,
     Escalation,
     Language,
@@ -34,7 +35,13 @@ from revisit_tui.domain.validation import validate_outcome
 from revisit_tui.server import donotcall
 from revisit_tui.server.donotcall import DoNotCallSource
 from revisit_tui.server.rows import canonical_hash, task_from_row
-from revisit_tui.server.tables import escalations, outcomes, pending_contact_changes, tasks
+from revisit_tui.server.tables import (
+    customers,
+    escalations,
+    outcomes,
+    pending_contact_changes,
+    tasks,
+)
 from revisit_tui.server.taskstore import agent_when, chunks
 
 TASK_UPDATE_COLUMNS = (
@@ -70,6 +77,7 @@ def record_outcomes(
     """Store the outcomes and apply each to its task; one result per outcome, in order."""
     stored = _stored(conn, [str(o.id) for o in batch])
     task_rows = _task_rows(conn, sorted({o.task_id for o in batch}))
+    people = _customers(conn, sorted({row.customer_id for row in task_rows.values()}))
     current: dict[str, Task] = {}
     writes = _Writes()
     results: list[OutcomeResult] = []
@@ -95,7 +103,10 @@ def record_outcomes(
         task = current.get(outcome.task_id) or task_from_row(row)
         flagged = outcome.task_version < row.assigned_version
         called_at, time_flag = rules.call_time(outcome, row.created_at, now, policy)
-        updated = rules.apply_outcome(task, outcome, policy, now, called_at)
+        planned, callback_flag = _planned_callback(
+            outcome, people.get(row.customer_id), called_at, policy
+        )
+        updated = rules.apply_outcome(task, planned, policy, now, called_at)
         current[task.id] = updated
         earlier = writes.tasks.get(task.id, {})  # an earlier outcome of this batch, same task
         lease_agent = earlier.get("v_lease_agent", row.lease_agent)
@@ -126,6 +137,7 @@ def record_outcomes(
             "escalation_ids": [str(e) for e in opened],
             "flagged_reassigned": flagged,
             "time_flag": time_flag.value if time_flag else None,
+            "callback_flag": callback_flag,
             "purged": False,
             "received_at": now,
         }
@@ -139,6 +151,7 @@ def record_outcomes(
                 escalation_ids=opened,
                 flagged_reassigned=flagged,
                 time_flag=time_flag,
+                callback_flag=callback_flag,
             )
         )
     _write(conn, writes)
@@ -166,6 +179,7 @@ def _stored(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
                 outcomes.c.escalation_ids,
                 outcomes.c.flagged_reassigned,
                 outcomes.c.time_flag,
+                outcomes.c.callback_flag,
             ).where(outcomes.c.id.in_(part))
         ):
             found[row.id] = dict(row._mapping)
@@ -181,6 +195,32 @@ def _task_rows(conn: Connection, task_ids: list[str]) -> dict[str, Any]:
         ):
             found[row.id] = row
     return found
+
+
+def _customers(conn: Connection, customer_ids: list[str]) -> dict[str, Customer]:
+    found: dict[str, Customer] = {}
+    for part in chunks(customer_ids):
+        for row in conn.execute(
+            sa.select(customers.c.id, customers.c.body).where(customers.c.id.in_(part))
+        ):
+            found[row.id] = Customer.model_validate(row.body)
+    return found
+
+
+def _planned_callback(
+    outcome: Outcome, customer: Customer | None, called_at: datetime, policy: RevisitPolicy
+) -> tuple[Outcome, str | None]:
+    """The outcome to apply to its task, with a callback time the policy allows, and the code
+    of why the customer's requested time was moved (the stored outcome keeps what was said)."""
+    if outcome.callback_at is None or customer is None:
+        return outcome, None
+    try:
+        planned, flag = rules.normalise_callback(customer, outcome.callback_at, called_at, policy)
+    except ValueError:  # an unknown time zone: the requested time stands
+        return outcome, None
+    if planned == outcome.callback_at:
+        return outcome, flag
+    return outcome.model_copy(update={"callback_at": planned}), flag
 
 
 def _replay(
@@ -202,6 +242,7 @@ def _replay(
         escalation_ids=[UUID(e) for e in previous["escalation_ids"]],
         flagged_reassigned=previous["flagged_reassigned"],
         time_flag=previous["time_flag"],
+        callback_flag=previous["callback_flag"],
     )
 
 

@@ -153,6 +153,7 @@ outcomes = sa.Table(
     sa.Column("escalation_ids", sa.JSON, nullable=False),
     sa.Column("flagged_reassigned", sa.Boolean, nullable=False),
     sa.Column("time_flag", sa.String(20)),  # CallTimeFlag: implausible call times, stored
+    sa.Column("callback_flag", sa.String(40)),  # why the requested callback time was moved
     sa.Column("purged", sa.Boolean, nullable=False, default=False),
     sa.Column("received_at", UtcDateTime, nullable=False),
     sa.Index(None, "started_at", "id"),

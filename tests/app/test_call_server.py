@@ -32,6 +32,7 @@ from revisit_tui.domain.models import (
 )
 from tests.app.call_helpers import go_to, open_call, settle, wrap_up
 from tests.app.factory import AGENT_ID, NOW
+from tests.conftest import callable_zone
 
 pytestmark = pytest.mark.anyio
 
@@ -48,6 +49,7 @@ def seed(server: Any) -> dict[str, str]:
                 name="王芳",
                 mobile="+8613800001111",
                 branch="B001",
+                timezone=callable_zone(),  # the server holds calls outside the window back
             )
         ],
         accounts=[

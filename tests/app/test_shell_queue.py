@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -164,3 +165,21 @@ async def test_typed_brackets_show_as_typed_not_as_markup(app_factory: AppFactor
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash", *"[bold]x[/")
         assert "search: [bold]x[/" in screen_text(app)
+
+
+async def test_enter_on_a_task_held_back_says_why_and_when_instead_of_opening(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory(locale="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue = queue_of(app)
+        held = next(i for i, row in enumerate(queue.shown) if not row.callable_now)
+        queue.table.cursor_row = held
+        row = queue.current
+        assert row is not None and row.callable_at is not None
+        await pilot.press("enter")
+        assert isinstance(app.screen, QueueScreen), "the call did not open"
+        notices = [str(n.message) for n in app._notifications]
+        [notice] = [n for n in notices if n.startswith("Cannot start this call now: ")]
+        local = row.callable_at.astimezone(ZoneInfo(row.item.customer.timezone))
+        assert local.strftime("%H:%M") in notice

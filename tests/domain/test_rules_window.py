@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from revisit_tui.domain.models import Customer, CustomerType
-from revisit_tui.domain.policy import CallPolicy, RevisitPolicy, SmsPolicy
+from revisit_tui.domain.policy import CalendarPolicy, CallPolicy, RevisitPolicy, SmsPolicy
 from revisit_tui.domain.rules import (
     DoNotCallError,
     callback_problem,
@@ -181,3 +181,17 @@ def test_sms_next_allowed_time_is_itself_allowed(
         return
     assert decision.next_allowed_at is not None and decision.next_allowed_at > moment
     assert sms_decision(customer(zone), decision.next_allowed_at, sent, POLICY).allowed
+
+
+def test_public_holidays_can_be_taken_out_of_the_callable_days() -> None:
+    shanghai = Customer(id="h", type="personal", name="x", branch="b", timezone="Asia/Shanghai")
+    closed = RevisitPolicy(
+        calls=CallPolicy(callable_holidays=False),
+        calendar=CalendarPolicy(extra_holidays=[date(2026, 12, 1)]),
+    )
+    noon = datetime(2026, 12, 1, 4, tzinfo=UTC)  # 12:00 in Shanghai, the bank's holiday
+    assert is_callable(shanghai, noon, RevisitPolicy())
+    assert not is_callable(shanghai, noon, closed)
+    assert next_callable_at(shanghai, noon, closed) == datetime(2026, 12, 2, 1, tzinfo=UTC)
+    problem = check_callback(shanghai, noon, noon - timedelta(days=1), closed)
+    assert problem is not None and problem.code == "callback_holiday"

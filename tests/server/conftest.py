@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from revisit_tui.domain.models import Role
+from tests.conftest import callable_zone
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -71,7 +72,7 @@ class World:
             "name": f"客户 {label}",
             "mobile": "+8613800138000",
             "branch": "b1",
-            "timezone": "UTC",
+            "timezone": callable_zone(),
             **fields,
         }
         self.ok(

@@ -17,6 +17,7 @@ from revisit_tui.app.queue_rows import (
     build_rows,
     cells,
     select,
+    start_notice,
     sync_marks,
 )
 from revisit_tui.app.screens.base import LocalizedScreen
@@ -148,6 +149,10 @@ class QueueScreen(LocalizedScreen[None]):
         row = self.current
         if row is None:
             self.notify(self.t("queue.no_selection"))
+            return
+        held = start_notice(row, self.shell.clock(), self.shell.policy, self.t)
+        if held is not None:
+            self.notify(held, severity="warning", timeout=8)
             return
         from revisit_tui.app.screens.call import CallScreen
 

@@ -9,17 +9,27 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Body, Header, Response
 from sqlalchemy.engine import Connection
 
-from revisit_tui.domain.models import Lease, QueueSnapshot, Role, TaskStatus
+from revisit_tui.domain import rules
+from revisit_tui.domain.models import (
+    Customer,
+    Lease,
+    QueueSnapshot,
+    Role,
+    StartRequest,
+    TaskStatus,
+)
+from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.queue import QUEUE_ORDER
 from revisit_tui.server.deps import AgentCaller, Context
 from revisit_tui.server.problems import ProblemError, errors, forbidden, not_found
-from revisit_tui.server.rows import task_dict
+from revisit_tui.server.rows import task_dict, task_from_row
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import (
     accounts,
+    audit_log,
     customers,
     master_stamp,
     outcomes,
@@ -152,22 +162,36 @@ def _recent_outcomes(conn: Connection, customer_ids: list[str]) -> dict[str, lis
 
 
 @router.post("/tasks/{task_id}/start", response_model=Lease, responses=errors(404, 409))
-def start(task_id: str, context: Context, caller: AgentCaller) -> Lease:
-    """Hold the task for the caller for calls.lease_minutes; exactly one starter wins."""
+def start(
+    task_id: str,
+    context: Context,
+    caller: AgentCaller,
+    request: Annotated[StartRequest | None, Body()] = None,
+) -> Lease:
+    """Hold the task for the caller for calls.lease_minutes; exactly one starter wins. Outside
+    the customer's callable window or before the task's next attempt it is refused (422 with
+    next_allowed_at) unless a supervisor overrides with a reason (audited)."""
     now = datetime.now(UTC)
     expires = now + timedelta(minutes=context.policy.calls.lease_minutes)
+    override = request.override_reason if request is not None else None
+    if override and caller.role is not Role.SUPERVISOR:
+        raise forbidden("only a supervisor may override the calling policy")
     with context.engine.begin() as conn:
-        row = conn.execute(
-            sa.select(tasks.c.assigned_agent, tasks.c.status, tasks.c.version).where(
-                tasks.c.id == task_id
-            )
-        ).first()
+        row = conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).first()
         if row is None:
             raise not_found("task", task_id)
         if caller.role is not Role.SUPERVISOR and row.assigned_agent != caller.id:
             raise forbidden("the task is not assigned to you")
         if row.status != TaskStatus.OPEN.value:
             raise ProblemError(409, "closed", f"the task is {row.status}, not open")
+        block = _start_block(conn, row, now, context.policy)
+        if block is not None and not override:
+            raise ProblemError(
+                422,
+                block.code,
+                _HELD_BACK.get(block.code, "the task may not be started now"),
+                next_allowed_at=block.allowed_at,
+            )
         # the WHERE makes the claim atomic: of two simultaneous starters one updates the row
         claimed = conn.execute(
             sa.update(tasks)
@@ -184,6 +208,22 @@ def start(task_id: str, context: Context, caller: AgentCaller) -> Lease:
         )
         if claimed.rowcount != 1:
             raise ProblemError(409, "leased", "another agent is working on this task")
+        if block is not None:
+            conn.execute(
+                sa.insert(audit_log).values(
+                    at=now,
+                    actor=caller.id,
+                    action="start_override",
+                    detail={
+                        "task_id": task_id,
+                        "held_back": block.code,
+                        "next_allowed_at": block.allowed_at.isoformat()
+                        if block.allowed_at
+                        else None,
+                        "reason": override,
+                    },
+                )
+            )
     return Lease(
         task_id=task_id,
         agent_id=caller.id,
@@ -191,3 +231,24 @@ def start(task_id: str, context: Context, caller: AgentCaller) -> Lease:
         expires_at=expires,
         task_version=row.version,
     )
+
+
+_HELD_BACK = {
+    "outside_window": "it is outside the customer's callable hours; see next_allowed_at",
+    "retry_spacing": "the next attempt is not due yet; see next_allowed_at",
+    "callback": "the customer asked to be called back later; see next_allowed_at",
+    "not_before": "the task may not be started before next_allowed_at",
+    "do_not_call": "the customer asked not to be called",
+}
+
+
+def _start_block(
+    conn: Connection, row: Any, now: datetime, policy: RevisitPolicy
+) -> rules.StartBlock | None:
+    body = conn.scalar(sa.select(customers.c.body).where(customers.c.id == row.customer_id))
+    if body is None:
+        return None
+    try:
+        return rules.start_block(task_from_row(row), Customer.model_validate(body), now, policy)
+    except ValueError:  # an unknown time zone: the window cannot be judged, the call can go on
+        return None
