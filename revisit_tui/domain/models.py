@@ -514,7 +514,9 @@ class StartRequest(Model):
     """Optional body of POST /v1/tasks/{id}/start: a supervisor starts a task the policy holds
     back (outside the window, before the next attempt), saying why; audited."""
 
-    override_reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX)] | None = None
+    override_reason: (
+        Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX, pattern=NO_NUL)] | None
+    ) = None
 
 
 class Lease(Model):
