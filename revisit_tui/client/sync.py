@@ -132,7 +132,7 @@ class SyncEngine:
             failures = self._failures
         if failures == 0:
             return interval
-        doubled = interval * 2 ** min(failures - 1, 32)  # bounded: days offline stay finite
+        doubled = interval * 2.0 ** min(failures - 1, 32)  # bounded: days offline stay finite
         ceiling = min(self.settings.backoff_max_seconds, doubled)
         return ceiling * (0.5 + self._jitter() / 2)
 

@@ -21,9 +21,9 @@ SATURDAY = 5
 def _china_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """The package's public holidays and adjusted working weekend days of one year (holidays is
     imported here, on first use: it is slow to import and the queue's first paint needs none)."""
-    import holidays
+    from holidays.countries.china import China
 
-    calendar = holidays.China(years=year)
+    calendar = China(years=year)
     days_off = frozenset(day for day in calendar if day.year == year)
     working_weekends = frozenset(day for day in calendar.weekend_workdays if day.year == year)
     return days_off, working_weekends
