@@ -7,12 +7,15 @@ in the middle of two agents' drains loses and doubles nothing."""
 from __future__ import annotations
 
 import os
+import shlex
+import stat
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,11 +34,13 @@ from revisit_tui.server import admin
 from revisit_tui.server.process import free_port
 from tests.client.agent_world import no_answer, seed_tasks, stored_outcome_ids
 from tests.deploy.stack import (
+    DEPLOY_DOCS,
     NGINX,
     Certificates,
     Nginx,
     UnitNode,
     make_certificates,
+    render,
     trusting,
 )
 
@@ -71,8 +76,13 @@ def deployment(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     nodes = (UnitNode(pg_url, ports[0], home / "run"), UnitNode(pg_url, ports[1], home / "run"))
     proxy = Nginx(home / "nginx", certificates, ports)
     try:
-        for node in nodes:  # started together: both migrate under the lock
-            node.start(timeout=60)
+        starting = [threading.Thread(target=node.start, args=(60,)) for node in nodes]
+        for thread in starting:  # at once, as after a reboot: one migrates, the other waits
+            thread.start()
+        for thread in starting:
+            thread.join()
+        for node in nodes:
+            assert node.process is not None and node.process.poll() is None, node.output()
         with proxy:
             yield Deployment(pg_url, certificates, other.ca, nodes, proxy)
     finally:
@@ -139,6 +149,36 @@ def test_supervisor_commands_and_the_demo_loader_go_through_the_proxy(
     refused = escalations(deployment.other_ca)
     assert refused.returncode == 1
     assert "TLS certificate is not trusted" in refused.stderr
+
+
+def test_the_backup_unit_writes_a_private_dump_of_the_live_database(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    unit = DEPLOY_DOCS / "revisit-backup.service"
+    text = render(
+        unit.read_text(),
+        {
+            "/srv/backup": str(tmp_path / "backup"),
+            "/opt/revisit/venv/bin/revisit": shlex.join([sys.executable, "-m", "revisit_tui.cli"]),
+            "/etc/revisit/config.toml": os.devnull,
+        },
+        unit,
+    )
+    lines = dict(line.split("=", 1) for line in text.splitlines() if line.startswith("Exec"))
+    (tmp_path / "backup").mkdir()
+    old = tmp_path / "backup" / "revisit-2000-01-01.dump"
+    old.write_bytes(b"")
+    os.utime(old, (946_684_800, 946_684_800))
+    env = {**os.environ, "REVISIT_CONFIG": os.devnull, "REVISIT_SERVER_DB": deployment.db_url}
+    for key in ("ExecStart", "ExecStartPost"):
+        command = shlex.split(lines[key].replace("%%", "%"))
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    [dump] = (tmp_path / "backup").iterdir()  # the old one is gone
+    assert dump.name == f"revisit-{date.today().isoformat()}.dump"
+    assert stat.S_IMODE(dump.stat().st_mode) == 0o600
+    listing = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True, text=True)
+    assert "TABLE DATA public outcomes" in listing.stdout
 
 
 OUTCOMES_PER_AGENT = 500
