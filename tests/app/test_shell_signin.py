@@ -140,3 +140,28 @@ def test_a_token_file_others_can_read_is_refused(
     token_file.chmod(0o644)
     assert command.build_app(settings, "en") == 2
     assert "chmod 600" in capsys.readouterr().err
+
+
+async def test_a_configured_token_is_not_written_to_disk(
+    app_factory: AppFactory, live_server: object, data_dir: Path, settings: Settings
+) -> None:
+    token = live_server.add_agent("agent-env")  # type: ignore[attr-defined]
+    client = settings.client.model_copy(update={"server_url": live_server.url})  # type: ignore[attr-defined]
+    configured = settings.model_copy(update={"client": client})
+    app = app_factory(locale="en", store=None, agent=None, sign_in_token=token, settings=configured)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+    assert not (data_dir / "token").exists()
+    assert app.store is not None
+    app.store.close()
+
+
+def test_saving_the_token_leaves_its_folders_mode_alone(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o755)
+    home.chmod(0o755)
+    save_token(home / "revisit.token", "secret")
+    assert stat.S_IMODE(home.stat().st_mode) == 0o755
+    assert stat.S_IMODE((home / "revisit.token").stat().st_mode) == 0o600

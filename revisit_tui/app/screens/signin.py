@@ -141,7 +141,10 @@ class SignInScreen(LocalizedScreen[None]):
                 return
             agent, offline = known, True
         if not offline:
-            save_token(token_path(self.shell.settings, data_dir), token)
+            # a token the agent typed is kept for the next start; a configured one (env,
+            # config, token file) is not copied to disk
+            if token != self.initial_token:
+                save_token(token_path(self.shell.settings, data_dir), token)
             remember_agent(data_dir, server, agent)
         try:
             store = AgentStore.open(data_dir, server, agent.id)
