@@ -1,9 +1,12 @@
-"""Salvage: the well-formed JSON objects still inside a damaged file, found in one pass.
+"""Salvage: the well-formed entries still inside a damaged file, found in linear time.
 
-A tokenizer (regular expressions, so the scan runs in C) finds the balanced `{…}` spans
-outside strings; each span short enough to be one entry is decoded, outermost first, and an
-accepted span's inner objects are skipped. Time is linear in the file's size (nesting is cut
-at MAX_DEPTH, spans at MAX_OBJECT_CHARS), memory linear in the number of braces.
+The store's files are TinyDB documents, `"<n>":{…}` one after another: those keys cut the
+file into segments, one document each, and each segment is decoded on its own — so damage
+(a NUL run, a lost quote) costs the documents it touches, never the rest of the file. A
+segment that does not decode whole, and a file without such keys (a journal line), is
+searched for balanced `{…}` spans outside strings (a tokenizer of regular expressions, so
+the scan runs in C), decoded outermost first. Every byte is scanned a bounded number of
+times: nesting is cut at MAX_DEPTH, spans at MAX_OBJECT_BYTES.
 """
 
 from __future__ import annotations
@@ -12,21 +15,55 @@ import json
 import re
 from collections import deque
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
-MAX_OBJECT_CHARS = 1 << 20  # an outbox item or a draft is far smaller: a bigger span holds many
+MAX_OBJECT_BYTES = 1 << 20  # an outbox item or a draft is far smaller: a bigger span holds many
 MAX_DEPTH = 64  # deeper braces are not entries of ours; deque drops the outermost ones
 
+# a TinyDB document's key, not inside a string (a quote in a string is escaped)
+DOC_KEY = re.compile(rb'(?<!\\)"[0-9]+":(?=\{)')
 # a JSON string (unrolled: no backtracking), or a brace outside strings
 _TOKEN = re.compile(rb'"[^"\\\x00-\x1f]*+(?:\\.[^"\\\x00-\x1f]*+)*+"|[{}]')
 _OBJECT_START = (b'{"', b"{}")  # the store writes compact JSON: any entry begins so
+_DECODER = json.JSONDecoder()
 
 
-def salvage(raw: bytes, accept: Callable[[Any], T | None]) -> list[T]:
-    """Every JSON object in `raw` (however damaged around them) that `accept` takes, in order
-    of position; `accept` returns None for an object that is not an entry."""
+@dataclass(frozen=True)
+class Salvaged(Generic[T]):
+    found: list[T]  # the entries `accept` took, in file order
+    seen: int  # documents the file showed signs of (found or not)
+
+
+def salvage(raw: bytes, accept: Callable[[Any], T | None]) -> Salvaged[T]:
+    """Every entry in `raw` (however damaged around them) that `accept` takes; `accept`
+    returns None for an object that is not one."""
+    keys = [match.end() for match in DOC_KEY.finditer(raw)]
+    if not keys:
+        return Salvaged(_in_spans(raw, accept), 0)
+    found: list[T] = []
+    for start, end in zip(keys, [*keys[1:], len(raw)], strict=True):
+        entry = _whole(raw[start:end], accept)
+        if entry is not None:
+            found.append(entry)
+        else:
+            found.extend(_in_spans(raw[start:end], accept))
+    return Salvaged(found, len(keys))
+
+
+def _whole(segment: bytes, accept: Callable[[Any], T | None]) -> T | None:
+    """The document at the start of a segment (what follows it is the next key's comma or
+    the file's closing braces), if it decodes and is accepted."""
+    try:
+        obj, _ = _DECODER.raw_decode(segment.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    return accept(obj)
+
+
+def _in_spans(raw: bytes, accept: Callable[[Any], T | None]) -> list[T]:
     found: list[T] = []
     accepted_until = -1
     for start, end in _spans(raw):
@@ -53,7 +90,7 @@ def _spans(raw: bytes) -> list[tuple[int, int]]:
             opened.append(match.start())
         elif token == b"}" and opened:
             start = opened.pop()
-            if match.end() - start <= MAX_OBJECT_CHARS:
+            if match.end() - start <= MAX_OBJECT_BYTES:
                 spans.append((start, match.end()))
     spans.sort()
     return spans

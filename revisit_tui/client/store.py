@@ -1,17 +1,20 @@
 """The agent's local store: the cached queue, the outbox of unsent work, and drafts.
 
-One directory per server and agent (mode 0700) holds three TinyDB files (mode 0600), kept
-apart so a keystroke never re-serialises the queue:
+One directory per server and agent (mode 0700) holds these files (mode 0600), kept apart so
+a keystroke never re-serialises the queue:
 
 - `queue.json`  — the last queue snapshot and its ETag, rewritten on refresh only;
-- `outbox.json` — outcomes, reveal audits and SMS requests not yet acknowledged by the
-  server, in the order they were made, plus items the server refused ("needs attention",
-  with its reason) until they are fixed and resubmitted;
+- `outbox.json` + `outbox.log` — outcomes, reveal audits and SMS requests not yet
+  acknowledged by the server, in the order they were made, plus items the server refused
+  ("needs attention", with its reason) until they are fixed and resubmitted: a snapshot and
+  the journal of changes since (see `journal`), so a submit appends one line;
 - `drafts.json` — forms in progress, one per task, saved on every change.
 
-Every write is atomic and fsynced (see `durable`). A file that cannot be read is moved aside
-to `<name>.corrupt-<UTC timestamp>`, reported in `AgentStore.recovered`, and whatever outbox
-items and drafts can still be parsed out of it are carried into the new file.
+Every write is atomic or appended, and fsynced (see `durable`, `journal`); nothing is read or
+written through a symlink. A file that cannot be read is kept aside as
+`<name>.corrupt-<UTC timestamp>`, whatever outbox items and drafts can be salvaged from it
+are carried into the new file (see `salvage`), and the recovery is reported in
+`AgentStore.recovered` and appended to `recovery.log` for supervisors.
 
 The store is safe to use from several threads of one process (the app's UI thread saves
 drafts while a worker syncs); a second process opening the same store gets `StoreBusy`.
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, TypeAdapter, ValidationError
 from tinydb import TinyDB
 from tinydb.table import Table
 
@@ -49,15 +52,18 @@ from revisit_tui.client.durable import (
     read_private,
     read_tables,
 )
+from revisit_tui.client.journal import Journal, write_snapshot
 from revisit_tui.client.salvage import salvage as salvage_objects
 from revisit_tui.domain.models import Outcome, QueueSnapshot, Reveal, SmsRequest
 
 QUEUE_FILE = "queue.json"
 OUTBOX_FILE = "outbox.json"
+OUTBOX_LOG = "outbox.log"  # changes since outbox.json was written (see `journal`)
 DRAFTS_FILE = "drafts.json"
 LOCK_FILE = ".lock"
 RECOVERY_LOG = "recovery.log"  # what was kept aside and recovered, one JSON line each
 APP_NAME = "revisit-tui"
+COMPACT_MIN_BYTES = 256 * 1024  # a smaller journal is not worth a rewrite of the outbox
 OUTBOX_HEADROOM = 256 * 1024  # room kept for a day's outcomes beyond the outbox's size
 DRAFT_OUTCOME_KEY = "outcome_id"  # a draft's data names the outcome it will become under this key
 
@@ -185,12 +191,14 @@ class AgentStore:
         self._queue_db, queue = self._open_db(
             QUEUE_FILE, _parse_queue, None, keep_free=self._outbox_room
         )
-        self._outbox_db, outbox = self._open_db(OUTBOX_FILE, OutboxItem.model_validate, _as_item)
+        self._journal = Journal(path / OUTBOX_LOG)
+        self._outbox: dict[str, OutboxItem] = {}  # in the order made
+        self._attention: set[str] = set()  # ids of refused items
+        self._of_task: dict[str, set[str]] = {}  # task id -> ids of its items
+        self._snapshot_size = 0
+        self._open_outbox()
         self._drafts_db, drafts = self._open_db(DRAFTS_FILE, Draft.model_validate, _as_draft)
         self._queue: tuple[QueueSnapshot, str | None] | None = queue.get(1)
-        self._outbox: dict[str, tuple[int, OutboxItem]] = {
-            item.id: (doc_id, item) for doc_id, item in outbox.items()
-        }
         self._drafts: dict[str, tuple[int, Draft]] = {
             draft.task_id: (doc_id, draft) for doc_id, draft in drafts.items()
         }
@@ -214,8 +222,9 @@ class AgentStore:
 
     def close(self) -> None:
         """Release the files; the store must not be used afterwards."""
-        for db in (self._queue_db, self._outbox_db, self._drafts_db):
+        for db in (self._queue_db, self._drafts_db):
             db.close()
+        self._journal.close()
         os.close(self._lock_fd)
 
     def __enter__(self) -> AgentStore:
@@ -306,38 +315,33 @@ class AgentStore:
     def pending(self) -> list[OutboxItem]:
         """Items waiting to be sent, oldest first."""
         with self._outbox_lock:
-            return [
-                item
-                for _, item in sorted(self._outbox.values(), key=_by_doc_id)
-                if not item.attention
-            ]
+            return [item for item in self._outbox.values() if not item.attention]
 
     def needs_attention(self) -> list[OutboxItem]:
         """Items the server refused, with its reason, oldest first."""
         with self._outbox_lock:
-            return [
-                item for _, item in sorted(self._outbox.values(), key=_by_doc_id) if item.attention
-            ]
+            return [item for item in self._outbox.values() if item.attention]
 
     def pending_count(self) -> int:
         """How many items wait to be sent."""
         with self._outbox_lock:
-            return sum(not item.attention for _, item in self._outbox.values())
+            return len(self._outbox) - len(self._attention)
 
     def attention_count(self) -> int:
         """How many refused items wait to be fixed."""
         with self._outbox_lock:
-            return sum(item.attention for _, item in self._outbox.values())
+            return len(self._attention)
 
     def acknowledge(self, ids: Iterable[str]) -> None:
         """The server has these items: remove them from the outbox (one write)."""
         with self._outbox_lock:
-            gone = [str(i) for i in ids if str(i) in self._outbox]
+            gone = list(dict.fromkeys(str(i) for i in ids if str(i) in self._outbox))
             if not gone:
                 return
-            self._outbox_t.remove(doc_ids=[self._outbox[i][0] for i in gone])
+            self._journal.append(deletes=gone)
             for item_id in gone:
-                del self._outbox[item_id]
+                self._forget(item_id)
+            self._compact_if_worth_it()
 
     def mark_needs_attention(self, item_id: str, reason: str, status: int | None = None) -> None:
         """The server refused an item: keep it aside with the reason until it is fixed."""
@@ -359,23 +363,25 @@ class AgentStore:
                 },
             )
 
+    def compact(self) -> None:
+        """Fold the outbox's journal into its snapshot now (before copying the files away;
+        the store does it by itself as acknowledgements accumulate)."""
+        with self._outbox_lock:
+            self._write_outbox_snapshot()
+
     def task_sync_state(self, task_id: str) -> SyncMark | None:
         """Whether an item of the task was refused ("attention"), waits ("pending"), or None."""
         with self._outbox_lock:
-            marks = {item.attention for _, item in self._outbox.values() if item.task_id == task_id}
-        if True in marks:
-            return "attention"
-        return "pending" if marks else None
+            ids = self._of_task.get(task_id, ())
+            if not ids:
+                return None
+            return "attention" if any(i in self._attention for i in ids) else "pending"
 
     # --- internals --------------------------------------------------------------------------
 
     @property
     def _queue_t(self) -> Table:
         return self._queue_db.table("queue")
-
-    @property
-    def _outbox_t(self) -> Table:
-        return self._outbox_db.table("outbox")
 
     @property
     def _drafts_t(self) -> Table:
@@ -391,19 +397,103 @@ class AgentStore:
                     new.setdefault(str(item.id), OutboxItem.of(item, now))
             if not new:
                 return
-            doc_ids = self._outbox_t.insert_multiple(compact(entry) for entry in new.values())
-            for doc_id, entry in zip(doc_ids, new.values(), strict=True):
-                self._outbox[entry.id] = (doc_id, entry)
+            self._journal.append(puts=[compact(entry) for entry in new.values()])
+            for entry in new.values():
+                self._remember(entry)
 
     def _update(self, item_id: str, fields: dict[str, Any]) -> None:
         """Change an item in place (one write); one no longer in the outbox is left alone."""
         with self._outbox_lock:
             if item_id not in self._outbox:
                 return
-            doc_id, item = self._outbox[item_id]
+            item = self._outbox[item_id]
             updated = OutboxItem.model_validate({**item.model_dump(), **fields})
-            self._outbox_t.update(updated.model_dump(mode="json"), doc_ids=[doc_id])
-            self._outbox[item_id] = (doc_id, updated)
+            self._journal.append(puts=[compact(updated)])
+            self._remember(updated)
+            self._compact_if_worth_it()
+
+    def _remember(self, item: OutboxItem) -> None:
+        """Put an item into memory and the indexes (in its place if it is there already)."""
+        self._outbox[item.id] = item
+        self._of_task.setdefault(item.task_id, set()).add(item.id)
+        if item.attention:
+            self._attention.add(item.id)
+        else:
+            self._attention.discard(item.id)
+
+    def _forget(self, item_id: str) -> None:
+        item = self._outbox.pop(item_id)
+        self._attention.discard(item_id)
+        ids = self._of_task.get(item.task_id)
+        if ids is not None:
+            ids.discard(item_id)
+            if not ids:
+                del self._of_task[item.task_id]
+
+    def _compact_if_worth_it(self) -> None:
+        """Fold the journal into a new snapshot once it outgrows it (on acknowledgements and
+        fixes, never on submit: a submit stays one line). A failure leaves the journal as
+        it is, which still holds everything."""
+        if self._journal.size <= max(COMPACT_MIN_BYTES, self._snapshot_size):
+            return
+        try:
+            self._write_outbox_snapshot()
+        except DiskError as exc:
+            log.warning("outbox not compacted (the journal keeps every change): %s", exc)
+
+    def _write_outbox_snapshot(self) -> None:
+        path = self.path / OUTBOX_FILE
+        write_snapshot(path, "outbox", (compact(item) for item in self._outbox.values()))
+        self._snapshot_size = path.stat().st_size
+        self._journal.clear()
+
+    def _open_outbox(self) -> None:
+        """The snapshot (salvaged when damaged), then the journal's changes on top; damaged
+        journal lines are salvaged and reported, and the result compacted at once."""
+        path = self.path / OUTBOX_FILE
+        try:
+            items = _parse_outbox(path)
+        except CorruptFile as exc:
+            self._move_aside(path, exc.reason, _as_item)
+            items = _parse_outbox(path)
+        self._outbox = {item.id: item for item in items}
+        self._attention = {item.id for item in items if item.attention}
+        for item in items:
+            self._of_task.setdefault(item.task_id, set()).add(item.id)
+        self._snapshot_size = _size(path)
+        try:
+            replay = self._journal.replay()
+        except CorruptFile as exc:  # a link or a directory in its place: never followed
+            self._move_aside(self.path / OUTBOX_LOG, exc.reason, None)
+            replay = self._journal.replay()
+        bad = list(replay.bad_lines)
+        for change, value in replay.changes:
+            if change == "del":
+                if value in self._outbox:
+                    self._forget(value)
+                continue
+            try:
+                self._remember(OutboxItem.model_validate(value))
+            except ValidationError:
+                bad.append(json.dumps(value).encode())
+        if bad:
+            self._salvage_journal(bad)
+
+    def _salvage_journal(self, bad: list[bytes]) -> None:
+        log_path = self.path / OUTBOX_LOG
+        stamp = self._clock().astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        aside = log_path.with_name(f"{log_path.name}.corrupt-{stamp}")
+        _keep_copy(log_path, aside, read_private(log_path) or b"")
+        found = _unique(salvage_objects(b"\n".join(bad), _as_item).found)
+        for item in found:
+            if item.id not in self._outbox:
+                self._remember(item)
+        recovery = Recovery(
+            OUTBOX_LOG, f"{len(bad)} damaged line(s)", aside, len(found), len(bad) - len(found)
+        )
+        self._write_outbox_snapshot()
+        self.recovered.append(recovery)
+        _log_recovery(self.path, recovery)
 
     def _drop_submitted_drafts(self) -> None:
         """A crash between the outbox write and the draft removal leaves a draft whose outcome
@@ -415,12 +505,7 @@ class AgentStore:
     def _outbox_room(self) -> int:
         """Bytes the queue cache leaves free: room to rewrite the outbox and drafts once more
         (a write needs the new copy beside the old) and to grow them a little."""
-        used = 0
-        for name in (OUTBOX_FILE, DRAFTS_FILE):
-            try:
-                used += (self.path / name).stat().st_size
-            except OSError:
-                continue
+        used = sum(_size(self.path / name) for name in (OUTBOX_FILE, OUTBOX_LOG, DRAFTS_FILE))
         return used + OUTBOX_HEADROOM
 
     def _open_db(
@@ -451,11 +536,12 @@ class AgentStore:
             os.replace(path, aside)
             recovery = Recovery(path.name, reason, aside, None, 0)
         else:
-            kept = _unique(salvage_objects(raw, salvage))
+            salvaged = salvage_objects(raw, salvage)
+            kept = _unique(salvaged.found)
             _keep_copy(path, aside, raw)
             table = {str(n): compact(doc) for n, doc in enumerate(kept, start=1)}
             atomic_write(path, json.dumps({_TABLES[path.name]: table}).encode("utf-8"))
-            lost = max(0, len(_DOC_KEY.findall(raw)) - len(kept))
+            lost = max(0, salvaged.seen - len(kept))
             recovery = Recovery(path.name, reason, aside, len(kept), lost)
         self.recovered.append(recovery)
         _log_recovery(self.path, recovery)
@@ -519,8 +605,34 @@ def _log_recovery(store_path: Path, recovery: Recovery) -> None:
         raise DiskError("write", store_path / RECOVERY_LOG, exc) from None
 
 
-def _by_doc_id(entry: tuple[int, Any]) -> int:
-    return entry[0]
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return 0
+
+
+_OUTBOX_TABLES: TypeAdapter[dict[str, dict[str, OutboxItem]]] = TypeAdapter(
+    dict[str, dict[str, OutboxItem]]
+)
+
+
+def _parse_outbox(path: Path) -> list[OutboxItem]:
+    """The snapshot's items in order. Fast path: parsed and validated in one pass by
+    pydantic-core; on any problem the slow path says which entry (CorruptFile)."""
+    raw = read_private(path)
+    if raw is None:
+        return []
+    try:
+        tables = _OUTBOX_TABLES.validate_json(raw)
+    except ValidationError:
+        entries = _parse_file(path, OutboxItem.model_validate)
+        return [entries[key] for key in sorted(entries)]
+    docs = tables.get("outbox", {})
+    try:
+        return [docs[key] for key in sorted(docs, key=int)]
+    except ValueError:
+        raise CorruptFile(path, "a document id is not a number") from None
 
 
 def _put(table: Table, doc_id: int | None, doc: dict[str, Any]) -> int:
@@ -532,7 +644,6 @@ def _put(table: Table, doc_id: int | None, doc: dict[str, Any]) -> int:
 
 
 _TABLES = {QUEUE_FILE: "queue", OUTBOX_FILE: "outbox", DRAFTS_FILE: "drafts"}
-_DOC_KEY = re.compile(rb'"[0-9]+":\{')  # a TinyDB document's start: counts a damaged file's
 
 
 def _parse_file(path: Path, parse: Callable[[Any], T]) -> dict[int, T]:

@@ -69,6 +69,7 @@ async def test_files_kept_aside_at_start_are_shown_with_their_counts(
     data_dir = tmp_path / "another"
     opened = AgentStore.open(data_dir, settings.client.server_url, AGENT_ID, clock=lambda: NOW)
     opened.submit_many([outcome(n) for n in range(1, 8)])
+    opened.compact()
     opened.close()
     raw = (opened.path / OUTBOX_FILE).read_bytes()
     cut = raw.index(str(UUID(int=6)).encode())  # the 6th outcome cut, the 7th lost whole
@@ -141,6 +142,7 @@ async def test_an_unreadable_item_shows_in_my_day_and_cannot_be_resent_as_it_is(
 ) -> None:
     with AgentStore.open(tmp_path, "http://127.0.0.1:9", AGENT_ID) as first:
         first.submit(outcome(1))
+        first.compact()
         path = first.path / OUTBOX_FILE
     tables = json.loads(path.read_text())
     next(iter(tables["outbox"].values()))["body"] = {"written_by": "a later version"}

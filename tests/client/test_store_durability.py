@@ -23,6 +23,7 @@ from revisit_tui.client.store import (
     DRAFT_OUTCOME_KEY,
     DRAFTS_FILE,
     OUTBOX_FILE,
+    OUTBOX_LOG,
     QUEUE_FILE,
     AgentStore,
     StoreBusy,
@@ -48,11 +49,17 @@ def outcome(task_id: str = "t1") -> Outcome:
 
 
 def outbox_ids_on_disk(store_path: Path) -> list[str]:
+    """The ids of every outbox item written: the snapshot's, then each journal line's."""
+    ids: list[str] = []
     path = store_path / OUTBOX_FILE
-    if not path.exists():  # killed before the first outcome was saved
-        return []
-    tables = json.loads(path.read_text())
-    return [doc["id"] for doc in tables.get("outbox", {}).values()]
+    if path.exists():
+        tables = json.loads(path.read_text())
+        ids += [doc["id"] for doc in tables.get("outbox", {}).values()]
+    journal = store_path / OUTBOX_LOG
+    if journal.exists():
+        for line in journal.read_text().splitlines():
+            ids += [doc["id"] for doc in json.loads(line).get("put", [])]
+    return ids
 
 
 def wait_for_line(path: Path, start: str, timeout: float = 10) -> None:
@@ -122,7 +129,8 @@ def test_files_are_readable_by_the_owner_only(tmp_path: Path) -> None:
         store.save_queue(
             QueueSnapshot(agent_id=AGENT, generated_at=datetime.now(UTC), items=[]), '"e1"'
         )
-        for name in (QUEUE_FILE, OUTBOX_FILE, DRAFTS_FILE):
+        store.compact()
+        for name in (QUEUE_FILE, OUTBOX_FILE, OUTBOX_LOG, DRAFTS_FILE):
             assert stat.S_IMODE((store.path / name).stat().st_mode) == 0o600, name
         for directory in (store.path, store.path.parent):
             assert stat.S_IMODE(directory.stat().st_mode) == 0o700
@@ -175,6 +183,7 @@ def test_outcomes_are_salvaged_from_a_truncated_outbox(tmp_path: Path) -> None:
     with AgentStore.open(tmp_path, SERVER, AGENT) as store:
         for item in outcomes:
             store.submit(item)
+        store.compact()
         path = store.path / OUTBOX_FILE
     raw = path.read_bytes()
     cut = raw.index(str(outcomes[4].id).encode()) + 20  # mid-way through the last outcome

@@ -13,7 +13,7 @@ from agent_world import no_answer, seed_tasks, stored_outcome_ids
 
 from revisit_tui.client.api import ApiClient
 from revisit_tui.client.durable import DiskError
-from revisit_tui.client.store import OUTBOX_FILE, QUEUE_FILE, AgentStore
+from revisit_tui.client.store import OUTBOX_FILE, OUTBOX_LOG, QUEUE_FILE, AgentStore
 from revisit_tui.client.sync import SyncEngine, Trouble
 from revisit_tui.config import SyncSettings
 from revisit_tui.domain.models import Disposition, Outcome
@@ -53,6 +53,7 @@ def test_an_unreadable_item_is_set_aside_and_the_rest_syncs(
     good = [no_answer(task, "unreadable") for task in tasks]
     with AgentStore.open(tmp_path, server.url, "unreadable") as store:
         store.submit_many(good)
+        store.compact()
         path = store.path
     rewrite_outbox(path, {"disposition": "teleported", "mood": 7}, which=1)
     with (
@@ -73,20 +74,28 @@ def test_an_unreadable_item_is_set_aside_and_the_rest_syncs(
     )
 
 
-def test_a_failed_acknowledgement_changes_nothing_in_memory(tmp_path: Path) -> None:
-    with tiny_disk(tmp_path, "1m") as disk, AgentStore.open(disk, SERVER, "a1") as store:
-        first, second = outcome("t1", "x" * 1500), outcome("t2", "y" * 1500)
-        store.submit_many([first, second])
-        filler = fill(disk)
-        with pytest.raises(DiskError) as failed:
-            store.acknowledge([str(first.id)])
-        assert failed.value.kind == "full" and failed.value.path == store.path / OUTBOX_FILE
-        assert "No space left" in str(failed.value) and "free space" in str(failed.value)
-        assert store.pending_count() == 2  # the screen says what the file holds
-        assert [p.name for p in store.path.iterdir() if p.name.endswith(".tmp")] == []
-        filler.unlink()
-        store.acknowledge([str(first.id)])
-        assert [item.id for item in store.pending()] == [str(second.id)]
+def test_a_failed_write_changes_nothing_in_memory(tmp_path: Path) -> None:
+    with tiny_disk(tmp_path, "1m") as disk:
+        with AgentStore.open(disk, SERVER, "a1") as store:
+            store.submit_many([outcome(f"t{n}") for n in range(300)])
+            filler = fill(disk)
+            waiting = [item.id for item in store.pending()]
+            with pytest.raises(DiskError) as failed:  # acknowledgements until the disk says no
+                while waiting:
+                    store.acknowledge([waiting[0]])
+                    waiting.pop(0)
+            assert failed.value.kind == "full" and failed.value.path == store.path / OUTBOX_LOG
+            assert "No space left" in str(failed.value) and "free space" in str(failed.value)
+            assert [item.id for item in store.pending()] == waiting  # memory = what is on disk
+            with pytest.raises(DiskError):
+                store.submit(outcome("late"))
+            assert store.pending_count() == len(waiting)
+            assert [p.name for p in store.path.iterdir() if p.name.endswith(".tmp")] == []
+            filler.unlink()
+            store.acknowledge([waiting[0]])
+        with AgentStore.open(disk, SERVER, "a1") as store:
+            assert [item.id for item in store.pending()] == waiting[1:]
+            assert store.recovered == []
 
 
 def test_a_failed_draft_removal_keeps_the_draft_in_memory(tmp_path: Path) -> None:
@@ -132,44 +141,56 @@ def test_a_full_disk_during_sync_is_a_disk_problem_not_offline(
         assert state.trouble is Trouble.DISK and state.online
         assert state.disk is not None and state.disk.kind == "full"
         assert str(store.path) in (state.last_error or "")
-        assert state.pending == 1  # the server has it; the file could not say so yet
+        assert store.queue() is None  # the queue could not be cached
         filler.unlink()
         state = SyncEngine(api, store, FAST).sync_once()
         assert state.trouble is None and state.pending == 0
     assert stored_outcome_ids(server, boss, "diskfull") == [str(sent.id)]
 
 
-def test_a_symlinked_outbox_is_not_read_nor_written_through(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", [OUTBOX_FILE, OUTBOX_LOG])
+def test_a_symlinked_outbox_is_not_read_nor_written_through(tmp_path: Path, name: str) -> None:
     elsewhere = tmp_path / "other-agent"
     with AgentStore.open(elsewhere, SERVER, "a2") as other:
         other.submit(outcome("theirs"))
-        theirs = other.path / OUTBOX_FILE
+        if name == OUTBOX_FILE:
+            other.compact()
+        theirs = other.path / name
     before = theirs.read_bytes()
     with AgentStore.open(tmp_path / "mine", SERVER, "a1") as store:
         path = store.path
-    (path / OUTBOX_FILE).symlink_to(theirs)
+    (path / name).symlink_to(theirs)
     with AgentStore.open(tmp_path / "mine", SERVER, "a1") as store:
         assert store.pending() == []
         assert "symbolic link" in str(store.recovered[0])
         store.submit(outcome("mine"))
+        store.compact()
     assert theirs.read_bytes() == before
-    assert not (path / OUTBOX_FILE).is_symlink()
+    assert not (path / name).is_symlink()
 
 
-@pytest.mark.parametrize("shape", ["empty", "directory", "nested", "binary"])
+ODD_SHAPES = [
+    *((OUTBOX_FILE, shape) for shape in ("empty", "directory", "nested", "binary")),
+    *((OUTBOX_LOG, shape) for shape in ("directory", "nested", "binary")),  # empty is normal
+]
+
+
+@pytest.mark.parametrize(("name", "shape"), ODD_SHAPES)
 def test_odd_files_are_kept_aside_and_reported_without_a_traceback(
-    tmp_path: Path, shape: str
+    tmp_path: Path, name: str, shape: str
 ) -> None:
     with AgentStore.open(tmp_path, SERVER, "a1") as store:
-        path = store.path / OUTBOX_FILE
+        path = store.path / name
     if shape == "directory":
         path.mkdir()
     else:
         path.write_bytes(
-            {"empty": b"", "nested": b"[" * 200_000, "binary": bytes(range(256)) * 64}[shape]
+            {"empty": b"", "nested": b"[" * 200_000 + b"\n", "binary": bytes(range(256)) * 64}[
+                shape
+            ]
         )
     with AgentStore.open(tmp_path, SERVER, "a1") as store:
         (report,) = store.recovered
-        assert OUTBOX_FILE in str(report)
+        assert name in str(report)
         store.submit(outcome())
         assert store.pending_count() == 1
