@@ -101,7 +101,8 @@ def bench_open_and_submit(root: Path, items: int, submits: int, compacted: bool)
     worst = max(times)
     submit_verdict = "ok" if worst <= SUBMIT_TARGET_MS else "OVER"
     print(
-        f"open {items:,} items ({label}, {size / 1e6:4.1f} MB)  {seconds:5.2f} s (CPU {cpu:4.2f} s) "
+        f"open {items:,} items ({label}, {size / 1e6:4.1f} MB)  "
+        f"{seconds:5.2f} s (CPU {cpu:4.2f} s) "
         f"(target ≤ {OPEN_TARGET_S:.0f} s: {open_verdict}); then submit "
         f"p50 {statistics.median(times):5.1f} ms  max {worst:5.1f} ms "
         f"(target ≤ {SUBMIT_TARGET_MS:.0f} ms: {submit_verdict})"

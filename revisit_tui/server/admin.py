@@ -74,6 +74,26 @@ def revoke(db_url: str, principal_id: str) -> None:
         raise AdminError(f"no agent or service with id {principal_id!r}")
 
 
+def rotate_token(db_url: str, principal_id: str) -> str:
+    """Give a principal a new token (revoked or lost: the old one stops working at once);
+    its id, profile and history stay, so work waiting in its outbox can still be delivered.
+    Returns the new plain token; AdminError if there is no such principal."""
+    token = new_token()
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(
+                sa.update(principals)
+                .where(principals.c.id == principal_id)
+                .values(token_hash=hash_token(token), revoked=False)
+            )
+    finally:
+        engine.dispose()
+    if result.rowcount == 0:
+        raise AdminError(f"no agent or service with id {principal_id!r}")
+    return token
+
+
 def agent_from_row(row: Any) -> Agent:
     """The Agent model of a principals row."""
     return Agent(id=row.id, name=row.name, role=Role(row.role), **row.profile)

@@ -1,4 +1,5 @@
-"""`revisit admin`: add agents, supervisors and services (token printed once), list, revoke."""
+"""`revisit admin`: add agents, supervisors and services (token printed once), list, revoke,
+rotate a token (a new one printed once; the agent's history and outbox stay theirs)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     revoke = sub.add_parser("revoke", help="revoke a token by agent or service id")
     revoke.add_argument("id")
     revoke.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    rotate = sub.add_parser(
+        "rotate-token",
+        help="give an agent or service a new token (the old one stops working); prints it once",
+    )
+    rotate.add_argument("id")
+    rotate.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
             for agent, revoked in admin.list_principals(db_url):
                 state = "revoked" if revoked else "active"
                 print(f"{agent.id}\t{agent.role.value}\t{state}\t{agent.name}")
+        elif args.action == "rotate-token":
+            token = admin.rotate_token(db_url, args.id)
+            print(f"new token for {args.id} (shown once; the old one no longer works):\n{token}")
         else:
             admin.revoke(db_url, args.id)
             print(f"revoked {args.id}")

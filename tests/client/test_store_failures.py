@@ -4,6 +4,8 @@ that answers nonsense. Each is reported for what it is, and none stops the rest 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,12 +13,13 @@ from pathlib import Path
 import pytest
 from agent_world import no_answer, seed_tasks, stored_outcome_ids
 
-from revisit_tui.client.api import ApiClient
+from revisit_tui.client.api import ApiClient, ApiError
 from revisit_tui.client.durable import DiskError
 from revisit_tui.client.store import OUTBOX_FILE, OUTBOX_LOG, QUEUE_FILE, AgentStore
 from revisit_tui.client.sync import SyncEngine, Trouble
 from revisit_tui.config import SyncSettings
 from revisit_tui.domain.models import Disposition, Outcome
+from revisit_tui.server import admin
 from tests.tinydisk import fill, tiny_disk
 
 FAST = SyncSettings(batch_size=10, interval_seconds=1.0, backoff_max_seconds=8.0)
@@ -194,3 +197,39 @@ def test_odd_files_are_kept_aside_and_reported_without_a_traceback(
         assert name in str(report)
         store.submit(outcome())
         assert store.pending_count() == 1
+
+
+def test_a_rotated_token_delivers_the_outbox_a_revoked_one_stranded(
+    module_live_server, tmp_path: Path
+) -> None:
+    server = module_live_server
+    token, boss, tasks = seed_tasks(server, "rotated", 2)
+    waiting = [no_answer(task, "rotated") for task in tasks]
+    admin.revoke(server.db_url, "rotated")
+    with (
+        ApiClient(server.url, token) as api,
+        AgentStore.open(tmp_path, server.url, "rotated") as store,
+    ):
+        store.submit_many(waiting)
+        state = SyncEngine(api, store, FAST).sync_once()
+        assert state.trouble is Trouble.REFUSED and state.pending == 2
+    cli = [sys.executable, "-m", "revisit_tui.cli", "admin", "--db", server.db_url]
+    rotated = subprocess.run(
+        [*cli, "rotate-token", "rotated"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    new_token = rotated.stdout.strip().splitlines()[-1]
+    assert new_token != token
+    with (
+        ApiClient(server.url, new_token) as api,
+        AgentStore.open(tmp_path, server.url, "rotated") as store,
+    ):
+        state = SyncEngine(api, store, FAST).sync_once()
+        assert state.trouble is None and state.sent == 2 and state.pending == 0
+    with ApiClient(server.url, token) as old, pytest.raises(ApiError) as refused:
+        old.me()
+    assert refused.value.status == 401
+    assert sorted(stored_outcome_ids(server, boss, "rotated")) == sorted(str(o.id) for o in waiting)
