@@ -102,6 +102,7 @@ class CallForm(FormPart):
     needs: dict[LeadProduct, YesNoAnswer] = {}
     fraud_warning: bool | None = None
     security_tips: bool | None = None
+    resolution_satisfied: bool | None = None  # a follow-up: happy with the resolution?
     satisfaction: int | None = None
     escalations: list[EscalationDraft] = []
     disposition: Disposition | None = None
@@ -178,7 +179,8 @@ class CallForm(FormPart):
         """Record one edit from the call screen, named by its form path (see `problems`):
         `contact.<field>` / `contact.<field>.value`, `feature.<f>` / `feature.<f>.note`,
         `need.<product>` / `need.<product>.note`, `fraud_warning`, `security_tips`,
-        `satisfaction`, `notes`. Transactions go through `answer_transaction`."""
+        `resolution_satisfied`, `satisfaction`, `notes`. Transactions go through
+        `answer_transaction`."""
         section, _, rest = path.partition(".")
         name, _, part = rest.partition(".")
         if section == "contact" and part == "value":
@@ -196,7 +198,7 @@ class CallForm(FormPart):
             self.set_need(product, self.needs.get(product, YesNoAnswer()).yes, value)
         elif section == "need":
             self.set_need(LeadProduct(name), value == "yes")
-        elif path in ("fraud_warning", "security_tips"):
+        elif path in ("fraud_warning", "security_tips", "resolution_satisfied"):
             setattr(self, path, value == "yes")
         elif path == "satisfaction":
             self.satisfaction = int(value)
@@ -368,6 +370,7 @@ class CallForm(FormPart):
             else [],
             fraud_warning_delivered=self.fraud_warning if spoke else None,
             security_tips_delivered=self.security_tips if spoke else None,
+            resolution_satisfied=self.resolution_satisfied if spoke else None,
             satisfaction=self.satisfaction if spoke else None,
             escalations=[
                 EscalationRequest(

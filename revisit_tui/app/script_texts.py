@@ -72,7 +72,8 @@ def placeholders(item: QueueItem, app: RevisitApp, locale: str) -> dict[str, str
         "address": customer.address or "",
         "account": mask_field("account_number", item.account.number if item.account else None),
         "identity_expiry": expiry.isoformat() if expiry else "",
-        "escalation_summary": item.task.reason,
+        "escalation_summary": item.escalation.summary if item.escalation else item.task.reason,
+        "escalation_resolution": item.escalation.resolution if item.escalation else "",
         "callback_time": callback.astimezone(zone).strftime("%m-%d %H:%M") if callback else "",
         "signature": app.policy.sms.signature,
     }

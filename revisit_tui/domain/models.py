@@ -447,6 +447,7 @@ class Outcome(Model):
     notes: NoteText = ""
     script_version: ShortText = ""
     task_version: Count = 0  # the task's version when the attempt began
+    resolution_satisfied: StrictBool | None = None  # a follow-up: happy with the resolution?
 
     @model_validator(mode="after")
     def _consistent(self) -> Outcome:
@@ -473,9 +474,36 @@ class Escalation(Model):
     opened_at: UtcTime
     deadline: UtcTime
     status: EscalationStatus = EscalationStatus.OPEN
-    resolution: str = ""
+    resolution: str = ""  # the latest resolution; earlier ones are in `history`
     resolved_at: UtcTime | None = None
     follow_up_task_id: Identifier | None = None
+    satisfied: bool | None = None  # what the latest follow-up heard (None: not asked yet)
+    history: list[EscalationStep] = []  # resolutions, follow-ups and reopens, oldest first
+
+
+class EscalationAction(StrEnum):
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    SATISFIED = "satisfied"  # a follow-up heard the customer is satisfied
+
+
+class EscalationStep(Model):
+    """One step of an escalation's life after it opened: who, when, what was said."""
+
+    action: EscalationAction
+    at: UtcTime
+    by: Identifier
+    text: str = ""
+
+
+class EscalationNote(Model):
+    """What a follow-up call needs of its escalation: the problem and the department's answer
+    (read out as "处理结果是：…")."""
+
+    escalation_id: Uuid
+    summary: str
+    resolution: str
+    resolved_at: UtcTime | None = None
 
 
 # --- agent endpoints ----------------------------------------------------------------------
@@ -500,6 +528,7 @@ class QueueItem(Model):
     account: Account | None = None
     flagged_transactions: list[Transaction] = []
     recent_outcomes: list[OutcomeSummary] = []
+    escalation: EscalationNote | None = None  # a follow-up's escalation and its resolution
 
 
 class QueueSnapshot(Model):

@@ -27,6 +27,7 @@ from revisit_tui.domain.models import (
     Customer,
     Disposition,
     Escalation,
+    EscalationAction,
     EscalationCategory,
     EscalationRequest,
     Event,
@@ -440,9 +441,12 @@ def _short(text: str) -> str:
 def follow_up_task(escalation: Escalation, today: date, policy: RevisitPolicy) -> TaskCreate:
     """The follow-up revisit after an escalation is resolved (§九.3), for the same agent, with
     the escalated problem as its reason; each resolution (after a reopen, too) gets its own
-    key."""
+    key: the resolution's number in the history (two resolutions may share a second)."""
     resolved = escalation.resolved_at
     period = resolved.strftime("%Y%m%dT%H%M%S") if resolved else today.isoformat()
+    resolutions = sum(step.action is EscalationAction.RESOLVED for step in escalation.history)
+    if resolutions:
+        period = f"{period}-{resolutions}"
     calendar_ = WorkCalendar(policy.calendar)
     return TaskCreate(
         key=task_key(TaskKind.FOLLOW_UP, str(escalation.id), period),

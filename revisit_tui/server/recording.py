@@ -24,6 +24,7 @@ from revisit_tui.domain.models import (
     Customer,
     Disposition,
     Escalation,
+    EscalationStatus,
     Language,
     Outcome,
     OutcomeResult,
@@ -32,8 +33,9 @@ from revisit_tui.domain.models import (
 )
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.validation import validate_outcome
-from revisit_tui.server import donotcall
+from revisit_tui.server import donotcall, escalating
 from revisit_tui.server.donotcall import DoNotCallSource
+from revisit_tui.server.problems import ProblemError
 from revisit_tui.server.rows import canonical_hash, task_from_row
 from revisit_tui.server.tables import (
     customers,
@@ -65,6 +67,7 @@ class _Writes:
     escalations: list[dict[str, Any]] = field(default_factory=list)
     contact_changes: list[dict[str, Any]] = field(default_factory=list)
     do_not_call: dict[str, Outcome] = field(default_factory=dict)  # customer → the outcome
+    follow_ups: list[tuple[Outcome, str, datetime]] = field(default_factory=list)
 
 
 def record_outcomes(
@@ -123,6 +126,8 @@ def record_outcomes(
         _contact_changes(outcome, row.customer_id, now, writes)
         if outcome.disposition is Disposition.DO_NOT_CALL:
             writes.do_not_call.setdefault(row.customer_id, outcome)
+        if row.escalation_id and outcome.resolution_satisfied is not None:
+            writes.follow_ups.append((outcome, row.escalation_id, called_at))
         entry = {
             "id": str(outcome.id),
             "task_id": outcome.task_id,
@@ -166,7 +171,29 @@ def record_outcomes(
             now=now,
             outcome_id=str(outcome.id),
         )
+    _close_loops(conn, writes.follow_ups, policy)
     return results
+
+
+def _close_loops(
+    conn: Connection, follow_ups: list[tuple[Outcome, str, datetime]], policy: RevisitPolicy
+) -> None:
+    """A follow-up's answer about the resolution (§九.3): satisfied closes the loop, not
+    satisfied reopens the escalation with a new deadline from the call."""
+    for outcome, escalation_id, called_at in follow_ups:
+        try:
+            escalation = escalating.load(conn, escalation_id)
+        except ProblemError:  # the escalation is gone (purged): the answer stays on the outcome
+            continue
+        if escalation.status is not EscalationStatus.RESOLVED:
+            continue
+        if outcome.resolution_satisfied:
+            escalating.satisfied(conn, escalation, outcome.agent_id, called_at)
+        else:
+            reason = outcome.notes or "客户对处理结果不满意 / not satisfied with the resolution"
+            escalating.reopen(
+                conn, escalation, reason, outcome.agent_id, called_at, policy, satisfied=False
+            )
 
 
 def _stored(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,7 @@ Translate = Callable[..., str]
 ANSWER_STEPS = {
     "fraud_warning": "fraud_warning",
     "security_tips": "security_tips",
+    "escalation_result": "resolution_satisfied",
     "close": "satisfaction",
 }
 """Steps that record one answer, and the form path of that answer."""

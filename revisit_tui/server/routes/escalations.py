@@ -9,20 +9,19 @@ from uuid import UUID
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
-from revisit_tui.domain import rules
 from revisit_tui.domain.models import (
     Escalation,
     EscalationPage,
     EscalationStatus,
     Resolution,
 )
+from revisit_tui.server import escalating
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
-from revisit_tui.server.problems import ProblemError, errors, not_found
+from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.rows import escalation_from_row
 from revisit_tui.server.strictjson import StrictJsonRoute
-from revisit_tui.server.tables import audit_log, escalations
-from revisit_tui.server.taskstore import create_tasks
+from revisit_tui.server.tables import escalations
 
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
@@ -76,21 +75,12 @@ def resolve(
     """The department's answer; the original agent gets a follow-up revisit task (§九.3)."""
     now = datetime.now(UTC)
     with context.engine.begin() as conn:
-        escalation = _load(conn, escalation_id)
+        escalation = escalating.load(conn, escalation_id)
         if escalation.status is EscalationStatus.RESOLVED:
             raise ProblemError(409, "resolved", "the escalation is resolved already")
-        resolved = escalation.model_copy(
-            update={
-                "status": EscalationStatus.RESOLVED,
-                "resolution": resolution.resolution,
-                "resolved_at": now,
-            }
+        return escalating.resolve(
+            conn, escalation, resolution.resolution, caller.id, now, context.policy
         )
-        follow_up = rules.follow_up_task(resolved, now.date(), context.policy)
-        (task_id,), _ = create_tasks(conn, [follow_up], now)
-        resolved = resolved.model_copy(update={"follow_up_task_id": task_id})
-        _save(conn, resolved, caller.id, "escalation_resolved", now)
-    return resolved
 
 
 @router.post(
@@ -99,44 +89,13 @@ def resolve(
 def reopen(
     escalation_id: UUID, resolution: Resolution, context: Context, caller: Supervisor
 ) -> Escalation:
-    """The customer was not satisfied: handling starts again (the reason is kept)."""
+    """The customer was not satisfied: handling starts again with a new deadline; the earlier
+    resolution and this reason stay in the history."""
     now = datetime.now(UTC)
     with context.engine.begin() as conn:
-        escalation = _load(conn, escalation_id)
+        escalation = escalating.load(conn, escalation_id)
         if escalation.status is not EscalationStatus.RESOLVED:
             raise ProblemError(409, "not_resolved", "only a resolved escalation can be reopened")
-        reopened = escalation.model_copy(
-            update={
-                "status": EscalationStatus.REOPENED,
-                "resolution": resolution.resolution,
-                "resolved_at": None,
-            }
+        return escalating.reopen(
+            conn, escalation, resolution.resolution, caller.id, now, context.policy
         )
-        _save(conn, reopened, caller.id, "escalation_reopened", now)
-    return reopened
-
-
-def _load(conn: sa.Connection, escalation_id: UUID) -> Escalation:
-    row = conn.execute(
-        sa.select(escalations.c.body)
-        .where(escalations.c.id == str(escalation_id))
-        .with_for_update()
-    ).first()
-    if row is None:
-        raise not_found("escalation", str(escalation_id))
-    return escalation_from_row(row)
-
-
-def _save(
-    conn: sa.Connection, escalation: Escalation, actor: str, action: str, now: datetime
-) -> None:
-    conn.execute(
-        sa.update(escalations)
-        .where(escalations.c.id == str(escalation.id))
-        .values(status=escalation.status.value, body=escalation.model_dump(mode="json"))
-    )
-    conn.execute(
-        sa.insert(audit_log).values(
-            at=now, actor=actor, action=action, detail={"escalation_id": str(escalation.id)}
-        )
-    )

@@ -31,6 +31,7 @@ from revisit_tui.server.tables import (
     accounts,
     audit_log,
     customers,
+    escalations,
     master_stamp,
     outcomes,
     tasks,
@@ -98,6 +99,12 @@ def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
         ):
             flagged[row.account_number].append(row.body)
     history = _recent_outcomes(conn, customer_ids)
+    cases = _bodies(
+        conn,
+        escalations,
+        escalations.c.id,
+        sorted({row.escalation_id for row in task_rows if row.escalation_id}),
+    )
     items = [
         {
             "task": task_dict(row),
@@ -105,6 +112,7 @@ def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
             "account": books.get(row.account_number),
             "flagged_transactions": flagged.get(row.account_number, []),
             "recent_outcomes": history.get(row.customer_id, []),
+            "escalation": _note(cases.get(row.escalation_id)),
         }
         for row in task_rows
         if row.customer_id in people
@@ -115,6 +123,18 @@ def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
         "items": items,
     }
     return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _note(escalation: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A follow-up's escalation as its call needs it: the problem and the answer to read out."""
+    if escalation is None:
+        return None
+    return {
+        "escalation_id": escalation["id"],
+        "summary": escalation["summary"],
+        "resolution": escalation["resolution"],
+        "resolved_at": escalation["resolved_at"],
+    }
 
 
 def _bodies(conn: Connection, table: sa.Table, key: Any, ids: list[str]) -> dict[str, Any]:
