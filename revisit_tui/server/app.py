@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+import warnings
 from typing import Any
 
 from fastapi import FastAPI
+from pydantic.warnings import UnsupportedFieldAttributeWarning
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -64,8 +66,15 @@ def create_app(settings: Settings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(metrics.router)
+    with warnings.catch_warnings():
+        # FastAPI builds the body parameters' TypeAdapters with this (false positive, pydantic
+        # #12356) warning silenced, but the deferred domain models build later, outside its
+        # filter; building the schema here does it under the same filter, before any request
+        warnings.simplefilter("ignore", UnsupportedFieldAttributeWarning)
+        app.openapi()
     app.add_middleware(RetryContention)
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(HeaderLimit)
     app.add_middleware(SafeErrors)
     app.add_middleware(metrics.RequestMetrics)  # outermost: it sees SafeErrors' 500s too
     return app
@@ -107,6 +116,30 @@ class SafeErrors:
                 500, Problem(code="internal", message="internal error; the server logged where")
             )
             await response(scope, receive, send)
+
+
+MAX_HEADER_BYTES = 16 * 1024  # what nginx's default large_client_header_buffers allow
+
+
+class HeaderLimit:
+    """Request headers over MAX_HEADER_BYTES in all get 431 with a Problem (uvicorn, whose
+    parser reads up to command_serve.HEADER_READ_LIMIT, would let them through or reset)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+            if size > MAX_HEADER_BYTES:
+                problem = Problem(
+                    code="headers_too_large",
+                    message=f"the request headers are larger than {MAX_HEADER_BYTES} bytes",
+                )
+                response = problems.problem_response(431, problem, {"Connection": "close"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

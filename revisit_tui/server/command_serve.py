@@ -31,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# uvicorn's h11 parser reads request headers up to this size; the app answers 431 to those
+# over MAX_HEADER_BYTES (server/app.py), past this one the parser closes the connection
+HEADER_READ_LIMIT = 256 * 1024
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -72,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
             server_header=False,
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
             timeout_graceful_shutdown=5,
+            h11_max_incomplete_event_size=HEADER_READ_LIMIT,
         )
     return 0
 

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from revisit_tui.domain.models import Problem
 
@@ -118,8 +118,10 @@ def install(app: FastAPI) -> None:
 
 
 def _allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods of every operation whose path matches, from the OpenAPI document (not
+    `app.routes`, whose shape changes between FastAPI releases)."""
     methods: set[str] = set()
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path_regex.match(path):
-            methods |= route.methods or set()
+    for template, operations in app.openapi()["paths"].items():
+        if compile_path(template)[0].match(path):
+            methods |= {method.upper() for method in operations}
     return sorted(methods)

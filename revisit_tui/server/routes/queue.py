@@ -64,18 +64,30 @@ def queue(
 
 
 # built once: the 304 path is the most frequent request of the whole API
+_OPEN_OF_AGENT = (
+    tasks.c.assigned_agent == sa.bindparam("agent"),
+    tasks.c.status == TaskStatus.OPEN.value,
+)
 _ETAG_QUERY = sa.select(
     sa.func.count(),
     sa.func.coalesce(sa.func.sum(tasks.c.version), 0),
     sa.func.max(tasks.c.updated_at),
     sa.select(master_stamp.c.stamp).scalar_subquery(),
-).where(tasks.c.assigned_agent == sa.bindparam("agent"), tasks.c.status == TaskStatus.OPEN.value)
+).where(*_OPEN_OF_AGENT)
+# the body shows each customer's recent outcomes, other agents' included: a new outcome for
+# one of the queue's customers must change the tag (outcomes are only ever added)
+_OUTCOMES_QUERY = sa.select(sa.func.count(), sa.func.max(outcomes.c.received_at)).where(
+    outcomes.c.customer_id.in_(sa.select(tasks.c.customer_id).where(*_OPEN_OF_AGENT))
+)
 
 
 def _etag(conn: Connection, agent_id: str) -> str:
-    """Changes whenever a task of the queue, or master data, changes (an index-only query)."""
+    """Changes whenever the body would: a task of the queue, master data, or an outcome of
+    one of the queue's customers by anyone (index-only queries)."""
     row = conn.execute(_ETAG_QUERY, {"agent": agent_id}).one()
-    digest = hashlib.sha256(f"{agent_id}|{row[0]}|{row[1]}|{row[2]}|{row[3]}".encode())
+    seen = conn.execute(_OUTCOMES_QUERY, {"agent": agent_id}).one()
+    parts = (agent_id, *row, *seen)
+    digest = hashlib.sha256("|".join(map(str, parts)).encode())
     return f'"{digest.hexdigest()[:32]}"'
 
 
