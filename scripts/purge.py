@@ -40,7 +40,10 @@ def _run(args: argparse.Namespace) -> int:
         raise script.BadInput(f"--years: {years} is not between 1 and 100")
     api = script.connect(args, config)
     result = api.purge(PurgeRequest(older_than_years=years, dry_run=not args.yes))
-    counts = f"{result.outcomes} records, {result.reveals} reveals, {result.sms} SMS"
+    counts = (
+        f"{result.outcomes} records, {result.escalations} escalations, {result.reveals} reveals,"
+        f" {result.sms} SMS"
+    )
     if result.dry_run:
         print(f"dry run: {counts} from before {result.cutoff} would be purged; add --yes")
     else:

@@ -783,4 +783,5 @@ class PurgeResult(Model):
     outcomes: int
     reveals: int
     sms: int
+    escalations: int = 0
     dry_run: bool

@@ -13,7 +13,7 @@ from revisit_tui.server.tables import tasks
 from tests.server.conftest import World
 
 
-def _backdate(world: World, task_id: str, hours: int) -> None:
+def backdate(world: World, task_id: str, hours: int) -> None:
     """The task was created `hours` ago (the agent took it then and went offline)."""
     engine = sa.create_engine(world.server.db_url)
     try:
@@ -43,7 +43,7 @@ def _parse(text: str) -> datetime:
 def test_an_offline_agents_urgent_escalation_is_due_two_hours_after_the_call(world: World) -> None:
     customer = world.add_customer("c")
     task = world.add_task(customer, "a")
-    _backdate(world, task, 8)
+    backdate(world, task, 8)
     transaction = world.id("tx-c")
     outcome = world.outcome(
         task,
@@ -74,7 +74,7 @@ def test_an_offline_agents_urgent_escalation_is_due_two_hours_after_the_call(wor
 
 def test_retry_spacing_counts_from_the_call(world: World) -> None:
     task = world.add_task(world.add_customer("c"), "a")
-    _backdate(world, task, 8)
+    backdate(world, task, 8)
     outcome = world.outcome(
         task, "a", disposition="no_answer", satisfaction=None, started_at=_at(6.1), ended_at=_at(6)
     )
