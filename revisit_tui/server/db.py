@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ def make_engine(db_url: str, pool_size: int = 10) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "commit", _sqlite_end)
+        event.listen(engine, "rollback", _sqlite_end)
         return engine
     return sa.create_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
@@ -41,9 +44,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# SQLite has one writer at a time. Writers of this process queue on this lock, woken the
+# moment the last one ends, instead of polling the file lock (whose busy handler sleeps up to
+# 100 ms between tries, so a stream of big writes could keep a small one waiting for long).
+_WRITER = threading.Lock()
+_HOLDS_WRITER = "revisit_holds_writer"
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(READ_ONLY, False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    if _WRITER.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        connection.info[_HOLDS_WRITER] = True
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _sqlite_end(connection)
+        raise
+
+
+def _sqlite_end(connection: Any) -> None:
+    if connection.info.pop(_HOLDS_WRITER, False):
+        _WRITER.release()
 
 
 def reader(engine: Engine) -> Engine:

@@ -35,7 +35,7 @@ from revisit_tui.server.paging import (
 from revisit_tui.server.problems import errors
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import accounts, customers, events, transactions
-from revisit_tui.server.taskstore import bump_master_stamp, chunks
+from revisit_tui.server.taskstore import bump_master_stamp
 
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
@@ -60,8 +60,38 @@ def import_master_data(batch: ImportBatch, context: Context, caller: Supervisor)
     """Upsert customers by id, accounts by number, transactions and events by id. An import
     never clears a customer's do-not-call (only a supervisor's lift does)."""
     now = datetime.now(UTC)
+    # rows are built before the transaction: the write lock is held for the writes only
+    customer_bodies = {c.id: c.model_dump(mode="json") for c in batch.customers}
+    account_rows = [
+        {
+            "number": a.number,
+            "customer_id": a.customer_id,
+            "opened_on": a.opened_on,
+            "body": a.model_dump(mode="json"),
+        }
+        for a in batch.accounts
+    ]
+    transaction_rows = [
+        {
+            "id": t.id,
+            "account_number": t.account_number,
+            "flagged": t.flag is not None,
+            "at": t.at,
+            "body": t.model_dump(mode="json"),
+        }
+        for t in batch.transactions
+    ]
+    event_rows = [
+        {
+            "id": e.id,
+            "account_number": e.account_number,
+            "at": e.at,
+            "body": e.model_dump(mode="json"),
+        }
+        for e in batch.events
+    ]
     with context.engine.begin() as conn:
-        already = donotcall.marked(conn, [c.id for c in batch.customers])
+        already = donotcall.marked(conn, list(customer_bodies))
         _upsert(
             conn,
             customers,
@@ -71,7 +101,7 @@ def import_master_data(batch: ImportBatch, context: Context, caller: Supervisor)
                     "id": c.id,
                     "branch": c.branch,
                     "body": {
-                        **c.model_dump(mode="json"),
+                        **customer_bodies[c.id],
                         "do_not_call": c.do_not_call or c.id in already,
                     },
                     "updated_at": now,
@@ -89,49 +119,9 @@ def import_master_data(batch: ImportBatch, context: Context, caller: Supervisor)
                     actor=caller.id,
                     now=now,
                 )
-        _upsert(
-            conn,
-            accounts,
-            "number",
-            [
-                {
-                    "number": a.number,
-                    "customer_id": a.customer_id,
-                    "opened_on": a.opened_on,
-                    "body": a.model_dump(mode="json"),
-                }
-                for a in batch.accounts
-            ],
-        )
-        _upsert(
-            conn,
-            transactions,
-            "id",
-            [
-                {
-                    "id": t.id,
-                    "account_number": t.account_number,
-                    "flagged": t.flag is not None,
-                    "at": t.at,
-                    "body": t.model_dump(mode="json"),
-                }
-                for t in batch.transactions
-            ],
-        )
-        _upsert(
-            conn,
-            events,
-            "id",
-            [
-                {
-                    "id": e.id,
-                    "account_number": e.account_number,
-                    "at": e.at,
-                    "body": e.model_dump(mode="json"),
-                }
-                for e in batch.events
-            ],
-        )
+        _upsert(conn, accounts, "number", account_rows)
+        _upsert(conn, transactions, "id", transaction_rows)
+        _upsert(conn, events, "id", event_rows)
         bump_master_stamp(conn)
     return ImportResult(
         customers=len(batch.customers),
@@ -142,16 +132,18 @@ def import_master_data(batch: ImportBatch, context: Context, caller: Supervisor)
 
 
 def _upsert(conn: Connection, table: sa.Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert, or update the row with the same key (last one wins within a batch)."""
+    """Insert, or update the row with the same key (last one wins within a batch): one
+    statement compiled once and run for every row (executemany)."""
+    if not rows:
+        return
     unique = list({row[key]: row for row in rows}.values())
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    for part in chunks(unique):
-        statement = insert(table).values(list(part))
-        statement = statement.on_conflict_do_update(
-            index_elements=[key],
-            set_={name: statement.excluded[name] for name in part[0] if name != key},
-        )
-        conn.execute(statement)
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[key],
+        set_={name: statement.excluded[name] for name in unique[0] if name != key},
+    )
+    conn.execute(statement, unique)
 
 
 @router.get("/accounts", response_model=AccountPage, responses=errors())
