@@ -6,6 +6,7 @@ Screens read state from the app (`store`, `api`, `agent`, `figures`, `store_revi
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,7 +18,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import var
-from textual.worker import Worker, WorkerState
+from textual.worker import get_current_worker
 
 from revisit_tui.app.i18n import next_locale, translate
 from revisit_tui.app.messages import LocaleChanged, SyncFinished
@@ -178,10 +179,26 @@ class RevisitApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="sync")
     def _sync_worker(self) -> None:
-        """One sync round in a thread; the result comes back as a SyncFinished message."""
+        """One sync round; the result comes back as a SyncFinished message. The round runs on
+        a daemon thread this worker waits for, and stops waiting when the app quits: a hung
+        server never holds the terminal for its timeout, and what a round writes is
+        crash-safe (journal, atomic replace), so the process may end in the middle of it."""
         engine = self.sync_engine()
-        if engine is not None:
-            self.post_message(SyncFinished(engine.sync_once()))
+        if engine is None:
+            return
+        finished = threading.Event()
+
+        def sync_round() -> None:
+            try:
+                self.post_message(SyncFinished(engine.sync_once()))
+            finally:
+                finished.set()
+
+        threading.Thread(target=sync_round, name="sync-round", daemon=True).start()
+        worker = get_current_worker()
+        while not finished.wait(0.05):
+            if worker.is_cancelled:
+                return
 
     def sync_engine(self) -> SyncEngine | None:
         """The engine that pushes the outbox and pulls the queue (None while offline-only);
@@ -223,19 +240,6 @@ class RevisitApp(App[None]):
         if state.queue_changed or state.sent or changed:
             self.store_revision += 1
         self._sync_done()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "sync" and event.state is WorkerState.ERROR:
-            since = self.figures.offline_since or self.clock()
-            self.figures = SyncFigures(
-                online=False,
-                offline_since=since,
-                pending=self._pending(),
-                last_sync=self.figures.last_sync,
-                attention=self.figures.attention,
-                trouble="bad_answer",
-            )
-            self._sync_done()
 
     def disk_message(self, error: DiskError) -> str:
         """What could not be written, where, and what to do, in the agent's language."""

@@ -190,6 +190,7 @@ class AtomicJSONStorage(Storage):
         self._keep_free = keep_free
         self._cache: Tables | None = None
         self._loaded = False
+        self._closed = False
 
     def read(self) -> Tables | None:
         if not self._loaded:
@@ -197,7 +198,13 @@ class AtomicJSONStorage(Storage):
             self._loaded = True
         return self._cache
 
+    def close(self) -> None:
+        """Refuse later writes (a thread still running at exit writes nothing more)."""
+        self._closed = True
+
     def write(self, data: Tables) -> None:
+        if self._closed:
+            raise DiskError("write", self.path, OSError(errno.EBADF, "the store is closed"))
         try:
             raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             if self._keep_free is not None:

@@ -12,6 +12,7 @@ harmless. A line cut short by a crash (the write never returned) is dropped at o
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 from collections.abc import Iterable
@@ -40,6 +41,7 @@ class Journal:
         self.path = path
         self._fd: int | None = None
         self._good = 0  # bytes of whole, fsynced lines: the next line goes here
+        self._closed = False
 
     @property
     def size(self) -> int:
@@ -99,11 +101,16 @@ class Journal:
         self._truncate()
 
     def close(self) -> None:
+        """Close the file; a later write is refused (a thread still running at exit must not
+        write through a descriptor number the process reused)."""
+        self._closed = True
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
 
     def _open(self) -> int:
+        if self._closed:
+            raise DiskError("write", self.path, OSError(errno.EBADF, "the store is closed"))
         if self._fd is None:
             try:
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | OPEN_FLAGS, FILE_MODE)

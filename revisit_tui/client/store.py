@@ -222,10 +222,11 @@ class AgentStore:
 
     def close(self) -> None:
         """Release the files; the store must not be used afterwards."""
-        for db in (self._queue_db, self._drafts_db):
-            db.close()
-        self._journal.close()
-        os.close(self._lock_fd)
+        with self._outbox_lock, self._drafts_lock, self._queue_lock:  # after any write
+            for db in (self._queue_db, self._drafts_db):
+                db.close()
+            self._journal.close()
+            os.close(self._lock_fd)
 
     def __enter__(self) -> AgentStore:
         return self

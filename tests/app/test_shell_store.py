@@ -159,3 +159,19 @@ async def test_an_unreadable_item_shows_in_my_day_and_cannot_be_resent_as_it_is(
         assert isinstance(app.screen, MyDayScreen)
         assert "cannot be read by this version" in messages(app)
     reopened.close()
+
+
+async def test_the_status_line_is_true_while_a_round_is_in_flight(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    hanging = HangingServer()
+    api = ApiClient(hanging.url, "token", timeout=30.0, retries=0)
+    app = app_factory(locale="en", api=api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert hanging.accepted.wait(5), "a round is waiting on the server"
+        store.submit(outcome(9))
+        app.request_sync()
+        await pilot.pause()
+        assert "Pending 1" in status_of(app) and "⟳" in status_of(app)
+    hanging.close()
+    api.close()

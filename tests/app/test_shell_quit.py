@@ -1,0 +1,30 @@
+"""Ctrl+Q quits within a second even while a sync round waits on a hung server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_ctrl_q_quits_within_a_second_while_the_server_hangs() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.app.quit_app"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    try:
+        assert child.stdout.readline().strip() == "quitting"
+        pressed = time.monotonic()
+        child.wait(timeout=30)
+        took = time.monotonic() - pressed
+    finally:
+        child.kill()
+    assert child.returncode == 0, child.stderr.read() if child.stderr else ""
+    assert took < 1.0, f"the app took {took:.1f} s to quit"
