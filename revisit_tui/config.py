@@ -75,6 +75,7 @@ class SyncSettings(Section):
     batch_size: int = Field(100, ge=1, le=500)
     interval_seconds: float = Field(5.0, gt=0)
     backoff_max_seconds: float = Field(60.0, gt=0)
+    clock_tolerance_seconds: float = Field(120.0, gt=0)  # warn when the clocks differ more
 
 
 class UiSettings(Section):

@@ -92,6 +92,7 @@ class RevisitApp(App[None]):
         self._engine: SyncEngine | None = None
         self._offline_until = 0.0  # while offline, periodic rounds wait for the engine's backoff
         self.day_log: DayLog | None = None
+        self._clock_warned = False
 
     def t(self, key: str, **params: Any) -> str:
         """The UI text for `key` in the current locale (else English, else the key)."""
@@ -225,6 +226,7 @@ class RevisitApp(App[None]):
             trouble=state.trouble.value if state.trouble and not state.online else "",
             disk=state.disk is not None or (before.disk and state.trouble is not None),
         )
+        self._warn_clock_skew(state.clock_skew)
         if state.disk is not None and not before.disk:
             self.report_disk_error(state.disk, "disk.sync")
         engine = self._engine
@@ -240,6 +242,16 @@ class RevisitApp(App[None]):
         if state.queue_changed or state.sent or changed:
             self.store_revision += 1
         self._sync_done()
+
+    def _warn_clock_skew(self, skew: float | None) -> None:
+        """Say once (until it is right again) that this machine's clock is off the server's:
+        call times are recorded by it."""
+        tolerance = self.settings.sync.clock_tolerance_seconds
+        skewed = skew is not None and abs(skew) > tolerance
+        if skewed and not self._clock_warned and skew is not None:
+            key = "clock.ahead" if skew > 0 else "clock.behind"
+            self.notify(self.t(key, minutes=round(abs(skew) / 60)), severity="warning", timeout=60)
+        self._clock_warned = skewed
 
     def disk_message(self, error: DiskError) -> str:
         """What could not be written, where, and what to do, in the agent's language."""

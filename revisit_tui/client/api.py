@@ -104,6 +104,8 @@ class ApiClient:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self._sleep = sleep
+        # the server's clock (HTTP Date of the last answer) and ours when it came
+        self.server_clock: tuple[datetime, datetime] | None = None
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=headers,
@@ -170,6 +172,7 @@ class ApiClient:
                 last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 cause = "timeout" if isinstance(exc, httpx.TimeoutException) else "connection"
             else:
+                self._note_server_clock(response)
                 if response.status_code not in RETRY_STATUSES:
                     if 400 <= response.status_code < 500:
                         raise _api_error(response)
@@ -188,6 +191,18 @@ class ApiClient:
             if attempt < self.retries:
                 self._sleep(min(wait, self.backoff_max))
         raise Unreachable(f"{method} {path}: {last}", cause)
+
+    def _note_server_clock(self, response: httpx.Response) -> None:
+        """Keep the server's clock from the Date header, with our clock at that moment."""
+        date = response.headers.get("Date")
+        if not date:
+            return
+        try:
+            server = parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            return
+        if server.tzinfo is not None:
+            self.server_clock = (server, datetime.now(UTC))
 
     def _backoff(self, attempt: int) -> float:
         """Full jitter: a random wait up to base·2^attempt (capped), so clients spread out."""

@@ -70,6 +70,7 @@ class SyncState:
     trouble: Trouble | None = None  # why the last round failed (None: it did not)
     disk: DiskError | None = None  # the local write that failed, when trouble is DISK
     set_aside: int = 0  # items this round could not read and set aside for attention
+    clock_skew: float | None = None  # seconds our clock is ahead of the server's (behind: <0)
 
 
 def _utcnow() -> datetime:
@@ -105,6 +106,7 @@ class SyncEngine:
         self._queue_changed = False
         self._trouble: Trouble | None = None
         self._disk: DiskError | None = None
+        self._clock_skew: float | None = None
 
     def state(self) -> SyncState:
         """The state now, without touching the network."""
@@ -121,6 +123,7 @@ class SyncEngine:
                 queue_changed=self._queue_changed,
                 trouble=self._trouble,
                 disk=self._disk,
+                clock_skew=self._clock_skew,
                 set_aside=self._set_aside,
             )
 
@@ -150,6 +153,7 @@ class SyncEngine:
                 self._failed(exc)
             else:
                 self._succeeded()
+            self._measure_clock()
             return self.state()
 
     def start_task(self, task_id: str) -> Lease | None:
@@ -160,6 +164,23 @@ class SyncEngine:
         except (Unreachable, BadAnswer) as exc:
             self._failed(exc)
             return None
+
+    def clock_skewed(self) -> bool:
+        """Whether our clock is off the server's by more than the configured tolerance."""
+        with self._state_lock:
+            skew = self._clock_skew
+        return skew is not None and abs(skew) > self.settings.clock_tolerance_seconds
+
+    def _measure_clock(self) -> None:
+        """Compare our clock with the server's (HTTP Date: to the second) at every round."""
+        seen = self.api.server_clock
+        if seen is None:
+            return
+        server, ours = seen
+        # the app's clock (a test's fixed one) and the wall clock move together
+        offset = (self._clock() - datetime.now(UTC)).total_seconds()
+        with self._state_lock:
+            self._clock_skew = (ours - server).total_seconds() + offset
 
     # --- push -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import http.server
 import json
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -174,4 +175,18 @@ async def test_the_status_line_is_true_while_a_round_is_in_flight(
         await pilot.pause()
         assert "Pending 1" in status_of(app) and "⟳" in status_of(app)
     hanging.close()
+    api.close()
+
+
+async def test_a_clock_off_the_servers_is_warned_about(
+    app_factory: AppFactory, live_server: object
+) -> None:
+    token = live_server.add_agent(AGENT_ID)  # type: ignore[attr-defined]
+    api = ApiClient(live_server.url, token, timeout=5.0, retries=0)  # type: ignore[attr-defined]
+    fast = datetime.now(UTC) + timedelta(hours=2)
+    app = app_factory(locale="en", api=api, clock=lambda: fast)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "clock is 120 min ahead of the server's" in messages(app)
     api.close()

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -233,3 +233,22 @@ def test_a_rotated_token_delivers_the_outbox_a_revoked_one_stranded(
         old.me()
     assert refused.value.status == 401
     assert sorted(stored_outcome_ids(server, boss, "rotated")) == sorted(str(o.id) for o in waiting)
+
+
+def test_a_clock_two_hours_fast_is_noticed_at_every_round(
+    module_live_server, tmp_path: Path
+) -> None:
+    server = module_live_server
+    token, _, _ = seed_tasks(server, "skewed", 1)
+    fast = timedelta(hours=2)
+    with (
+        ApiClient(server.url, token) as api,
+        AgentStore.open(tmp_path, server.url, "skewed") as store,
+    ):
+        right = SyncEngine(api, store, FAST)
+        assert right.sync_once().clock_skew is not None
+        assert not right.clock_skewed()
+        skewed = SyncEngine(api, store, FAST, clock=lambda: datetime.now(UTC) + fast)
+        state = skewed.sync_once()
+        assert state.clock_skew is not None and abs(state.clock_skew - 7200) < 5
+        assert skewed.clock_skewed()
