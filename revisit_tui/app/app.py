@@ -6,6 +6,7 @@ Screens read state from the app (`store`, `api`, `agent`, `figures`, `store_revi
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -41,6 +42,14 @@ def shell_commands() -> type[Provider]:
     from revisit_tui.app.palette import ShellCommands
 
     return ShellCommands
+
+
+KEY_SETTLE_SECONDS = 5.0
+"""How long a key waits at most for the previous one's effects (a stuck handler must not
+freeze the keyboard for good)."""
+
+KEY_HOLD_GROUPS = frozenset({"submit"})
+"""Workers whose end decides where the next keys go: while one runs, keys wait."""
 
 
 def utc_now() -> datetime:
@@ -97,6 +106,62 @@ class RevisitApp(App[None]):
     def t(self, key: str, **params: Any) -> str:
         """The UI text for `key` in the current locale (else English, else the key)."""
         return translate(self.locale, key, **params)
+
+    # --- typeahead -------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys are handled one after the other, each once the previous one's effects have
+        happened. Textual alone sends a key to the widget focused when it *arrives*; in a
+        burst that is where the focus was before the previous key moved it (Enter opening a
+        note, F10 pushing the wrap-up). The screens run their bindings themselves
+        (`LocalizedScreen.handle_key`), so a key's effects all happen on the screen."""
+        typed = isinstance(event, events.Key | events.Paste) and not event.is_forwarded
+        await super().on_event(event)  # marks the event forwarded as it passes it on
+        if typed:
+            await self._settle_keys()
+
+    async def _settle_keys(self) -> None:
+        """Wait until the current screen and its widgets have no message left to handle (a
+        pushed or popped screen included), and no outcome is being written."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + KEY_SETTLE_SECONDS
+        while loop.time() < deadline:
+            if any(
+                worker.group in KEY_HOLD_GROUPS and not worker.is_finished
+                for worker in self.workers
+            ):
+                await asyncio.sleep(0.005)
+                continue
+            screen = self.screen
+            pumps = list(screen.walk_children(with_self=True))
+            if not await self._one_round(pumps, deadline - loop.time()):
+                return
+            idle = all(not pump.message_queue_size and not pump._next_callbacks for pump in pumps)
+            if idle and self.screen is screen:
+                return
+
+    @staticmethod
+    async def _one_round(pumps: list[Any], timeout: float) -> bool:
+        """Let every pump handle what it has queued; False when that took too long."""
+        left = 0
+        done = asyncio.Event()
+
+        def handled() -> None:
+            nonlocal left
+            left -= 1
+            if not left:
+                done.set()
+
+        for pump in pumps:
+            if pump.call_later(handled):
+                left += 1
+        if not left:
+            return True
+        try:
+            await asyncio.wait_for(done.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     def on_mount(self) -> None:
         if self.store is None:

@@ -62,7 +62,7 @@ async def test_a_changed_phone_is_checked_as_typed_and_blocks_submit_until_valid
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_call(app, pilot, item)
         await go_to(pilot, screen, "contact_check")
-        await pilot.press("x")  # mobile: changed -> the new-number field takes the focus
+        await pilot.press("x", "enter")  # mobile: changed, then Enter opens the new-number field
         await pilot.press(*"139 1234")
         message = screen.query_one("#problem-contact-mobile", Static)
         assert message.display and "not a valid number" in str(message.render())
@@ -77,9 +77,7 @@ async def test_a_changed_phone_is_checked_as_typed_and_blocks_submit_until_valid
         assert draft is not None and draft["contacts"]["mobile"]["new_value"] == "139 1234"
         await pilot.press("escape")
         await go_to(pilot, screen, "contact_check")
-        field = screen.query_one("#contact-mobile-value", FieldInput)
-        field.focus()
-        await pilot.press(*" 5678")
+        await pilot.press("enter", *" 5678")
         assert not screen.query_one("#problem-contact-mobile", Static).display
         await wrap_up(pilot, "1")
         await pilot.press("f9")
@@ -156,8 +154,8 @@ async def test_a_callback_outside_the_customers_window_is_refused_and_one_inside
     assert item.customer.timezone == "America/New_York"
     async with app.run_test(size=(80, 24)) as pilot:
         await open_call(app, pilot, item)
-        wrap = await wrap_up(pilot, "6")  # callback requested: the time field takes the focus
-        await pilot.press(*"23:00")
+        wrap = await wrap_up(pilot, "6")  # callback requested; Enter opens the time field
+        await pilot.press("enter", *"23:00")
         message = wrap.query_one("#problem-callback_at", Static)
         assert "outside the customer's callable hours" in str(message.render())
         assert "America/New_York" in str(message.render())

@@ -44,9 +44,7 @@ async def change_contact(pilot: Pilot[Any], screen: CallScreen, field: str, text
     rows = screen.query_one(ScriptStepper).inputs.query(ContactChoice)
     row = next(r for r in rows if r.path == f"contact.{field}")
     row.focus()
-    await pilot.press("x")
-    if text:
-        await pilot.press(*text)
+    await pilot.press("x", "enter", *text, "enter")
 
 
 async def test_bad_input_in_every_field_is_named_inline_blocks_submit_and_survives_reopen(
@@ -74,7 +72,9 @@ async def test_bad_input_in_every_field_is_named_inline_blocks_submit_and_surviv
         await pilot.press("f10")
         wrap = app.screen
         assert isinstance(wrap, WrapUpScreen)
-        await pilot.press("6", *"tomorrow", "f6")  # callback, unreadable time, an escalation
+        await pilot.press(
+            "6", "enter", *"tomorrow", "enter", "f6"
+        )  # callback, unreadable time, an escalation
         await pilot.press("f9")
         await settle(app, pilot)
         assert store.pending() == [] and app.screen is wrap

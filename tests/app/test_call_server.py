@@ -111,7 +111,7 @@ async def test_a_call_with_not_me_and_a_changed_phone_is_accepted_by_the_real_se
         await pilot.press("n")
         await go_to(pilot, screen, "contact_check")
         screen.query_one(ScriptStepper).inputs.query(ContactChoice).first().focus()
-        await pilot.press("x", *"13912345678")
+        await pilot.press("x", "enter", *"13912345678", "enter")
         await go_to(pilot, screen, "fraud_warning")
         await pilot.press("y")
         await wrap_up(pilot, "1")

@@ -44,7 +44,7 @@ def test_call_screen(
         await go_to(pilot, screen, "transaction_check")
         await pilot.press("n")
         await go_to(pilot, screen, "contact_check")
-        await pilot.press("x", *"139 12")
+        await pilot.press("x", "enter", *"139 12")
         await quiet(pilot)
 
     assert snap_compare(app_factory(locale=locale), terminal_size=SIZE, run_before=run_before)
@@ -61,7 +61,8 @@ def test_wrap_up_screen(
     async def run_before(pilot: Pilot[Any]) -> None:
         pilot.app.push_screen(CallScreen(item))
         await pilot.pause()
-        await pilot.press("f10", "6", *"23:00", "f6", "s", "h", *"电子银行部")
+        await pilot.press("f10", "6", "enter", *"23:00", "enter")
+        await pilot.press("f6", "s", "down", "h", "enter", *"电子银行部")
         await quiet(pilot)
 
     assert snap_compare(app_factory(locale=locale), terminal_size=SIZE, run_before=run_before)

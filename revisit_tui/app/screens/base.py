@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import events
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 
@@ -35,6 +36,14 @@ class LocalizedScreen(Screen[ResultType]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translated_bindings(self, super().active_bindings)
+
+    async def handle_key(self, event: events.Key) -> bool:
+        """A key no widget took runs its binding here, on the screen, rather than in the
+        app's queue behind keys typed later (see `RevisitApp.on_event`)."""
+        if await super().handle_key(event):
+            return True
+        event.stop()
+        return await self.app._check_bindings(event.key)
 
     def on_locale_changed(self, message: LocaleChanged) -> None:
         self.relabel()

@@ -105,9 +105,11 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         Binding(
             "pagedown,ctrl+n", "step(1)", "call.key.next", priority=True, tooltip="call.hint.next"
         ),
-        Binding("f10,w", "wrap_up", "call.key.wrap_up", priority=True, tooltip="call.hint.wrap_up"),
+        # Letters are never priority bindings: typed in a text field they are text.
+        Binding("f10,w", "wrap_up", "call.key.wrap_up", tooltip="call.hint.wrap_up"),
         Binding("f4,r", "reveal", "call.key.reveal", tooltip="call.hint.reveal"),
         Binding("f3,i", "toggle_card", "call.key.card", tooltip="call.hint.card"),
+        Binding("enter", "write_notes", "call.key.notes", show=False, tooltip="call.hint.notes"),
         Binding("escape", "leave", "key.back", tooltip="call.hint.leave"),
     ]
 
@@ -251,10 +253,16 @@ class CallScreen(LocalizedScreen[Outcome | None]):
                 note.display = value in (ContactCheckResult.CHANGED.value, "yes")
         self.saver.save(form)
         self._show_problems()
-        if note is not None and note.display:
-            note.focus()
-        else:
-            self.focus_next()
+
+    @on(ChoiceRow.Write)
+    def _write_for_row(self, event: ChoiceRow.Write) -> None:
+        """Enter on a row: its own text (new value, problem met, note) when it shows one,
+        else the call's notes."""
+        event.stop()
+        note = self._note_input(event.path)
+        if note is None or not note.display:
+            note = self.query_one("#notes", FieldInput)
+        note.enter(event.row)
 
     def _note_input(self, path: str) -> FieldInput | None:
         suffix = ".value" if path.startswith("contact.") else ".note"
@@ -292,7 +300,8 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     @on(Input.Submitted)
     def _text_done(self, event: Input.Submitted) -> None:
         event.stop()
-        self.focus_next()
+        if isinstance(event.input, FieldInput):
+            event.input.action_leave()
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -313,6 +322,10 @@ class CallScreen(LocalizedScreen[Outcome | None]):
                 self.saver.save(self.current)
                 self._show_step()
                 return
+
+    def action_write_notes(self) -> None:
+        """Enter where no row has the focus (a step without answers): the call's notes."""
+        self.query_one("#notes", FieldInput).enter(self.focused)
 
     def action_toggle_card(self) -> None:
         """Show or hide the customer card."""

@@ -54,7 +54,7 @@ class HelpScreen(LocalizedScreen[None]):
 
     def on_mount(self) -> None:
         self.relabel()
-        self.query_one(DataTable).focus()
+        self.set_focus(self.query_one(DataTable))
 
     def relabel(self) -> None:
         self.query_one("#help-title", Static).update(

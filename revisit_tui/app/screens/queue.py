@@ -23,6 +23,7 @@ from revisit_tui.app.queue_rows import (
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.widgets.queue_table import QueueHeader, QueueTable
 from revisit_tui.app.widgets.status_line import StatusLine
+from revisit_tui.domain.models import Outcome
 
 
 class QueueScreen(LocalizedScreen[None]):
@@ -144,7 +145,7 @@ class QueueScreen(LocalizedScreen[None]):
     def action_open_call(self) -> None:
         """Enter: the call screen for the task under the cursor (or leave the search box)."""
         if self.query_one("#queue-search", Input).has_focus:
-            self.table.focus()
+            self.set_focus(self.table)
             return
         row = self.current
         if row is None:
@@ -168,8 +169,19 @@ class QueueScreen(LocalizedScreen[None]):
 
         self.app.push_screen(SmsScreen(row.item), self._back_from_task)
 
-    def _back_from_task(self, _result: Any) -> None:
-        self._dirty = True
+    def _back_from_task(self, result: Any) -> None:
+        """Back from a call or SMS; after a submitted call the cursor goes to the next task to
+        call (the rows below it first), never to the one just recorded."""
+        self.load()
+        if isinstance(result, Outcome):
+            self.table.move_to(self._next_after(result.task_id))
+
+    def _next_after(self, task_id: str) -> int:
+        ids = [row.task_id for row in self.shown]
+        start = ids.index(task_id) + 1 if task_id in ids else self.table.cursor_row
+        order = list(range(start, len(ids))) + list(range(start))
+        waiting = (i for i in order if ids[i] != task_id and ids[i] not in self._marks)
+        return next(waiting, self.table.cursor_row)
 
     def action_cycle_kind(self) -> None:
         """k: all kinds → each kind → all."""
@@ -187,14 +199,14 @@ class QueueScreen(LocalizedScreen[None]):
         """/: search by name, last 4 digits of the phone, or task id."""
         search = self.query_one("#queue-search", Input)
         search.display = True
-        search.focus()
+        self.set_focus(search)
 
     def action_clear_search(self) -> None:
         """Escape: clear the search and go back to the table."""
         search = self.query_one("#queue-search", Input)
         search.value = ""
         search.display = False
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_refresh(self) -> None:
         """F5: pull the queue now (through the sync worker)."""

@@ -68,7 +68,7 @@ class SignInScreen(LocalizedScreen[None]):
 
     def on_mount(self) -> None:
         self.relabel()
-        self.query_one("#signin-token", Input).focus()
+        self.set_focus(self.query_one("#signin-token", Input))
         if self.initial_token:
             self.action_submit()
 
@@ -87,7 +87,7 @@ class SignInScreen(LocalizedScreen[None]):
 
     @on(Input.Submitted, "#signin-server")
     def _server_entered(self) -> None:
-        self.query_one("#signin-token", Input).focus()
+        self.set_focus(self.query_one("#signin-token", Input))
 
     @on(Input.Submitted, "#signin-token")
     def _token_entered(self) -> None:
@@ -101,11 +101,11 @@ class SignInScreen(LocalizedScreen[None]):
         token = self.query_one("#signin-token", Input).value.strip()
         if not server:
             self.say(self.t("signin.need_server"), problem=True)
-            self.query_one("#signin-server", Input).focus()
+            self.set_focus(self.query_one("#signin-server", Input))
             return
         if not token:
             self.say(self.t("signin.need_token"), problem=True)
-            self.query_one("#signin-token", Input).focus()
+            self.set_focus(self.query_one("#signin-token", Input))
             return
         self.checking = True
         self.say(self.t("signin.checking"))

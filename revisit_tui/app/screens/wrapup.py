@@ -118,7 +118,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
     async def on_mount(self) -> None:
         await self._build_escalations()
         self.relabel()
-        self.query_one(DispositionChoice).focus()
+        self.set_focus(self.query_one(DispositionChoice))
 
     def relabel(self) -> None:
         t, form = self.t, self.form
@@ -220,10 +220,27 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             self.form.update_escalation(int(index), **{part: value})
         self.call.saver.save(self.form)
         self.relabel()
-        if path == "disposition" and self.form.disposition is Disposition.CALLBACK_REQUESTED:
-            self.query_one("#callback_at", FieldInput).focus()
-        else:
-            self.focus_next()
+
+    def _row_fields(self, path: str) -> list[FieldInput]:
+        """The text fields Enter on a row opens, in order: the callback time for the ending
+        (once a callback is asked for); department then summary for an escalation's rows."""
+        if path == "disposition":
+            field = self.query_one("#callback_at", FieldInput)
+            return [field] if self.query_one("#callback").display else []
+        if path.startswith("escalation."):
+            prefix = "-".join(path.split(".")[:2])
+            return [
+                self.query_one(f"#{prefix}-department", FieldInput),
+                self.query_one(f"#{prefix}-summary", FieldInput),
+            ]
+        return []
+
+    @on(ChoiceRow.Write)
+    def _write_for_row(self, event: ChoiceRow.Write) -> None:
+        event.stop()
+        fields = self._row_fields(event.path)
+        if fields:
+            fields[0].enter(event.row)
 
     @on(Input.Changed)
     def _text_typed(self, event: Input.Changed) -> None:
@@ -239,8 +256,20 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
 
     @on(Input.Submitted)
     def _text_done(self, event: Input.Submitted) -> None:
+        """Enter in a field: the row's next field (an escalation's summary), else back."""
         event.stop()
-        self.focus_next()
+        field = event.input
+        if not isinstance(field, FieldInput):
+            return
+        origin = field.origin
+        path = getattr(origin, "path", "")
+        fields = self._row_fields(path) if path else []
+        later = fields[fields.index(field) + 1 :] if field in fields else []
+        if later:
+            field.origin = None
+            later[0].enter(origin)
+        else:
+            field.action_leave()
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -252,7 +281,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         self.relabel()
         index = len(self.form.escalations) - 1
         self.query_one(f"#escalation-{index}-head").scroll_visible(animate=False)
-        self.query(CategoryChoice).last().focus()
+        self.set_focus(self.query(CategoryChoice).last())
 
     async def action_remove_escalation(self) -> None:
         """Drop the escalation that has the focus."""

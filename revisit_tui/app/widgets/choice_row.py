@@ -1,7 +1,9 @@
 """A focusable row of mutually exclusive answers, each chosen by a single key.
 
 The call's common answers (confirmed / changed / could not verify, yes / no, 1–5) are one
-keypress on the focused row; the row posts `ChoiceRow.Changed` and the screen records it.
+keypress on the focused row; the row posts `ChoiceRow.Changed` and the screen records it. The
+focus stays on the row: ↓/↑ (or Tab) move to the next row, Enter asks the screen to open the
+row's text (`ChoiceRow.Write`) — an answer never moves the focus into a text field.
 Each choice shows its key beside it on the row itself, so these keys stay out of the footer
 (which keeps the screen's actions visible at 80 columns).
 """
@@ -35,8 +37,9 @@ class ChoiceRow(Widget, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "app.focus_next", show=False),
-        Binding("up", "app.focus_previous", show=False),
+        Binding("down", "app.focus_next", show=False, id="row.next"),
+        Binding("up", "app.focus_previous", show=False, id="row.previous"),
+        Binding("enter", "write", show=False, id="row.write"),
     ]
 
     WRAP: ClassVar[bool] = False
@@ -52,6 +55,18 @@ class ChoiceRow(Widget, can_focus=True):
             self.row = row
             self.path = row.path
             self.value = value
+
+        @property
+        def control(self) -> ChoiceRow:
+            return self.row
+
+    class Write(Message):
+        """Enter on a row: the agent wants to type this row's text (a new value, a note)."""
+
+        def __init__(self, row: ChoiceRow) -> None:
+            super().__init__()
+            self.row = row
+            self.path = row.path
 
         @property
         def control(self) -> ChoiceRow:
@@ -77,6 +92,10 @@ class ChoiceRow(Widget, can_focus=True):
         """Choose an answer (bound to each choice's key)."""
         self.value = value
         self.post_message(self.Changed(self, value))
+
+    def action_write(self) -> None:
+        """Enter: open this row's text field (the screen knows which)."""
+        self.post_message(self.Write(self))
 
     def render(self) -> Text:
         translate = getattr(self.app, "t", lambda key, **_: key)

@@ -130,24 +130,25 @@ class QueueTable(ScrollView, can_focus=True):
         elif self.cursor_row >= top + height:
             self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
 
-    def _move(self, row: int) -> None:
+    def move_to(self, row: int) -> None:
+        """Put the cursor on a shown row (clamped)."""
         if self.rows_shown:
             self.cursor_row = max(0, min(row, len(self.rows_shown) - 1))
 
     def action_cursor_up(self) -> None:
-        self._move(self.cursor_row - 1)
+        self.move_to(self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
-        self._move(self.cursor_row + 1)
+        self.move_to(self.cursor_row + 1)
 
     def action_page_up(self) -> None:
-        self._move(self.cursor_row - max(1, self.scrollable_content_region.height - 1))
+        self.move_to(self.cursor_row - max(1, self.scrollable_content_region.height - 1))
 
     def action_page_down(self) -> None:
-        self._move(self.cursor_row + max(1, self.scrollable_content_region.height - 1))
+        self.move_to(self.cursor_row + max(1, self.scrollable_content_region.height - 1))
 
     def action_first(self) -> None:
-        self._move(0)
+        self.move_to(0)
 
     def action_last(self) -> None:
-        self._move(len(self.rows_shown) - 1)
+        self.move_to(len(self.rows_shown) - 1)

@@ -1,5 +1,9 @@
 """Small building blocks of a script step's inputs: a text field named by its form path and
-the inline message under it."""
+the inline message under it.
+
+A text field is never reached by moving around (Tab, arrows, an answer): it is entered on
+purpose (`enter`, bound to Enter on its row) and left by Enter or Escape, back to where the
+agent came from. So a letter typed on a row is always an answer, and text always text."""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import re
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
@@ -19,19 +25,44 @@ def dom_id(path: str) -> str:
 
 
 class FieldInput(Input):
-    """A one-line text input whose `name` is the form path it fills; up/down leave it for the
-    row above or below, as on the choice rows."""
+    """A one-line text input whose `name` is the form path it fills. Focusable only while
+    entered: Enter (submit) and Escape leave it for the widget it was entered from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "app.focus_next", show=False),
-        Binding("up", "app.focus_previous", show=False),
+        Binding("escape", "leave", "key.done", tooltip="hint.done", id="field.leave"),
     ]
 
     def __init__(self, path: str, value: str, placeholder: str, *, visible: bool = True) -> None:
         super().__init__(
             value=value, placeholder=placeholder, name=path, id=dom_id(path), select_on_focus=False
         )
+        self.cursor_blink = False  # a blinking cursor repaints twice a second: thin clients
         self.display = visible
+        self.can_focus = False
+        self.origin: Widget | None = None
+
+    def enter(self, origin: Widget | None) -> None:
+        """Take the focus for typing; leaving gives it back to `origin`."""
+        self.origin = origin
+        self.can_focus = True
+        self.screen.set_focus(self)  # at once: Widget.focus() waits behind the app's queue
+        self.cursor_position = len(self.value)
+
+    def action_leave(self) -> None:
+        """Back to where the field was entered from (the screen itself when that is gone)."""
+        origin = self.origin
+        self.origin = None
+        if origin is not None and origin.is_attached and origin.focusable:
+            self.screen.set_focus(origin)
+        else:
+            self.screen.set_focus(None)
+
+    def on_blur(self) -> None:
+        self.can_focus = False
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if not self.has_focus:
+            self.enter(self.screen.focused)
 
 
 class FieldMessage(Static):
