@@ -78,6 +78,11 @@ class SyncSettings(Section):
     clock_tolerance_seconds: float = Field(120.0, gt=0)  # warn when the clocks differ more
 
 
+class PrivacySettings(Section):
+    prefetch_tasks: int = Field(5, ge=0, le=50)  # next tasks whose dial numbers go offline
+    identity_check_cost: int = Field(15, ge=10, le=20)  # scrypt work factor: n = 2**cost
+
+
 class UiSettings(Section):
     locale: Language = Language.ZH_CN
     scripts_dir: str = ""  # a bank's edited call scripts (<locale>/<kind>.toml); "" = shipped
@@ -85,7 +90,7 @@ class UiSettings(Section):
 
 class Settings(BaseSettings, RevisitPolicy):
     """The policy sections (bank, calendar, schedule, calls, sms, escalations, retention) and
-    the deployment's own: server, client, sync, ui.
+    the deployment's own: server, client, sync, privacy, ui.
 
     `Settings(...)` is the defaults plus what is passed; `load_settings` reads the file and the
     environment."""
@@ -102,6 +107,7 @@ class Settings(BaseSettings, RevisitPolicy):
     server: ServerSettings = ServerSettings()
     client: ClientSettings = ClientSettings()
     sync: SyncSettings = SyncSettings()
+    privacy: PrivacySettings = PrivacySettings()
     ui: UiSettings = UiSettings()
 
     @classmethod

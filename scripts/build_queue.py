@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from revisit_tui.domain.models import ImportBatch
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.build import assign_on_creation, create, due_tasks, read_sources
 from revisit_tui.supervisor.exportfile import ExportError, read_export
@@ -70,6 +71,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing was created")
         return 0
+    if export is not None:
+        # the server takes tasks only for accounts it holds, as its customer's: the export's
+        # accounts and events are master data like any other import
+        api.import_batch(ImportBatch(accounts=export.accounts, events=export.events))
+        print(f"imported {len(export.accounts)} accounts and {len(export.events)} events")
     result = create(api, tasks)
     print(f"created {result.created} tasks; {result.existing} existed already")
     return 0

@@ -27,12 +27,16 @@ from revisit_tui.client.agent_token import TokenError as TokenError
 from revisit_tui.client.agent_token import load_token as load_token
 from revisit_tui.config import ConfigError, Settings
 from revisit_tui.domain.models import (
+    Disclosure,
+    IdentityCheck,
     Lease,
     Me,
     Outcome,
     OutcomeBatch,
     OutcomeBatchResult,
     OutcomeResult,
+    Prefetch,
+    PrefetchRequest,
     Problem,
     QueueSnapshot,
     Reveal,
@@ -248,9 +252,22 @@ class ApiClient:
         except ValidationError:
             return OutcomeResult(outcome_id=outcome.id, status=response.status_code)
 
-    def reveal(self, reveal: Reveal) -> None:
-        """Record a deliberate unmasking (201; 200 if this id was recorded already)."""
-        self.request("POST", "/v1/reveals", json=reveal.model_dump(mode="json"))
+    def reveal(self, reveal: Reveal) -> Disclosure:
+        """Unmask one field on purpose: the server audits it and answers the value (none for
+        a reveal made offline from prefetched numbers, which this only records)."""
+        response = self.request("POST", "/v1/reveals", json=reveal.model_dump(mode="json"))
+        return Disclosure.model_validate_json(response.content)
+
+    def prefetch(self, have: list[str]) -> Prefetch:
+        """Dial numbers and identity checks of the agent's next tasks, for calls made while
+        the server cannot be reached; tasks in `have` are not sent again."""
+        body = PrefetchRequest(have=have).model_dump(mode="json")
+        return Prefetch.model_validate_json(self.request("POST", "/v1/prefetch", json=body).content)
+
+    def identity_check(self, task_id: str) -> IdentityCheck:
+        """The task's identity check; ApiError 404 when no identity number is on record."""
+        response = self.request("GET", f"/v1/tasks/{task_id}/identity-check")
+        return IdentityCheck.model_validate_json(response.content)
 
     def request_sms(self, sms: SmsRequest) -> SmsMessage:
         """Queue an SMS; ApiError 422 with code quiet_hours / frequency_cap (and

@@ -3,7 +3,9 @@
 One directory per server and agent (mode 0700) holds these files (mode 0600), kept apart so
 a keystroke never re-serialises the queue:
 
-- `queue.json`  — the last queue snapshot and its ETag, rewritten on refresh only;
+- `queue.json`  — the last queue snapshot (identifiers masked by the server) and its ETag,
+  and the prefetched dial numbers of the next few tasks; rewritten on refresh only, when
+  numbers of tasks that left the queue are dropped;
 - `outbox.json` + `outbox.log` — outcomes, reveal audits and SMS requests not yet
   acknowledged by the server, in the order they were made, plus items the server refused
   ("needs attention", with its reason) until they are fixed and resubmitted: a snapshot and
@@ -54,7 +56,13 @@ from revisit_tui.client.durable import (
 )
 from revisit_tui.client.journal import Journal, write_snapshot
 from revisit_tui.client.salvage import salvage as salvage_objects
-from revisit_tui.domain.models import Outcome, QueueSnapshot, Reveal, SmsRequest
+from revisit_tui.domain.models import (
+    Outcome,
+    PrefetchItem,
+    QueueSnapshot,
+    Reveal,
+    SmsRequest,
+)
 
 QUEUE_FILE = "queue.json"
 OUTBOX_FILE = "outbox.json"
@@ -198,7 +206,9 @@ class AgentStore:
         self._snapshot_size = 0
         self._open_outbox()
         self._drafts_db, drafts = self._open_db(DRAFTS_FILE, Draft.model_validate, _as_draft)
-        self._queue: tuple[QueueSnapshot, str | None] | None = queue.get(1)
+        cached = queue.get(1)
+        self._queue: tuple[QueueSnapshot, str | None] | None = cached[:2] if cached else None
+        self._prefetch: dict[str, PrefetchItem] = cached[2] if cached else {}
         self._drafts: dict[str, tuple[int, Draft]] = {
             draft.task_id: (doc_id, draft) for doc_id, draft in drafts.items()
         }
@@ -247,11 +257,43 @@ class AgentStore:
             return self._queue[1] if self._queue else None
 
     def save_queue(self, snapshot: QueueSnapshot, etag: str | None) -> None:
-        """Replace the cached queue with a fresh snapshot and its ETag."""
+        """Replace the cached queue with a fresh snapshot and its ETag; prefetched numbers of
+        tasks no longer in it leave the cache in the same write."""
         with self._queue_lock:
-            doc = {"snapshot": compact(snapshot), "etag": etag}
-            _put(self._queue_t, 1, doc)
-            self._queue = (snapshot, etag)
+            in_queue = {item.task.id for item in snapshot.items}
+            kept = {k: v for k, v in self._prefetch.items() if k in in_queue}
+            self._write_queue(snapshot, etag, kept)
+
+    def prefetched(self, task_id: str) -> PrefetchItem | None:
+        """The numbers prefetched for a task (for an offline call), or None."""
+        with self._queue_lock:
+            return self._prefetch.get(task_id)
+
+    def prefetched_task_ids(self) -> list[str]:
+        with self._queue_lock:
+            return list(self._prefetch)
+
+    def save_prefetch(self, task_ids: Sequence[str], items: Sequence[PrefetchItem]) -> None:
+        """Keep prefetched numbers of `task_ids` only (the server's next tasks): those held
+        already and the new `items`; the rest leave the cache."""
+        with self._queue_lock:
+            merged = {**self._prefetch, **{item.task_id: item for item in items}}
+            kept = {k: merged[k] for k in task_ids if k in merged}
+            snapshot, etag = self._queue if self._queue else (None, None)
+            if snapshot is not None:
+                self._write_queue(snapshot, etag, kept)
+
+    def _write_queue(
+        self, snapshot: QueueSnapshot, etag: str | None, prefetch: dict[str, PrefetchItem]
+    ) -> None:
+        doc = {
+            "snapshot": compact(snapshot),
+            "etag": etag,
+            "prefetch": [compact(item) for item in prefetch.values()],
+        }
+        _put(self._queue_t, 1, doc)
+        self._queue = (snapshot, etag)
+        self._prefetch = prefetch
 
     # --- drafts -----------------------------------------------------------------------------
 
@@ -662,11 +704,13 @@ def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _parse_queue(doc: Any) -> tuple[QueueSnapshot, str | None]:
+def _parse_queue(doc: Any) -> tuple[QueueSnapshot, str | None, dict[str, PrefetchItem]]:
     etag = doc["etag"]
     if etag is not None and not isinstance(etag, str):
         raise TypeError("etag is not text")
-    return QueueSnapshot.model_validate(doc["snapshot"]), etag
+    prefetch = [PrefetchItem.model_validate(item) for item in doc.get("prefetch", [])]
+    snapshot = QueueSnapshot.model_validate(doc["snapshot"])
+    return snapshot, etag, {item.task_id: item for item in prefetch}
 
 
 def _as_item(obj: Any) -> OutboxItem | None:

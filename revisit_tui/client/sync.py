@@ -265,7 +265,14 @@ class SyncEngine:
         if snapshot is None:
             return False
         self.store.save_queue(snapshot, etag)
+        self._prefetch()
         return True
+
+    def _prefetch(self) -> None:
+        """The dial numbers of the next tasks, for calls while the server is unreachable;
+        only those not held yet are sent (each sent number is an audited disclosure)."""
+        answer = self.api.prefetch(self.store.prefetched_task_ids())
+        self.store.save_prefetch(answer.task_ids, answer.items)
 
     # --- state ------------------------------------------------------------------------------
 

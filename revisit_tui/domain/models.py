@@ -15,7 +15,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -98,7 +98,10 @@ RequiredNote = Annotated[str, Field(min_length=1, max_length=NOTES_MAX, pattern=
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 TaskKey = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
-AccountNumber = Annotated[str, Field(min_length=4, max_length=34, pattern=r"^[0-9A-Z]+$")]
+# an account number, or one masked as the central API sends it to agents ("****5678")
+AccountNumber = Annotated[
+    str, Field(min_length=4, max_length=34, pattern=r"^(?:[0-9A-Z]+|\*{4}[0-9A-Z]{0,4})$")
+]
 PhoneNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=NO_NUL)]  # E.164
 Email = Annotated[str, Field(min_length=1, max_length=254, pattern=NO_NUL)]
 TimeZoneName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+/-]+$")]
@@ -587,14 +590,79 @@ class OutcomeBatchResult(Model):
     results: list[OutcomeResult]
 
 
+class RevealSource(StrEnum):
+    SERVER = "server"  # the value is asked of the server now, which answers it
+    PREFETCH = "prefetch"  # shown offline from a prefetch; this records that it was shown
+
+
 class Reveal(Model):
-    """POST /v1/reveals: the agent deliberately unmasked a field (audit). Idempotent by id."""
+    """POST /v1/reveals: the agent deliberately unmasks one field of the task's customer.
+    The server answers the value and audits the disclosure in the same transaction; a reveal
+    made offline from prefetched numbers is sent later with source `prefetch` and is only
+    recorded. Idempotent by id."""
 
     id: Uuid
     task_id: Identifier
     customer_id: Identifier
     field: MaskedField
     at: UtcTime
+    reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX, pattern=NO_NUL)] = (
+        "on_call"
+    )
+    source: RevealSource = RevealSource.SERVER
+
+
+class Disclosure(Model):
+    """The answer to a reveal: the full value (None for a recorded offline reveal, or when
+    the customer has no such value)."""
+
+    reveal_id: Uuid
+    task_id: Identifier
+    customer_id: Identifier
+    field: MaskedField
+    value: Annotated[str, Field(max_length=64, pattern=NO_NUL)] | None
+
+
+class IdentityCheck(Model):
+    """How to check an identity number the customer says without knowing it: the scrypt
+    digest of the normalised number under a per-task salt (see docs/api.md)."""
+
+    task_id: Identifier
+    kdf: Literal["scrypt"] = "scrypt"
+    n: Annotated[int, Strict(), Field(ge=2, le=2**20)]
+    r: Annotated[int, Strict(), Field(ge=1, le=32)]
+    p: Annotated[int, Strict(), Field(ge=1, le=16)]
+    salt: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9+/=]+$")]  # base64
+    digest: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9+/=]+$")]  # base64
+
+
+class PrefetchItem(Model):
+    """What an agent may need for one of the next tasks while the API cannot be reached."""
+
+    task_id: Identifier
+    customer_id: Identifier
+    mobile: PhoneNumber | None = None
+    landline: PhoneNumber | None = None
+    identity_check: IdentityCheck | None = None
+
+
+PREFETCH_MAX = 50
+
+
+class PrefetchRequest(Model):
+    """POST /v1/prefetch: the tasks whose numbers the app holds already (not sent again)."""
+
+    have: Annotated[list[Identifier], Field(max_length=PREFETCH_MAX)] = []
+
+
+class Prefetch(Model):
+    """The answer to POST /v1/prefetch: `task_ids` are the agent's next tasks (at most
+    `limit`), `items` the numbers of those not in `have`, each audited as a disclosure of
+    those fields to the agent. The app keeps numbers of `task_ids` only."""
+
+    task_ids: Annotated[list[Identifier], Field(max_length=PREFETCH_MAX)]
+    items: Annotated[list[PrefetchItem], Field(max_length=PREFETCH_MAX)]
+    limit: Annotated[int, Strict(), Field(ge=0, le=PREFETCH_MAX)]
 
 
 class SmsRequest(Model):
@@ -663,6 +731,12 @@ class ImportBatch(Model):
     accounts: Annotated[list[Account], Field(max_length=MAX_IMPORT)] = []
     transactions: Annotated[list[Transaction], Field(max_length=MAX_IMPORT)] = []
     events: Annotated[list[Event], Field(max_length=MAX_IMPORT)] = []
+
+    @model_validator(mode="after")
+    def _no_masked_numbers(self) -> ImportBatch:
+        if any(account.number.startswith("*") for account in self.accounts):
+            raise ValueError("an account number is masked; import the full number")
+        return self
 
 
 class ImportResult(Model):

@@ -5,6 +5,7 @@ Used by `revisit admin` / `revisit db` and by tests and the demo to prepare a da
 
 from __future__ import annotations
 
+import getpass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from revisit_tui.domain.models import Agent, Role
 from revisit_tui.server import migrate
 from revisit_tui.server.db import make_engine
-from revisit_tui.server.tables import principals
+from revisit_tui.server.tables import audit_log, principals
 from revisit_tui.server.tokens import hash_token, new_token
 
 SERVICE_ROLES = (Role.ONLINE_SERVICE, Role.SMS_GATEWAY)
@@ -68,6 +69,8 @@ def revoke(db_url: str, principal_id: str) -> None:
             result = conn.execute(
                 sa.update(principals).where(principals.c.id == principal_id).values(revoked=True)
             )
+            if result.rowcount:
+                _audit(conn, "token_revoked", {"principal_id": principal_id})
     finally:
         engine.dispose()
     if result.rowcount == 0:
@@ -121,6 +124,24 @@ def _insert(db_url: str, agent: Agent) -> str:
                     created_at=datetime.now(UTC),
                 )
             )
+            _audit(conn, "principal_added", {"principal_id": agent.id, "role": agent.role.value})
     finally:
         engine.dispose()
     return token
+
+
+def cli_actor() -> str:
+    """Who made a change from the command line, for the audit (the operating-system user)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def _audit(conn: sa.Connection, action: str, detail: dict[str, Any]) -> None:
+    """A privilege change, audited in the transaction that makes it."""
+    conn.execute(
+        sa.insert(audit_log).values(
+            at=datetime.now(UTC), actor=cli_actor(), action=action, detail=detail
+        )
+    )

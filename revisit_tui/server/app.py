@@ -76,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)
     app.add_middleware(HeaderLimit)
     app.add_middleware(SafeErrors)
+    app.add_middleware(NoStore)  # outside SafeErrors: its 500s say no-store too
     app.add_middleware(metrics.RequestMetrics)  # outermost: it sees SafeErrors' 500s too
     return app
 
@@ -140,6 +141,29 @@ class HeaderLimit:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class NoStore:
+    """`Cache-Control: no-store` on every answer of the API: most carry personal data (even
+    masked, names and addresses), and no proxy or client cache may keep any of them."""
+
+    HEADER = (b"cache-control", b"no-store")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0] != self.HEADER[0]]
+                message = {**message, "headers": [*headers, self.HEADER]}
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
 
 
 class BodyLimit:

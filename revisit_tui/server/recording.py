@@ -81,12 +81,17 @@ def record_outcomes(
     stored = _stored(conn, [str(o.id) for o in batch])
     task_rows = _task_rows(conn, sorted({o.task_id for o in batch}))
     people = _customers(conn, sorted({row.customer_id for row in task_rows.values()}))
+    taken = _stored_escalation_ids(conn, batch)
     current: dict[str, Task] = {}
     writes = _Writes()
     results: list[OutcomeResult] = []
     for outcome in batch:
         body_hash = canonical_hash(outcome)
         previous = stored.get(str(outcome.id))
+        if previous is not None and previous["agent_id"] != caller.id:
+            # checked before anything stored is compared or answered
+            results.append(_refused(outcome, 403, "this outcome id belongs to another agent"))
+            continue
         if previous is not None:
             results.append(_replay(outcome, previous, body_hash, current, task_rows))
             continue
@@ -97,6 +102,10 @@ def record_outcomes(
         refusal = _permission(conn, caller, outcome, row)
         if refusal:
             results.append(_refused(outcome, 403, refusal))
+            continue
+        clash = _escalation_clash(outcome, taken)
+        if clash:
+            results.append(_refused(outcome, 409, clash))
             continue
         problems = validate_outcome(outcome, policy, now.date())
         if problems:
@@ -123,6 +132,7 @@ def record_outcomes(
             "task_key": task.id,
         }
         opened = _escalations(outcome, row.customer_id, policy, called_at, writes)
+        taken.update(str(e) for e in opened)
         _contact_changes(outcome, row.customer_id, now, writes)
         if outcome.disposition is Disposition.DO_NOT_CALL:
             writes.do_not_call.setdefault(row.customer_id, outcome)
@@ -202,6 +212,7 @@ def _stored(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
         for row in conn.execute(
             sa.select(
                 outcomes.c.id,
+                outcomes.c.agent_id,
                 outcomes.c.body_hash,
                 outcomes.c.escalation_ids,
                 outcomes.c.flagged_reassigned,
@@ -211,6 +222,32 @@ def _stored(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
         ):
             found[row.id] = dict(row._mapping)
     return found
+
+
+def _stored_escalation_ids(conn: Connection, batch: Sequence[Outcome]) -> set[str]:
+    """The escalation ids the batch's outcomes ask for that are stored already."""
+    wanted = sorted({str(request.id) for o in batch for request in rules.escalations_for(o)})
+    found: set[str] = set()
+    for part in chunks(wanted):
+        found.update(conn.scalars(sa.select(escalations.c.id).where(escalations.c.id.in_(part))))
+    return found
+
+
+def _escalation_clash(outcome: Outcome, taken: set[str]) -> str:
+    """Why a new outcome may not open its escalations ('' when it may): an id that belongs
+    to another outcome (or is named twice) is refused, never answered as this one's."""
+    seen: set[str] = set()
+    for index, request in enumerate(rules.escalations_for(outcome)):
+        key = str(request.id)
+        if key in taken or key in seen:
+            where = (
+                f"escalations.{index}.id"
+                if index < len(outcome.escalations)
+                else f"transaction {request.transaction_id}"
+            )
+            return f"{where}: the escalation id belongs to another outcome"
+        seen.add(key)
+    return ""
 
 
 def _task_rows(conn: Connection, task_ids: list[str]) -> dict[str, Any]:
@@ -354,17 +391,8 @@ def _write(conn: Connection, writes: _Writes) -> None:
         conn.execute(statement, list(writes.tasks.values()))
     for table, rows in (
         (outcomes, writes.outcomes),
-        (escalations, _new_escalations(conn, writes.escalations)),
+        (escalations, writes.escalations),
         (pending_contact_changes, writes.contact_changes),
     ):
         if rows:
             conn.execute(sa.insert(table), rows)
-
-
-def _new_escalations(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Escalations whose id is not stored yet (a client may reuse a request id)."""
-    unique = {row["id"]: row for row in reversed(rows)}
-    for part in chunks(sorted(unique)):
-        for known in conn.scalars(sa.select(escalations.c.id).where(escalations.c.id.in_(part))):
-            unique.pop(known, None)
-    return [row for row in rows if unique.get(row["id"]) is row]

@@ -194,6 +194,18 @@ reveals = sa.Table(
     sa.Column("field", sa.String(30), nullable=False),
     sa.Column("at", UtcDateTime, nullable=False, index=True),
     sa.Column("received_at", UtcDateTime, nullable=False),
+    # reveal: the server answered the value; prefetch: it sent it for offline calls;
+    # offline_reveal: the app showed a prefetched value while the server was unreachable
+    sa.Column("kind", sa.String(20), nullable=False, server_default="reveal"),
+    sa.Column("reason", sa.String(200), nullable=False, server_default="on_call"),
+)
+
+server_keys = sa.Table(
+    "server_keys",
+    metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),  # hex
+    sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
 sms_messages = sa.Table(

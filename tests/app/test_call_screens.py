@@ -20,7 +20,14 @@ from revisit_tui.app.widgets.customer_card import CustomerCard
 from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.app.widgets.step_fields import FieldInput
 from revisit_tui.client.store import AgentStore, ItemKind
-from revisit_tui.domain.models import Language, MaskedField, Reveal, TaskKind
+from revisit_tui.domain.models import (
+    Language,
+    MaskedField,
+    PrefetchItem,
+    Reveal,
+    RevealSource,
+    TaskKind,
+)
 from tests.app.call_helpers import go_to, item_of, open_call, screen_text, settle
 
 pytestmark = pytest.mark.anyio
@@ -96,21 +103,26 @@ async def test_bad_input_in_every_field_is_named_inline_blocks_submit_and_surviv
         assert "not a valid number" in shown(reopened, "#problem-contact-mobile")
 
 
-async def test_a_reveal_is_chosen_confirmed_shown_and_audited(
+async def test_offline_a_prefetched_number_is_revealed_and_its_reveal_waits_in_the_outbox(
     app_factory: Callable[..., RevisitApp], store: AgentStore
 ) -> None:
-    app = app_factory(locale="en")
+    app = app_factory(locale="en")  # no server: the reveal comes from the prefetch
     item = item_of(store, TaskKind.NEW_ACCOUNT)
     assert item.customer.mobile is not None
+    prefetched = PrefetchItem(
+        task_id=item.task.id, customer_id=item.customer.id, mobile=item.customer.mobile
+    )
+    store.save_prefetch([item.task.id], [prefetched])
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_call(app, pilot, item)
         card = screen.query_one(CustomerCard)
         await pilot.press("r", "1", "escape")  # chosen, then cancelled: nothing shown
         await settle(app, pilot)
-        assert store.pending() == [] and card.revealed == set()
+        assert store.pending() == [] and card.revealed == {}
         await pilot.press("r", "1", "y")
+        await app.workers.wait_for_complete()
         await settle(app, pilot)
-        assert card.revealed == {MaskedField.MOBILE}
+        assert set(card.revealed) == {MaskedField.MOBILE}
         assert screen.query_one("#card-panel").display
         text = screen_text(app)
         assert "138 0000 0000" in text
@@ -124,6 +136,23 @@ async def test_a_reveal_is_chosen_confirmed_shown_and_audited(
     reveal = entry.model
     assert entry.kind is ItemKind.REVEAL and isinstance(reveal, Reveal)
     assert reveal.field is MaskedField.MOBILE and reveal.customer_id == item.customer.id
+    assert reveal.source is RevealSource.PREFETCH
+
+
+async def test_offline_a_number_not_prefetched_stays_masked_and_nothing_is_recorded(
+    app_factory: Callable[..., RevisitApp], store: AgentStore
+) -> None:
+    app = app_factory(locale="en")
+    item = item_of(store, TaskKind.NEW_ACCOUNT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_call(app, pilot, item)
+        await pilot.press("r", "1", "y")
+        await app.workers.wait_for_complete()
+        await settle(app, pilot)
+        assert screen.query_one(CustomerCard).revealed == {}
+        notices = [str(n.message) for n in app._notifications]
+        assert any("was not prefetched" in notice for notice in notices), notices
+    assert store.pending() == []
 
 
 async def test_f2_switches_the_call_to_the_other_language_keeping_the_answers(

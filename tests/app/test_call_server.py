@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.widgets.choice_row import ContactChoice
@@ -30,6 +31,7 @@ from revisit_tui.domain.models import (
     TransactionChannel,
     TransactionFlag,
 )
+from revisit_tui.server.tables import pending_contact_changes, reveals
 from tests.app.call_helpers import go_to, open_call, settle, wrap_up
 from tests.app.factory import AGENT_ID, NOW
 from tests.conftest import callable_zone
@@ -124,9 +126,17 @@ async def test_a_call_with_not_me_and_a_changed_phone_is_accepted_by_the_real_se
         [outcome] = http.get("/v1/outcomes", params={"month": "2026-11"}).json()["items"]
         escalations = http.get("/v1/escalations").json()["items"]
     assert outcome["disposition"] == "reached" and outcome["task_id"] == item.task.id
-    assert outcome["contact_checks"] == [
-        {"field": "mobile", "result": "changed", "new_value": "+8613912345678"}
+    assert outcome["contact_checks"] == [  # listed masked; stored in full
+        {"field": "mobile", "result": "changed", "new_value": "****5678"}
     ]
+    engine = sa.create_engine(live_server.db_url)
+    with engine.connect() as conn:
+        changed = conn.scalar(sa.select(pending_contact_changes.c.new_value))
+        shown = conn.execute(sa.select(reveals.c.field, reveals.c.kind)).all()
+    engine.dispose()
+    assert changed == "+8613912345678"
+    # audited by the server: the number prefetched at sync, then the reveal in the call
+    assert sorted(tuple(row) for row in shown) == [("mobile", "prefetch"), ("mobile", "reveal")]
     [escalation] = escalations  # raised by the app, so the server opens no second one
     assert escalation["urgency"] == "urgent" and escalation["transaction_id"] == "TX1"
 

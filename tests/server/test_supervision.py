@@ -277,7 +277,7 @@ def test_qa_sample_is_reproducible_and_checks_records(world: World) -> None:
         assert record["compliant"] is record["outcome"]["fraud_warning_delivered"]
         assert record["complete"] and record["handled"]
         assert record["customer_name"] == "客户 c"
-        assert record["account_number"] == world.accounts[customer]
+        assert record["account_number"] == "****" + world.accounts[customer][-4:]
     flawed = next(r for r in everything if not r["compliant"])
     assert flawed["findings"] == ["fraud warning not delivered"]
 

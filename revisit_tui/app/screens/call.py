@@ -37,6 +37,7 @@ from revisit_tui.domain.models import (
     Outcome,
     QueueItem,
     Reveal,
+    RevealSource,
     TransactionAnswer,
 )
 
@@ -197,7 +198,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     def _show_header(self) -> None:
         item, t = self.item, self.t
         region = self.shell.policy.bank.default_region
-        phone = masked_value(item, MaskedField.MOBILE, False, region) or t("call.card.none")
+        phone = masked_value(item, MaskedField.MOBILE, None, region) or t("call.card.none")
         who = f"{item.customer.name} · {t(f'kind.{item.task.kind.value}')} · {phone}"
         self.query_one("#call-who", Static).update(Text(who, no_wrap=True, overflow="ellipsis"))
 
@@ -341,9 +342,6 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     def _revealed(self, field: MaskedField | None) -> None:
         if field is None:
             return
-        self.card_toggled = True
-        self._show_card()
-        self.query_one(CustomerCard).reveal(field)
         reveal = Reveal(
             id=uuid4(),
             task_id=self.item.task.id,
@@ -351,20 +349,49 @@ class CallScreen(LocalizedScreen[Outcome | None]):
             field=field,
             at=self.shell.clock(),
         )
-        self._record_reveal(reveal)
+        self._disclose(reveal)
 
     @work(thread=True, exit_on_error=False, group="reveal")
-    def _record_reveal(self, reveal: Reveal) -> None:
+    def _disclose(self, reveal: Reveal) -> None:
+        """Ask the server for the value (it audits the disclosure). Offline, a prefetched dial
+        number is shown and the reveal waits in the outbox to be recorded once."""
+        from revisit_tui.client.api import ApiError, Unreachable
         from revisit_tui.client.durable import DiskError
 
-        store = self.shell.store
+        store, api = self.shell.store, self.shell.api
         assert store is not None
+        label = self.t(f"call.card.{reveal.field.value}")
         try:
-            store.add_reveal(reveal)
-        except DiskError as error:
-            self.app.call_from_thread(self.shell.report_disk_error, error, "disk.sync")
+            if api is None:
+                raise Unreachable("offline")
+            value = api.reveal(reveal).value
+        except Unreachable:
+            value = _prefetched(store, reveal)
+            if value is None:
+                self.app.call_from_thread(
+                    self.notify, self.t("call.reveal.offline", field=label), severity="warning"
+                )
+                return
+            try:
+                store.add_reveal(reveal.model_copy(update={"source": RevealSource.PREFETCH}))
+            except DiskError as error:  # not recorded: not shown either
+                self.app.call_from_thread(self.shell.report_disk_error, error, "disk.sync")
+                return
+            self.app.call_from_thread(self.shell.request_sync)
+        except ApiError as exc:
+            self.app.call_from_thread(
+                self.notify,
+                self.t("call.reveal.refused", field=label, reason=exc.reason),
+                severity="warning",
+            )
             return
-        self.app.call_from_thread(self.shell.request_sync)
+        if value is not None:
+            self.app.call_from_thread(self._show_revealed, reveal.field, value)
+
+    def _show_revealed(self, field: MaskedField, value: str) -> None:
+        self.card_toggled = True
+        self._show_card()
+        self.query_one(CustomerCard).reveal(field, value)
 
     def action_wrap_up(self) -> None:
         """End the call: disposition, callback, escalations, summary, submit."""
@@ -384,3 +411,15 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         """Leave the call; the draft stays for a later resume."""
         self.saver.save(self.current)
         self.dismiss(None)
+
+
+def _prefetched(store: AgentStore, reveal: Reveal) -> str | None:
+    """A dial number prefetched for the task (the only values the app may hold in full)."""
+    item = store.prefetched(reveal.task_id)
+    if item is None or item.customer_id != reveal.customer_id:
+        return None
+    if reveal.field is MaskedField.MOBILE:
+        return item.mobile
+    if reveal.field is MaskedField.LANDLINE:
+        return item.landline
+    return None

@@ -17,18 +17,21 @@ from revisit_tui.domain.validation import display_phone
 Translate = Callable[..., str]
 
 
-def masked_value(item: QueueItem, field: MaskedField, revealed: bool, region: str) -> str | None:
-    """The value of a maskable field as the card shows it, or None if the customer has none."""
+def masked_value(
+    item: QueueItem, field: MaskedField, revealed: str | None, region: str
+) -> str | None:
+    """A maskable field as the card shows it: the value the server disclosed (`revealed`),
+    else the masked one; None if the customer has none."""
+    if revealed is not None:
+        if field in (MaskedField.MOBILE, MaskedField.LANDLINE):
+            return display_phone(revealed, region)
+        return revealed
     value = raw_value(item, field)
-    if value is None:
-        return None
-    if field in (MaskedField.MOBILE, MaskedField.LANDLINE):
-        value = display_phone(value, region) if revealed else value
-    return value if revealed else mask_field(field.value, value)
+    return None if value is None else mask_field(field.value, value)
 
 
 def raw_value(item: QueueItem, field: MaskedField) -> str | None:
-    """The unmasked value of a maskable field (None when absent)."""
+    """A maskable field as the queue holds it (masked by the server; None when absent)."""
     customer = item.customer
     if field is MaskedField.MOBILE:
         return customer.mobile
@@ -54,14 +57,14 @@ class CustomerCard(Static):
         super().__init__(id=id)
         self.item = item
         self.phone_region = region
-        self.revealed: set[MaskedField] = set()
+        self.revealed: dict[MaskedField, str] = {}
 
     def on_mount(self) -> None:
         self.refresh_card()
 
-    def reveal(self, field: MaskedField) -> None:
-        """Show one field in full (the caller has recorded the reveal)."""
-        self.revealed.add(field)
+    def reveal(self, field: MaskedField, value: str) -> None:
+        """Show one field in full: the value disclosed by the server (or prefetched)."""
+        self.revealed[field] = value
         self.refresh_card()
 
     def refresh_card(self) -> None:
@@ -73,7 +76,7 @@ class CustomerCard(Static):
         grid.add_column(overflow="fold")
         grid.add_row(t(f"call.customer_type.{customer.type.value}"), Text(customer.name))
         for field in MaskedField:
-            shown = masked_value(item, field, field in self.revealed, self.phone_region)
+            shown = masked_value(item, field, self.revealed.get(field), self.phone_region)
             if shown is not None:
                 grid.add_row(t(f"call.card.{field.value}"), Text(shown))
         if customer.email:

@@ -9,6 +9,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
+from revisit_tui.domain.masking import masked_escalation
 from revisit_tui.domain.models import (
     Escalation,
     EscalationPage,
@@ -37,7 +38,7 @@ def list_escalations(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> EscalationPage:
-    """By deadline, earliest first."""
+    """By deadline, earliest first; numbers in summaries and resolutions masked."""
     now = datetime.now(UTC)
     query = sa.select(escalations.c.id, escalations.c.deadline, escalations.c.body)
     if status:
@@ -61,7 +62,7 @@ def list_escalations(
     with context.read.connect() as conn:
         rows = conn.execute(query).all()
     return EscalationPage(
-        items=[escalation_from_row(row) for row in rows],
+        items=[Escalation.model_validate(masked_escalation(row.body)) for row in rows],
         next_cursor=next_cursor(rows, limit, lambda r: [r.deadline.isoformat(), r.id]),
     )
 

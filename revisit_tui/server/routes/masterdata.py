@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from revisit_tui.domain.masking import masked_customer
 from revisit_tui.domain.models import (
     Account,
     Customer,
@@ -32,10 +33,10 @@ from revisit_tui.server.paging import (
     next_cursor,
     page_response,
 )
-from revisit_tui.server.problems import errors
+from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import accounts, customers, events, transactions
-from revisit_tui.server.taskstore import bump_master_stamp
+from revisit_tui.server.taskstore import bump_master_stamp, chunks
 
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
@@ -91,6 +92,9 @@ def import_master_data(batch: ImportBatch, context: Context, caller: Supervisor)
         for e in batch.events
     ]
     with context.engine.begin() as conn:
+        bad = _unknown_accounts(conn, batch)
+        if bad:
+            raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
         already = donotcall.marked(conn, list(customer_bodies))
         _upsert(
             conn,
@@ -129,6 +133,41 @@ def import_master_data(batch: ImportBatch, context: Context, caller: Supervisor)
         transactions=len(batch.transactions),
         events=len(batch.events),
     )
+
+
+def _unknown_accounts(conn: Connection, batch: ImportBatch) -> dict[str, str]:
+    """Transactions and events must name an account of this batch or one imported before,
+    and an account a customer of this batch or one imported before."""
+    numbers = {a.number for a in batch.accounts}
+    named = sorted(
+        {t.account_number for t in batch.transactions} | {e.account_number for e in batch.events}
+    )
+    known = numbers | _existing(conn, accounts.c.number, [n for n in named if n not in numbers])
+    people = {c.id for c in batch.customers}
+    owners = sorted({a.customer_id for a in batch.accounts} - people)
+    people |= _existing(conn, customers.c.id, owners)
+    bad = {
+        f"accounts.{i}.customer_id": f"no customer {a.customer_id!r}"
+        for i, a in enumerate(batch.accounts)
+        if a.customer_id not in people
+    }
+    for label, named_numbers in (
+        ("transactions", [t.account_number for t in batch.transactions]),
+        ("events", [e.account_number for e in batch.events]),
+    ):
+        bad |= {
+            f"{label}.{i}.account_number": "no such account"
+            for i, number in enumerate(named_numbers)
+            if number not in known
+        }
+    return bad
+
+
+def _existing(conn: Connection, column: sa.Column[str], values: list[str]) -> set[str]:
+    found: set[str] = set()
+    for part in chunks(values):
+        found.update(conn.scalars(sa.select(column).where(column.in_(part))))
+    return found
 
 
 def _upsert(conn: Connection, table: sa.Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
@@ -172,12 +211,16 @@ def list_customers(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
+    """Customers by id, their numbers and e-mail masked (queue building needs none of them)."""
     query = sa.select(customers.c.id.label("key"), customers.c.body)
     if branch:
         query = query.where(customers.c.branch == branch)
     items, after = _page_by_key(context, query, customers.c.id, cursor, limit)
     return page_response(
-        CustomerPage(items=[Customer.model_validate(body) for body in items], next_cursor=after)
+        CustomerPage(
+            items=[Customer.model_validate(masked_customer(body)) for body in items],
+            next_cursor=after,
+        )
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 
 from revisit_tui.domain.models import Channel, Disposition, OnlineAnswer, Outcome, OutcomeResult
 from revisit_tui.server.deps import Context, OnlineService
+from revisit_tui.server.disclosure import masked_result
 from revisit_tui.server.problems import ProblemError, errors, not_found
 from revisit_tui.server.recording import record_outcomes
 from revisit_tui.server.strictjson import StrictJsonRoute
@@ -58,4 +59,4 @@ def online_answer(
     if result.status == 422:
         raise ProblemError(422, "invalid", result.reason)
     response.status_code = result.status
-    return result
+    return masked_result(result)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
+from revisit_tui.domain.masking import masked_outcome
 from revisit_tui.domain.models import (
     Agent,
     Language,
@@ -22,11 +23,11 @@ from revisit_tui.domain.models import (
 from revisit_tui.domain.validation import validate_outcome
 from revisit_tui.server import metrics
 from revisit_tui.server.deps import AgentCaller, Context, ServerContext, Supervisor
+from revisit_tui.server.disclosure import masked_result
 from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
 from revisit_tui.server.periods import Month, month_range
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.recording import record_outcomes
-from revisit_tui.server.rows import outcome_from_row
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import outcomes
 
@@ -43,7 +44,8 @@ class OutcomePage(BaseModel):
 @router.post("/outcomes", response_model=OutcomeBatchResult, responses=errors())
 def post_outcomes(batch: OutcomeBatch, context: Context, caller: AgentCaller) -> OutcomeBatchResult:
     """Store up to 500 outcomes in one transaction; one result per outcome, in order."""
-    return OutcomeBatchResult(results=_record(context, caller, batch.outcomes))
+    results = _record(context, caller, batch.outcomes)
+    return OutcomeBatchResult(results=[masked_result(result) for result in results])
 
 
 @router.put(
@@ -68,7 +70,7 @@ def put_outcome(
     if result.status >= 400:
         raise ProblemError(result.status, PROBLEM_CODES[result.status], result.reason)
     response.status_code = result.status
-    return result
+    return masked_result(result)
 
 
 def _record(context: ServerContext, caller: Agent, batch: list[Outcome]) -> list[OutcomeResult]:
@@ -108,7 +110,8 @@ def list_outcomes(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> OutcomePage:
-    """Outcomes by start time (oldest first), for quality review and complaint tracing."""
+    """Outcomes by start time (oldest first), for quality review and complaint tracing;
+    changed contact values and numbers in texts masked."""
     query = sa.select(outcomes.c.id, outcomes.c.started_at, outcomes.c.body)
     if month:
         start, end = month_range(month)
@@ -133,6 +136,6 @@ def list_outcomes(
     with context.read.connect() as conn:
         rows = conn.execute(query).all()
     return OutcomePage(
-        items=[outcome_from_row(row) for row in rows],
+        items=[Outcome.model_validate(masked_outcome(row.body)) for row in rows],
         next_cursor=next_cursor(rows, limit, lambda r: [r.started_at.isoformat(), r.id]),
     )

@@ -13,6 +13,12 @@ from fastapi import APIRouter, Body, Header, Response
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain import rules
+from revisit_tui.domain.masking import (
+    masked_account,
+    masked_customer,
+    masked_task,
+    masked_transaction,
+)
 from revisit_tui.domain.models import (
     Customer,
     Lease,
@@ -54,7 +60,8 @@ def queue(
     caller: AgentCaller,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """The caller's open tasks, most urgent first, with what each call needs."""
+    """The caller's open tasks, most urgent first, with what each call needs; identifiers
+    masked (a full value only through POST /v1/reveals or /v1/prefetch)."""
     with context.read.connect() as conn:
         tag = _etag(conn, caller.id)
         if if_none_match and tag in {t.strip() for t in if_none_match.split(",")}:
@@ -100,8 +107,14 @@ def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
     ).all()
     customer_ids = sorted({row.customer_id for row in task_rows})
     numbers = sorted({row.account_number for row in task_rows if row.account_number})
-    people = _bodies(conn, customers, customers.c.id, customer_ids)
-    books = _bodies(conn, accounts, accounts.c.number, numbers)
+    people = {
+        key: masked_customer(body)
+        for key, body in _bodies(conn, customers, customers.c.id, customer_ids).items()
+    }
+    books = {
+        key: masked_account(body)
+        for key, body in _bodies(conn, accounts, accounts.c.number, numbers).items()
+    }
     flagged: dict[str, list[Any]] = defaultdict(list)
     for part in chunks(numbers):
         for row in conn.execute(
@@ -109,7 +122,7 @@ def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
             .where(transactions.c.account_number.in_(part), transactions.c.flagged)
             .order_by(transactions.c.at)
         ):
-            flagged[row.account_number].append(row.body)
+            flagged[row.account_number].append(masked_transaction(row.body))
     history = _recent_outcomes(conn, customer_ids)
     cases = _bodies(
         conn,
@@ -119,7 +132,7 @@ def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
     )
     items = [
         {
-            "task": task_dict(row),
+            "task": masked_task(task_dict(row)),
             "customer": people[row.customer_id],
             "account": books.get(row.account_number),
             "flagged_transactions": flagged.get(row.account_number, []),

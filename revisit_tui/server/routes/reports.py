@@ -9,10 +9,13 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
+from revisit_tui.domain.masking import mask_field, masked_outcome
 from revisit_tui.domain.models import (
     AgentMonth,
     Customer,
     Disposition,
+    MaskedField,
+    Outcome,
     QaRecord,
     Role,
 )
@@ -129,7 +132,8 @@ def qa_sample(
     rate: Annotated[float, Query(gt=0, le=1)] = 0.05,
     seed: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> list[QaRecord]:
-    """A reproducible sample of the month's outcomes (same seed, same sample) with checks."""
+    """A reproducible sample of the month's outcomes (same seed, same sample) with checks;
+    the checks read the stored outcome, the answer carries it masked."""
     start, end = month_range(month)
     with context.read.connect() as conn:
         ids = conn.scalars(
@@ -169,9 +173,11 @@ def qa_sample(
                 name = Customer.model_validate(row.customer).name if row.customer else ""
                 records.append(
                     QaRecord(
-                        outcome=outcome,
+                        outcome=Outcome.model_validate(masked_outcome(row.body)),
                         customer_name=name,
-                        account_number=row.account_number,
+                        account_number=mask_field(MaskedField.ACCOUNT_NUMBER, row.account_number)
+                        if row.account_number
+                        else None,
                         complete=complete,
                         compliant=compliant,
                         handled=handled,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -11,12 +11,20 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from revisit_tui.domain import rules
-from revisit_tui.domain.models import Customer, SmsMessage, SmsRequest, SmsStatus
+from revisit_tui.domain.masking import mask_field
+from revisit_tui.domain.models import (
+    Agent,
+    Customer,
+    MaskedField,
+    SmsMessage,
+    SmsRequest,
+    SmsStatus,
+)
 from revisit_tui.server.access import task_row_for
 from revisit_tui.server.deps import AgentCaller, Context, SmsGateway
-from revisit_tui.server.problems import ProblemError, errors, not_found
+from revisit_tui.server.problems import ProblemError, errors, forbidden, not_found
 from revisit_tui.server.strictjson import StrictJsonRoute
-from revisit_tui.server.tables import customers, sms_messages
+from revisit_tui.server.tables import audit_log, customers, sms_messages
 
 router = APIRouter(prefix="/v1", tags=["sms"], route_class=StrictJsonRoute)
 
@@ -34,7 +42,7 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
     with context.engine.begin() as conn:
         stored = _stored(conn, request.id)
         if stored is not None:
-            return stored
+            return _replayed(stored, request, caller)
         task = task_row_for(conn, caller, request.task_id)
         # the customer's row lock serialises SMS requests to one customer (PostgreSQL; SQLite
         # writers are serial anyway): the cap is counted and the message queued atomically,
@@ -46,7 +54,7 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
             raise not_found("customer", task.customer_id)
         stored = _stored(conn, request.id)
         if stored is not None:
-            return stored
+            return _replayed(stored, request, caller)
         customer = Customer.model_validate(body)
         sent_at = conn.scalars(
             sa.select(sms_messages.c.requested_at).where(
@@ -77,14 +85,31 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
                 requested_at=now,
             )
         )
-    return SmsMessage(
-        id=request.id,
-        task_id=request.task_id,
-        to=customer.mobile or "",
-        text=text,
-        status=SmsStatus.QUEUED,
-        requested_at=now,
+    return _masked(
+        SmsMessage(
+            id=request.id,
+            task_id=request.task_id,
+            to=customer.mobile or "",
+            text=text,
+            status=SmsStatus.QUEUED,
+            requested_at=now,
+        )
     )
+
+
+def _replayed(stored: Any, request: SmsRequest, caller: Agent) -> SmsMessage:
+    """A stored SMS is answered again only to the agent who asked for it, for the same task
+    (403 / 409 before anything of it is returned)."""
+    if stored.agent_id != caller.id:
+        raise forbidden("this SMS id was used by another agent")
+    if stored.task_id != request.task_id:
+        raise ProblemError(409, "conflict", "this SMS id was used for another task")
+    return _masked(_message(stored))
+
+
+def _masked(message: SmsMessage) -> SmsMessage:
+    """The agent's echo: the recipient masked (only the gateway needs the number)."""
+    return message.model_copy(update={"to": mask_field(MaskedField.MOBILE, message.to)})
 
 
 _REFUSALS = {
@@ -99,17 +124,28 @@ _REFUSALS = {
 @router.get("/sms/pending", response_model=list[SmsMessage], responses=errors())
 def pending(
     context: Context,
-    _gateway: SmsGateway,
+    gateway: SmsGateway,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[SmsMessage]:
-    """Queued messages, oldest first."""
-    with context.read.connect() as conn:
+    """Queued messages, oldest first, with the full number to send to: this endpoint exists
+    to disclose them to the gateway, and each answer is audited (which messages)."""
+    now = datetime.now(UTC)
+    with context.engine.begin() as conn:
         rows = conn.execute(
             sa.select(sms_messages)
             .where(sms_messages.c.status == SmsStatus.QUEUED.value)
             .order_by(sms_messages.c.requested_at, sms_messages.c.id)
             .limit(limit)
         ).all()
+        if rows:
+            conn.execute(
+                sa.insert(audit_log).values(
+                    at=now,
+                    actor=gateway.id,
+                    action="sms_numbers_disclosed",
+                    detail={"sms_ids": [row.id for row in rows]},
+                )
+            )
     return [_message(row) for row in rows]
 
 
@@ -126,9 +162,9 @@ def mark_sent(sms_id: UUID, context: Context, _gateway: SmsGateway) -> Ok:
     return Ok(ok=True)
 
 
-def _stored(conn: sa.Connection, sms_id: UUID) -> SmsMessage | None:
-    row = conn.execute(sa.select(sms_messages).where(sms_messages.c.id == str(sms_id))).first()
-    return None if row is None else _message(row)
+def _stored(conn: sa.Connection, sms_id: UUID) -> Any:
+    """The stored row of an SMS id (None if new)."""
+    return conn.execute(sa.select(sms_messages).where(sms_messages.c.id == str(sms_id))).first()
 
 
 def _message(row: sa.Row[tuple[object, ...]]) -> SmsMessage:

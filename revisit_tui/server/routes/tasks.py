@@ -29,7 +29,7 @@ from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor,
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.rows import task_from_row
 from revisit_tui.server.strictjson import StrictJsonRoute
-from revisit_tui.server.tables import audit_log, customers, principals, tasks
+from revisit_tui.server.tables import accounts, audit_log, customers, principals, tasks
 from revisit_tui.server.taskstore import (
     assign,
     bump_master_stamp,
@@ -67,6 +67,7 @@ def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskB
         bad |= _unknown_agents(
             conn, "tasks.{}.assigned_agent", [t.assigned_agent for t in batch.tasks]
         )
+        bad |= _foreign_accounts(conn, batch)
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
         refused = donotcall.marked(conn, [t.customer_id for t in batch.tasks])
@@ -198,6 +199,26 @@ def _unknown(
         for index, value in enumerate(values)
         if value not in known
     }
+
+
+def _foreign_accounts(conn: Connection, batch: TaskBatch) -> dict[str, str]:
+    """A task names only an account of its own customer (the agent would see another's)."""
+    named = sorted({t.account_number for t in batch.tasks if t.account_number})
+    owner: dict[str, str] = {}
+    for part in chunks(named):
+        for row in conn.execute(
+            sa.select(accounts.c.number, accounts.c.customer_id).where(accounts.c.number.in_(part))
+        ):
+            owner[row.number] = row.customer_id
+    bad: dict[str, str] = {}
+    for index, task in enumerate(batch.tasks):
+        if task.account_number is None:
+            continue
+        if task.account_number not in owner:
+            bad[f"tasks.{index}.account_number"] = "no such account"
+        elif owner[task.account_number] != task.customer_id:
+            bad[f"tasks.{index}.account_number"] = "is not an account of the task's customer"
+    return bad
 
 
 def _unknown_agents(conn: Connection, template: str, values: list[str | None]) -> dict[str, str]:

@@ -1,0 +1,144 @@
+"""What leaves the server about a customer: masked by default, in full only as a disclosure
+that is audited (one `reveals` row each) in the transaction that reads the value.
+
+Also the server's identity-check key: a random secret made once per database, from which each
+task's identity-check salt is derived (so a salt is unpredictable before its check is sent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from revisit_tui.domain import identity
+from revisit_tui.domain.masking import mask_field, mask_text
+from revisit_tui.domain.models import (
+    Customer,
+    IdentityCheck,
+    MaskedField,
+    OutcomeResult,
+    Task,
+)
+from revisit_tui.server.tables import accounts, customers, reveals, server_keys
+
+IDENTITY_KEY = "identity_check"
+SALT_BYTES = 16
+
+
+class DisclosureKind:
+    """The `kind` of a reveals row."""
+
+    REVEAL = "reveal"
+    PREFETCH = "prefetch"
+    OFFLINE_REVEAL = "offline_reveal"
+
+
+def masked_task(task: Task) -> Task:
+    """A task as an agent or a service sees it: its account number masked (also where its
+    key and reason name it)."""
+    return task.model_copy(
+        update={
+            "key": mask_text(task.key),
+            "account_number": mask_field(MaskedField.ACCOUNT_NUMBER, task.account_number)
+            if task.account_number
+            else None,
+            "reason": mask_text(task.reason),
+        }
+    )
+
+
+def masked_result(result: OutcomeResult) -> OutcomeResult:
+    """An outcome's answer with its task masked."""
+    if result.task is None:
+        return result
+    return result.model_copy(update={"task": masked_task(result.task)})
+
+
+def customer_of(conn: Connection, customer_id: str) -> Customer | None:
+    body = conn.scalar(sa.select(customers.c.body).where(customers.c.id == customer_id))
+    return Customer.model_validate(body) if body is not None else None
+
+
+def field_value(conn: Connection, customer: Customer, task: Any, field: MaskedField) -> str | None:
+    """The full value of a masked field of the task's customer (the task's own account)."""
+    if field is MaskedField.MOBILE:
+        return customer.mobile
+    if field is MaskedField.LANDLINE:
+        return customer.landline
+    if field is MaskedField.IDENTITY_NUMBER:
+        return customer.identity.number if customer.identity else None
+    if not task.account_number:
+        return None
+    found: str | None = conn.scalar(
+        sa.select(accounts.c.number).where(
+            accounts.c.number == task.account_number, accounts.c.customer_id == customer.id
+        )
+    )
+    return found
+
+
+def record(
+    conn: Connection,
+    *,
+    agent_id: str,
+    task_id: str,
+    customer_id: str,
+    field: MaskedField,
+    kind: str,
+    reason: str,
+    at: datetime,
+    now: datetime,
+    row_id: str | None = None,
+) -> None:
+    """One audit row: who saw which field of which customer, for which task, why and when."""
+    conn.execute(
+        sa.insert(reveals).values(
+            id=row_id or str(uuid.uuid4()),
+            agent_id=agent_id,
+            task_id=task_id,
+            customer_id=customer_id,
+            field=field.value,
+            kind=kind,
+            reason=reason,
+            at=at,
+            received_at=now,
+        )
+    )
+
+
+def identity_check(
+    conn: Connection, task_id: str, customer: Customer, cost: int, now: datetime
+) -> IdentityCheck | None:
+    """The task's identity check (None when the customer has no identity number on record)."""
+    if customer.identity is None:
+        return None
+    key = _key(conn, now)
+    number = identity.normalise(customer.identity.number)
+    salt = hmac.new(key, f"{task_id}|{customer.id}|{number}".encode(), hashlib.sha256)
+    return identity.make_check(task_id, number, salt.digest()[:SALT_BYTES], cost)
+
+
+def _key(conn: Connection, now: datetime) -> bytes:
+    """The database's identity-check key, made on first use (the same for every worker)."""
+    query = sa.select(server_keys.c.value).where(server_keys.c.name == IDENTITY_KEY)
+    found = conn.scalar(query)
+    if found is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    sa.insert(server_keys).values(
+                        name=IDENTITY_KEY, value=secrets.token_hex(32), created_at=now
+                    )
+                )
+        except IntegrityError:
+            pass  # another worker made it first: use theirs
+        found = conn.scalar(query)
+    return bytes.fromhex(str(found))
