@@ -20,7 +20,6 @@ from revisit_tui.server import escalating
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
 from revisit_tui.server.problems import ProblemError, errors
-from revisit_tui.server.rows import escalation_from_row
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import escalations
 
