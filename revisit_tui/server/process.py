@@ -8,6 +8,7 @@ The schema is upgraded by `revisit serve` itself before it listens.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -30,6 +31,19 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def _descendants(pid: int) -> list[int]:
+    """The process ids of pid's children, grandchildren, … (Linux /proc; none elsewhere)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found += [child, *_descendants(child)]
+    return found
 
 
 class ServerProcess:
@@ -115,10 +129,13 @@ class ServerProcess:
             self.kill()
 
     def kill(self) -> None:
-        """SIGKILL: the server dies mid-request, as in a crash."""
+        """SIGKILL the server and its workers at once: it dies mid-request, as in a crash (the
+        workers of a multi-worker server would otherwise live on, orphaned, holding the port)."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.kill()
+        for pid in [*_descendants(self.process.pid), self.process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.process.wait()
 
     def restart(self, timeout: float = 20) -> ServerProcess:

@@ -9,7 +9,6 @@ the examples cannot drift from what is tested.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import shutil
@@ -128,28 +127,6 @@ class UnitNode(ServerProcess):
             if name == "PROMETHEUS_MULTIPROC_DIR":
                 Path(value).mkdir(parents=True, exist_ok=True)
         return super().start(timeout)
-
-    def kill(self) -> None:
-        """SIGKILL the node's master and every worker at once, as a crash or `kill -9` of
-        the unit's control group would."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        for pid in [*_descendants(self.process.pid), self.process.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        self.process.wait()
-
-
-def _descendants(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            found += [child, *_descendants(child)]
-    return found
 
 
 class Nginx:
