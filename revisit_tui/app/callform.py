@@ -69,11 +69,17 @@ class ContactAnswer(FormPart):
     new_value: str = ""
 
 
-class YesNoAnswer(FormPart):
-    """A yes/no question with a note: a feature in use (note: its problem), or a need (note:
-    what the customer would like)."""
+class FeatureAnswer(FormPart):
+    """Whether the customer uses a feature, and the problem they have with it."""
 
-    yes: bool | None = None
+    in_use: bool | None = None
+    problem: str = ""
+
+
+class NeedAnswer(FormPart):
+    """Whether the customer would like a product (a lead when yes), and what exactly."""
+
+    wanted: bool | None = None
     note: str = ""
 
 
@@ -89,19 +95,23 @@ class EscalationDraft(FormPart):
 
 
 class CallForm(FormPart):
-    """Everything recorded during one attempt, plus where the agent is in the script."""
+    """Everything recorded during one attempt, plus where the agent is in the script.
+
+    Its fields, and the form paths that name them (`contact_checks.mobile.new_value`,
+    `features.online_banking.problem`, `escalations.0.summary`), are spelled as the fields
+    of the wire `Outcome` they become."""
 
     outcome_id: UUID
     task_id: str
     task_version: int
     started_at: datetime
     step: int = 0
-    contacts: dict[ContactField, ContactAnswer] = {}
-    transactions: dict[str, TransactionAnswer] = {}
-    features: dict[Feature, YesNoAnswer] = {}
-    needs: dict[LeadProduct, YesNoAnswer] = {}
-    fraud_warning: bool | None = None
-    security_tips: bool | None = None
+    contact_checks: dict[ContactField, ContactAnswer] = {}
+    transaction_checks: dict[str, TransactionAnswer] = {}
+    features: dict[Feature, FeatureAnswer] = {}
+    needs: dict[LeadProduct, NeedAnswer] = {}
+    fraud_warning_delivered: bool | None = None
+    security_tips_delivered: bool | None = None
     resolution_satisfied: bool | None = None  # a follow-up: happy with the resolution?
     satisfaction: int | None = None
     escalations: list[EscalationDraft] = []
@@ -125,8 +135,9 @@ class CallForm(FormPart):
 
     @classmethod
     def from_draft(cls, draft: dict[str, Any]) -> CallForm:
-        """The form saved by `to_draft`, exactly as it was (step, answers, start time)."""
-        return cls.model_validate(draft)
+        """The form saved by `to_draft`, exactly as it was (step, answers, start time); a draft
+        saved under the form's earlier names (before they became the wire names) too."""
+        return cls.model_validate(_renamed_draft(draft))
 
     # --- changes ------------------------------------------------------------------------
 
@@ -134,16 +145,17 @@ class CallForm(FormPart):
         self, field: ContactField, result: ContactCheckResult | None, new_value: str | None = None
     ) -> None:
         """Record a contact point's result; the typed new value is kept even when bad."""
-        answer = self.contacts.get(field, ContactAnswer())
+        answer = self.contact_checks.get(field, ContactAnswer())
         value = answer.new_value if new_value is None else new_value
-        self.contacts = {**self.contacts, field: ContactAnswer(result=result, new_value=value)}
+        checks = {**self.contact_checks, field: ContactAnswer(result=result, new_value=value)}
+        self.contact_checks = checks
 
     def answer_transaction(
         self, transaction_id: str, answer: TransactionAnswer, *, summary: str
     ) -> EscalationDraft | None:
         """Record a transaction answer. "Not me" raises an urgent escalation at once (returned);
         taking it back removes the escalation it raised."""
-        self.transactions = {**self.transactions, transaction_id: answer}
+        self.transaction_checks = {**self.transaction_checks, transaction_id: answer}
         raised = [e for e in self.escalations if e.transaction_id == transaction_id]
         if answer is TransactionAnswer.NOT_ME:
             if raised:
@@ -165,40 +177,40 @@ class CallForm(FormPart):
         self, feature: Feature, in_use: bool | None, problem: str | None = None
     ) -> None:
         """Whether the customer uses a feature, and the problem they have with it."""
-        answer = self.features.get(feature, YesNoAnswer())
-        text = answer.note if problem is None else problem
-        self.features = {**self.features, feature: YesNoAnswer(yes=in_use, note=text)}
+        answer = self.features.get(feature, FeatureAnswer())
+        text = answer.problem if problem is None else problem
+        self.features = {**self.features, feature: FeatureAnswer(in_use=in_use, problem=text)}
 
     def set_need(self, product: LeadProduct, wanted: bool | None, note: str | None = None) -> None:
         """Whether the customer is interested in a product (a lead when yes), with a note."""
-        answer = self.needs.get(product, YesNoAnswer())
+        answer = self.needs.get(product, NeedAnswer())
         text = answer.note if note is None else note
-        self.needs = {**self.needs, product: YesNoAnswer(yes=wanted, note=text)}
+        self.needs = {**self.needs, product: NeedAnswer(wanted=wanted, note=text)}
 
     def apply(self, path: str, value: str) -> None:
         """Record one edit from the call screen, named by its form path (see `problems`):
-        `contact.<field>` / `contact.<field>.value`, `feature.<f>` / `feature.<f>.note`,
-        `need.<product>` / `need.<product>.note`, `fraud_warning`, `security_tips`,
-        `resolution_satisfied`, `satisfaction`, `notes`. Transactions go through
-        `answer_transaction`."""
+        `contact_checks.<field>` / `contact_checks.<field>.new_value`, `features.<f>` /
+        `features.<f>.problem`, `needs.<product>` / `needs.<product>.note`,
+        `fraud_warning_delivered`, `security_tips_delivered`, `resolution_satisfied`,
+        `satisfaction`, `notes`. Transactions go through `answer_transaction`."""
         section, _, rest = path.partition(".")
         name, _, part = rest.partition(".")
-        if section == "contact" and part == "value":
+        if section == "contact_checks" and part == "new_value":
             field = ContactField(name)
-            self.set_contact(field, self.contacts.get(field, ContactAnswer()).result, value)
-        elif section == "contact":
+            self.set_contact(field, self.contact_checks.get(field, ContactAnswer()).result, value)
+        elif section == "contact_checks":
             self.set_contact(ContactField(name), ContactCheckResult(value))
-        elif section == "feature" and part == "note":
+        elif section == "features" and part == "problem":
             feature = Feature(name)
-            self.set_feature(feature, self.features.get(feature, YesNoAnswer()).yes, value)
-        elif section == "feature":
+            self.set_feature(feature, self.features.get(feature, FeatureAnswer()).in_use, value)
+        elif section == "features":
             self.set_feature(Feature(name), value == "yes")
-        elif section == "need" and part == "note":
+        elif section == "needs" and part == "note":
             product = LeadProduct(name)
-            self.set_need(product, self.needs.get(product, YesNoAnswer()).yes, value)
-        elif section == "need":
+            self.set_need(product, self.needs.get(product, NeedAnswer()).wanted, value)
+        elif section == "needs":
             self.set_need(LeadProduct(name), value == "yes")
-        elif path in ("fraud_warning", "security_tips", "resolution_satisfied"):
+        elif path in ("fraud_warning_delivered", "security_tips_delivered", "resolution_satisfied"):
             setattr(self, path, value == "yes")
         elif path == "satisfaction":
             self.satisfaction = int(value)
@@ -227,7 +239,7 @@ class CallForm(FormPart):
         self, field: ContactField, policy: RevisitPolicy, today: date, locale: str
     ) -> str | None:
         """The validator's message for a changed contact value as typed, or None when fine."""
-        answer = self.contacts.get(field)
+        answer = self.contact_checks.get(field)
         if answer is None or answer.result is not ContactCheckResult.CHANGED:
             return None
         _, problem = check_contact_value(field, answer.new_value, policy.bank.default_region, today)
@@ -259,14 +271,14 @@ class CallForm(FormPart):
     ) -> dict[str, str]:
         """Every field that blocks submitting, keyed by form path, with a message for the agent.
 
-        Keys: `disposition`, `fraud_warning`, `callback_at`, `contact.<field>`, `notes`,
-        `satisfaction`, `escalation.<i>.department`, `escalation.<i>.summary`,
-        `need.<product>.note`, `feature.<feature>.note`."""
+        Keys: `disposition`, `fraud_warning_delivered`, `callback_at`, `contact_checks.<field>`,
+        `notes`, `satisfaction`, `escalations.<i>.department`, `escalations.<i>.summary`,
+        `needs.<product>.note`, `features.<feature>.problem`."""
         found: dict[str, str] = {}
         if self.disposition is None:
             found["disposition"] = t("call.problem.disposition_missing")
-        if self.disposition is Disposition.REACHED and self.fraud_warning is None:
-            found["fraud_warning"] = t("call.problem.fraud_warning_missing")
+        if self.disposition is Disposition.REACHED and self.fraud_warning_delivered is None:
+            found["fraud_warning_delivered"] = t("call.problem.fraud_warning_missing")
         if self.disposition is Disposition.CALLBACK_REQUESTED:  # else the time is not kept
             message = self._callback_message(item, policy, now, locale, t)
             if message:
@@ -275,39 +287,37 @@ class CallForm(FormPart):
             found["notes"] = t("call.problem.too_long", max=NOTES_MAX, length=len(self.notes))
         if self.disposition is not None and self.disposition not in DISPOSITIONS_WITH_CONVERSATION:
             return found | self._escalation_problems(t)
-        for field, answer in self.contacts.items():
+        for field, answer in self.contact_checks.items():
             if answer.result is ContactCheckResult.CHANGED and not answer.new_value.strip():
-                found[f"contact.{field.value}"] = t("call.problem.new_value_missing")
+                found[f"contact_checks.{field.value}"] = t("call.problem.new_value_missing")
                 continue
             message = self.contact_problem(field, policy, now.date(), locale)
             if message:
-                found[f"contact.{field.value}"] = message
+                found[f"contact_checks.{field.value}"] = message
         if self.satisfaction is not None and not 1 <= self.satisfaction <= 5:
             found["satisfaction"] = t("call.problem.satisfaction_range")
-        noted: list[tuple[str, Feature | LeadProduct, YesNoAnswer]] = [
-            *(("feature", name, answer) for name, answer in self.features.items()),
-            *(("need", name, answer) for name, answer in self.needs.items()),
+        noted: list[tuple[str, str]] = [
+            *((f"features.{name.value}.problem", a.problem) for name, a in self.features.items()),
+            *((f"needs.{name.value}.note", a.note) for name, a in self.needs.items()),
         ]
-        for section, name, yes_no in noted:
-            if len(yes_no.note) > SHORT_TEXT_MAX:
-                found[f"{section}.{name.value}.note"] = t(
-                    "call.problem.too_long", max=SHORT_TEXT_MAX, length=len(yes_no.note)
-                )
+        for path, text in noted:
+            if len(text) > SHORT_TEXT_MAX:
+                found[path] = t("call.problem.too_long", max=SHORT_TEXT_MAX, length=len(text))
         return found | self._escalation_problems(t)
 
     def _escalation_problems(self, t: Translate) -> dict[str, str]:
         found: dict[str, str] = {}
         for index, escalation in enumerate(self.escalations):
             if not escalation.department.strip():
-                found[f"escalation.{index}.department"] = t("call.problem.department_missing")
+                found[f"escalations.{index}.department"] = t("call.problem.department_missing")
             elif len(escalation.department) > 100:
-                found[f"escalation.{index}.department"] = t(
+                found[f"escalations.{index}.department"] = t(
                     "call.problem.too_long", max=100, length=len(escalation.department)
                 )
             if not escalation.summary.strip():
-                found[f"escalation.{index}.summary"] = t("call.problem.summary_missing")
+                found[f"escalations.{index}.summary"] = t("call.problem.summary_missing")
             elif len(escalation.summary) > NOTES_MAX:
-                found[f"escalation.{index}.summary"] = t(
+                found[f"escalations.{index}.summary"] = t(
                     "call.problem.too_long", max=NOTES_MAX, length=len(escalation.summary)
                 )
         return found
@@ -354,22 +364,22 @@ class CallForm(FormPart):
             contact_checks=self._contact_checks(policy, ended_at.date()) if spoke else [],
             transaction_checks=[
                 TransactionCheck(transaction_id=tx, answer=answer)
-                for tx, answer in self.transactions.items()
+                for tx, answer in self.transaction_checks.items()
             ]
             if spoke
             else [],
             features=[
-                FeatureUse(feature=f, in_use=a.yes, problem=a.note.strip())
+                FeatureUse(feature=f, in_use=a.in_use, problem=a.problem.strip())
                 for f, a in self.features.items()
-                if a.yes is not None
+                if a.in_use is not None
             ]
             if spoke
             else [],
-            needs=[Lead(product=p, note=a.note.strip()) for p, a in self.needs.items() if a.yes]
+            needs=[Lead(product=p, note=a.note.strip()) for p, a in self.needs.items() if a.wanted]
             if spoke
             else [],
-            fraud_warning_delivered=self.fraud_warning if spoke else None,
-            security_tips_delivered=self.security_tips if spoke else None,
+            fraud_warning_delivered=self.fraud_warning_delivered if spoke else None,
+            security_tips_delivered=self.security_tips_delivered if spoke else None,
             resolution_satisfied=self.resolution_satisfied if spoke else None,
             satisfaction=self.satisfaction if spoke else None,
             escalations=[
@@ -391,7 +401,7 @@ class CallForm(FormPart):
 
     def _contact_checks(self, policy: RevisitPolicy, today: date) -> list[ContactCheck]:
         checks = []
-        for field, answer in self.contacts.items():
+        for field, answer in self.contact_checks.items():
             if answer.result is None:
                 continue
             value = None
@@ -402,3 +412,32 @@ class CallForm(FormPart):
                 value = normalized
             checks.append(ContactCheck(field=field, result=answer.result, new_value=value))
         return checks
+
+
+_EARLIER_NAMES = {
+    "contacts": "contact_checks",
+    "transactions": "transaction_checks",
+    "fraud_warning": "fraud_warning_delivered",
+    "security_tips": "security_tips_delivered",
+}
+
+
+_EARLIER_ANSWER_NAMES = {
+    "features": {"yes": "in_use", "note": "problem"},
+    "needs": {"yes": "wanted"},
+}
+
+
+def _renamed_draft(draft: dict[str, Any]) -> dict[str, Any]:
+    """A draft with the form's earlier names (a call in progress across an upgrade) renamed."""
+    renamed = {_EARLIER_NAMES.get(key, key): value for key, value in draft.items()}
+    for section, names in _EARLIER_ANSWER_NAMES.items():
+        answers = renamed.get(section)
+        if isinstance(answers, dict):
+            renamed[section] = {
+                item: {names.get(key, key): value for key, value in answer.items()}
+                if isinstance(answer, dict)
+                else answer
+                for item, answer in answers.items()
+            }
+    return renamed

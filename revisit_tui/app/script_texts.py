@@ -26,7 +26,8 @@ class StepView:
 
     `kind` says what the step records (contact_check, transaction_check, feature_use, needs,
     fraud_warning, security_tips, close, …); `item_prompts` are keyed by the form path of the
-    row they belong to (`contact.mobile`, `transaction.<id>`, `feature.sms_notification`)."""
+    row they belong to (`contact_checks.mobile`, `transaction_checks.<id>`,
+    `features.sms_notification`)."""
 
     kind: str
     title: str
@@ -46,10 +47,10 @@ class SmsTemplateView:
 
 
 ITEM_SECTIONS = {
-    "contact_check": "contact",
-    "identity_check": "contact",
-    "feature_use": "feature",
-    "needs": "need",
+    "contact_check": "contact_checks",
+    "identity_check": "contact_checks",
+    "feature_use": "features",
+    "needs": "needs",
 }
 
 
@@ -100,7 +101,7 @@ def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
             template = step.item_prompts.get(FLAGGED, "")
             for tx in item.flagged_transactions:
                 values = transaction_placeholders(tx, item.customer.timezone, app.t)
-                prompts[f"transaction.{tx.id}"] = render(template, {**context, **values})
+                prompts[f"transaction_checks.{tx.id}"] = render(template, {**context, **values})
         elif step.kind in ITEM_SECTIONS:
             section = ITEM_SECTIONS[step.kind]
             for name, text in step.item_prompts.items():

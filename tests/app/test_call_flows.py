@@ -64,7 +64,7 @@ async def test_a_changed_phone_is_checked_as_typed_and_blocks_submit_until_valid
         await go_to(pilot, screen, "contact_check")
         await pilot.press("x", "enter")  # mobile: changed, then Enter opens the new-number field
         await pilot.press(*"139 1234")
-        message = screen.query_one("#problem-contact-mobile", Static)
+        message = screen.query_one("#problem-contact_checks-mobile", Static)
         assert message.display and "not a valid number" in str(message.render())
         await go_to(pilot, screen, "fraud_warning")
         await pilot.press("y")
@@ -74,11 +74,11 @@ async def test_a_changed_phone_is_checked_as_typed_and_blocks_submit_until_valid
         assert app.screen is wrap and outcomes(store) == []
         assert "not a valid number" in str(wrap.query_one("#wrapup-problems", Static).render())
         draft = store.draft(item.task.id)
-        assert draft is not None and draft["contacts"]["mobile"]["new_value"] == "139 1234"
+        assert draft is not None and draft["contact_checks"]["mobile"]["new_value"] == "139 1234"
         await pilot.press("escape")
         await go_to(pilot, screen, "contact_check")
         await pilot.press("enter", *" 5678")
-        assert not screen.query_one("#problem-contact-mobile", Static).display
+        assert not screen.query_one("#problem-contact_checks-mobile", Static).display
         await wrap_up(pilot, "1")
         await pilot.press("f9")
         await settle(app, pilot)
@@ -209,7 +209,7 @@ async def test_a_reached_call_cannot_be_submitted_before_the_fraud_warning(
         await settle(app, pilot)
         assert app.screen is screen and outcomes(store) == []
         assert screen.steps[screen.current.step].kind == "fraud_warning"
-        message = screen.query_one("#problem-fraud_warning", Static)
+        message = screen.query_one("#problem-fraud_warning_delivered", Static)
         assert "fraud warning" in str(message.render()).lower()
         await pilot.press("n")  # not delivered is an answer too
         await wrap_up(pilot, "1")

@@ -15,7 +15,7 @@ from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.call import CallScreen
 from revisit_tui.app.screens.queue import QueueScreen
 from revisit_tui.app.widgets.choice_row import ChoiceRow, TransactionChoice, YesNoChoice
-from revisit_tui.app.widgets.script_stepper import ScriptStepper
+from revisit_tui.app.widgets.script_stepper import ANSWER_STEPS, ScriptStepper
 from revisit_tui.app.widgets.step_fields import FieldInput
 from revisit_tui.client.store import AgentStore
 from revisit_tui.domain.models import Disposition, TaskKind, TransactionAnswer
@@ -53,7 +53,7 @@ async def test_words_typed_after_the_last_answer_go_to_the_note_never_to_the_ans
         screen = await open_call(app, pilot, item)
         await go_to(pilot, screen, "transaction_check")
         await pilot.press("c", "tab", "c", "enter", *"ok no issue 没问题", "enter")
-        assert screen.current.transactions == {
+        assert screen.current.transaction_checks == {
             first.id: TransactionAnswer.CONFIRMED,
             second.id: TransactionAnswer.CONFIRMED,
         }
@@ -73,7 +73,7 @@ async def test_tab_moves_among_the_answer_rows_and_never_into_a_text_field(
         rows = step_rows(screen)
         await pilot.press("x")  # mobile changed: its field shows, the focus stays on the row
         assert app.focused is rows[0]
-        assert screen.query_one("#contact-mobile-value", FieldInput).display
+        assert screen.query_one("#contact_checks-mobile-new_value", FieldInput).display
         seen = []
         for _ in range(len(rows)):
             await pilot.press("tab")
@@ -94,9 +94,9 @@ async def test_on_the_services_step_y_answers_and_never_opens_the_problem_box(
         first, second, third = step_rows(screen)
         await pilot.press("y", "y", "down", "y", "enter", *"slow login", "enter", "down", "n")
         features = {name.value: answer for name, answer in screen.current.features.items()}
-        assert first.value == "yes" and features["online_banking"].note == ""
-        assert second.value == "yes" and features["mobile_banking"].note == "slow login"
-        assert third.value == "no" and features["sms_notification"].note == ""
+        assert first.value == "yes" and features["online_banking"].problem == ""
+        assert second.value == "yes" and features["mobile_banking"].problem == "slow login"
+        assert third.value == "no" and features["sms_notification"].problem == ""
         assert app.focused is third
 
 
@@ -109,7 +109,7 @@ async def test_escape_in_a_text_field_goes_back_to_its_row_and_keeps_the_call(
         screen = await open_call(app, pilot, item)
         await go_to(pilot, screen, "contact_check")
         await pilot.press("x", "enter", *"13912345678")
-        field = screen.query_one("#contact-mobile-value", FieldInput)
+        field = screen.query_one("#contact_checks-mobile-new_value", FieldInput)
         assert app.focused is field
         await pilot.press("escape")
         assert app.screen is screen and app.focused is step_rows(screen)[0]
@@ -129,7 +129,8 @@ async def test_an_answer_then_a_quick_page_down_keeps_both(
         await go_to(pilot, screen, before_close)
         await burst(pilot, "y", "pagedown", "4", "pageup", "n", "pagedown", "5")
         assert screen.current.satisfaction == 5
-        assert getattr(screen.current, before_close) is False
+        answer_path, _ = ANSWER_STEPS[before_close]
+        assert getattr(screen.current, answer_path) is False
         assert screen.current.notes == ""
 
 
@@ -146,7 +147,7 @@ async def test_a_burst_of_notes_after_answers_lands_in_the_notes(
         keys = ["c", "enter", *"no issue 客户确认", "enter", "tab", "u", "pagedown", "c"]
         await burst(pilot, *keys)
         assert screen.current.notes == "no issue 客户确认"
-        answers = list(screen.current.transactions.values())
+        answers = list(screen.current.transaction_checks.values())
         assert answers == [TransactionAnswer.CONFIRMED, TransactionAnswer.UNSURE]
         assert screen.current.escalations == []
         assert screen.steps[screen.current.step].kind == "contact_check"

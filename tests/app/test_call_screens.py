@@ -49,7 +49,7 @@ def shown(screen: Any, selector: str) -> str:
 
 async def change_contact(pilot: Pilot[Any], screen: CallScreen, field: str, text: str) -> None:
     rows = screen.query_one(ScriptStepper).inputs.query(ContactChoice)
-    row = next(r for r in rows if r.path == f"contact.{field}")
+    row = next(r for r in rows if r.path == f"contact_checks.{field}")
     row.focus()
     await pilot.press("x", "enter", *text, "enter")
 
@@ -64,13 +64,15 @@ async def test_bad_input_in_every_field_is_named_inline_blocks_submit_and_surviv
         for kind in ("contact_check", "identity_check"):
             await go_to(pilot, screen, kind)
             for field, (text, expected) in BAD_CONTACTS.items():
-                if screen.query_one(ScriptStepper).inputs.query(f"#contact-{field}-value"):
+                if screen.query_one(ScriptStepper).inputs.query(
+                    f"#contact_checks-{field}-new_value"
+                ):
                     await change_contact(pilot, screen, field, text)
-                    assert expected in shown(screen, f"#problem-contact-{field}"), field
+                    assert expected in shown(screen, f"#problem-contact_checks-{field}"), field
         await go_to(pilot, screen, "feature_use")
         screen.query_one(ScriptStepper).inputs.query(FieldInput).first().value = "slow " * 41
         await pilot.pause()
-        assert "at most 200" in shown(screen, "#problem-feature-online_banking-note")
+        assert "at most 200" in shown(screen, "#problem-features-online_banking-problem")
         screen.query_one("#notes", FieldInput).value = "n" * 2001
         await pilot.pause()
         assert "at most 2000" in shown(screen, "#problem-notes")
@@ -89,7 +91,7 @@ async def test_bad_input_in_every_field_is_named_inline_blocks_submit_and_surviv
         for expected in ("not a time", "Department", "Summary", "check digit", "at most 2000"):
             assert expected in problems
         assert "not a time" in shown(wrap, "#problem-callback_at")
-        assert "Department" in shown(wrap, "#problem-escalation-0-department")
+        assert "Department" in shown(wrap, "#problem-escalations-0-department")
         before = screen.current.to_draft()
         await pilot.press("escape", "escape")  # back to the call, then leave it
         await settle(app, pilot)
@@ -99,8 +101,8 @@ async def test_bad_input_in_every_field_is_named_inline_blocks_submit_and_surviv
         assert reopened.current.to_draft() == before  # same id, step, answers, start time
         assert reopened.steps[reopened.current.step].kind == "fraud_warning"
         await go_to(pilot, reopened, "contact_check")
-        assert reopened.query_one("#contact-mobile-value", FieldInput).value == "12"
-        assert "not a valid number" in shown(reopened, "#problem-contact-mobile")
+        assert reopened.query_one("#contact_checks-mobile-new_value", FieldInput).value == "12"
+        assert "not a valid number" in shown(reopened, "#problem-contact_checks-mobile")
 
 
 async def test_offline_a_prefetched_number_is_revealed_and_its_reveal_waits_in_the_outbox(

@@ -13,13 +13,18 @@ from revisit_tui.app.callform import CallForm
 from revisit_tui.domain.models import (
     Account,
     AccountType,
+    ContactCheck,
     ContactCheckResult,
     ContactField,
     Customer,
     CustomerType,
     Disposition,
+    EscalationRequest,
     Feature,
+    FeatureUse,
+    Lead,
     LeadProduct,
+    Outcome,
     QueueItem,
     Task,
     TaskKind,
@@ -81,31 +86,31 @@ def test_a_draft_resumes_exactly_and_keeps_the_outcome_id() -> None:
     item = make_item()
     form = CallForm.start(item, NOW)
     form.step = 3
-    form.apply("contact.mobile", "changed")
-    form.apply("contact.mobile.value", "139 1234")  # bad, kept as typed
+    form.apply("contact_checks.mobile", "changed")
+    form.apply("contact_checks.mobile.new_value", "139 1234")  # bad, kept as typed
     form.answer_transaction("TX1", TransactionAnswer.NOT_ME, summary="denied")
-    form.apply("feature.mobile_banking", "yes")
-    form.apply("feature.mobile_banking.note", "slow login")
-    form.apply("need.loan", "yes")
+    form.apply("features.mobile_banking", "yes")
+    form.apply("features.mobile_banking.problem", "slow login")
+    form.apply("needs.loan", "yes")
     form.apply("satisfaction", "4")
     form.callback_at = "2026-11-26 25:00"
     draft = json.loads(json.dumps(form.to_draft()))
     assert draft["outcome_id"] == str(form.outcome_id)  # the store's DRAFT_OUTCOME_KEY
     resumed = CallForm.from_draft(draft)
     assert resumed == form
-    assert resumed.contacts[ContactField.MOBILE].new_value == "139 1234"
+    assert resumed.contact_checks[ContactField.MOBILE].new_value == "139 1234"
 
 
 def test_changed_phone_is_checked_as_typed_and_normalized_in_the_outcome() -> None:
     item = make_item()
     form = CallForm.start(item, NOW)
     form.disposition = Disposition.REACHED
-    form.fraud_warning = True
-    form.apply("contact.mobile", "changed")
-    form.apply("contact.mobile.value", "139 1234")
+    form.fraud_warning_delivered = True
+    form.apply("contact_checks.mobile", "changed")
+    form.apply("contact_checks.mobile.new_value", "139 1234")
     problems = form.problems(item, POLICY, NOW, "en", t)
-    assert "not a valid number" in problems["contact.mobile"]
-    form.apply("contact.mobile.value", "139 1234 5678")
+    assert "not a valid number" in problems["contact_checks.mobile"]
+    form.apply("contact_checks.mobile.new_value", "139 1234 5678")
     assert form.problems(item, POLICY, NOW, "en", t) == {}
     outcome = form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW)
     assert outcome.contact_checks[0].result is ContactCheckResult.CHANGED
@@ -129,8 +134,8 @@ def test_a_reached_call_needs_the_fraud_warning_answered() -> None:
     form = CallForm.start(item, NOW)
     assert "disposition" in form.problems(item, POLICY, NOW, "en", t)
     form.disposition = Disposition.REACHED
-    assert "fraud_warning" in form.problems(item, POLICY, NOW, "en", t)
-    form.apply("fraud_warning", "no")
+    assert "fraud_warning_delivered" in form.problems(item, POLICY, NOW, "en", t)
+    form.apply("fraud_warning_delivered", "no")
     assert form.problems(item, POLICY, NOW, "en", t) == {}
 
 
@@ -164,8 +169,8 @@ def test_an_accepted_callback_is_read_in_the_customers_zone() -> None:
 def test_an_unreached_call_records_no_answers_but_keeps_escalations() -> None:
     item = make_item()
     form = CallForm.start(item, NOW)
-    form.apply("contact.mobile", "confirmed")
-    form.apply("need.loan", "yes")
+    form.apply("contact_checks.mobile", "confirmed")
+    form.apply("needs.loan", "yes")
     form.disposition = Disposition.NO_ANSWER
     outcome = form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW)
     assert outcome.contact_checks == [] and outcome.needs == []
@@ -176,31 +181,31 @@ def test_escalation_fields_and_long_notes_are_named() -> None:
     item = make_item()
     form = CallForm.start(item, NOW)
     form.disposition = Disposition.REACHED
-    form.fraud_warning = True
+    form.fraud_warning_delivered = True
     form.add_escalation()
     form.notes = "x" * 2001
-    form.apply("feature.online_banking.note", "y" * 201)
+    form.apply("features.online_banking.problem", "y" * 201)
     problems = form.problems(item, POLICY, NOW, "en", t)
     assert set(problems) == {
-        "escalation.0.department",
-        "escalation.0.summary",
+        "escalations.0.department",
+        "escalations.0.summary",
         "notes",
-        "feature.online_banking.note",
+        "features.online_banking.problem",
     }
     form.update_escalation(0, department="电子银行部", summary="登录失败")
-    assert "escalation.0.department" not in form.problems(item, POLICY, NOW, "en", t)
+    assert "escalations.0.department" not in form.problems(item, POLICY, NOW, "en", t)
 
 
 def test_leads_and_features_reach_the_outcome() -> None:
     item = make_item()
     form = CallForm.start(item, NOW)
     form.disposition = Disposition.REACHED
-    form.apply("fraud_warning", "yes")
-    form.apply("security_tips", "yes")
-    form.apply("feature.sms_notification", "no")
-    form.apply("need.wealth_management", "yes")
-    form.apply("need.wealth_management.note", "fixed income")
-    form.apply("need.loan", "no")
+    form.apply("fraud_warning_delivered", "yes")
+    form.apply("security_tips_delivered", "yes")
+    form.apply("features.sms_notification", "no")
+    form.apply("needs.wealth_management", "yes")
+    form.apply("needs.wealth_management.note", "fixed income")
+    form.apply("needs.loan", "no")
     outcome = form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW)
     assert [(f.feature, f.in_use) for f in outcome.features] == [(Feature.SMS_NOTIFICATION, False)]
     assert [(n.product, n.note) for n in outcome.needs] == [
@@ -218,3 +223,69 @@ def test_a_callback_time_left_from_another_disposition_neither_blocks_nor_is_rec
     form.disposition = Disposition.BUSY
     assert form.problems(item, POLICY, NOW, "en", t) == {}
     assert form.to_outcome(item, POLICY, agent_id="A1", ended_at=NOW).callback_at is None
+
+
+WIRE_ITEMS = {
+    "contact_checks": ContactCheck,
+    "features": FeatureUse,
+    "needs": Lead,
+    "escalations": EscalationRequest,
+}
+
+
+def wire_spelling(path: str) -> bool:
+    """A form path names an Outcome field, then an item's key, then a field of the item."""
+    section, *rest = path.split(".")
+    if section not in Outcome.model_fields:
+        return False
+    return len(rest) < 2 or rest[1] in WIRE_ITEMS[section].model_fields
+
+
+def test_form_paths_and_fields_are_spelled_as_the_wire_outcome() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.disposition = Disposition.REACHED
+    paths = [
+        "contact_checks.mobile",
+        "contact_checks.mobile.new_value",
+        "features.online_banking",
+        "features.online_banking.problem",
+        "needs.loan",
+        "needs.loan.note",
+        "fraud_warning_delivered",
+        "security_tips_delivered",
+        "satisfaction",
+        "notes",
+    ]
+    values = ["changed", "12", "yes", "y" * 201, "yes", "z" * 201, "yes", "no", "4", "n" * 2001]
+    for path, value in zip(paths, values, strict=True):
+        form.apply(path, value)
+    form.add_escalation()
+    problems = form.problems(item, POLICY, NOW, "en", t)
+    assert len(problems) == 6
+    assert [path for path in [*paths, *problems] if not wire_spelling(path)] == []
+    recorded = set(form.to_draft()) - {"outcome_id", "step", "started_at", "task_version"}
+    assert recorded <= set(Outcome.model_fields)
+
+
+def test_a_draft_saved_under_the_earlier_names_resumes() -> None:
+    item = make_item()
+    earlier = {
+        "outcome_id": "6a3c2a54-5d2c-4d1e-9a39-5b1f0c0a1e01",
+        "task_id": item.task.id,
+        "task_version": 1,
+        "started_at": NOW.isoformat(),
+        "step": 2,
+        "contacts": {"mobile": {"result": "changed", "new_value": "139 1234"}},
+        "transactions": {"TX1": "not_me"},
+        "features": {"mobile_banking": {"yes": True, "note": "slow login"}},
+        "needs": {"loan": {"yes": True, "note": "a mortgage"}},
+        "fraud_warning": True,
+        "security_tips": False,
+    }
+    form = CallForm.from_draft(earlier)
+    assert form.contact_checks[ContactField.MOBILE].new_value == "139 1234"
+    assert form.transaction_checks == {"TX1": TransactionAnswer.NOT_ME}
+    assert form.features[Feature.MOBILE_BANKING].problem == "slow login"
+    assert form.needs[LeadProduct.LOAN].wanted is True
+    assert form.fraud_warning_delivered is True and form.security_tips_delivered is False

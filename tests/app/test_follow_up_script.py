@@ -39,7 +39,7 @@ async def test_the_resolution_is_read_out_and_satisfaction_recorded(
         assert "手机银行转账卡顿" in result.prompt and "___" not in result.prompt
     form = CallForm.start(item, NOW)
     form.apply("resolution_satisfied", "no")
-    form.apply("fraud_warning", "yes")
+    form.apply("fraud_warning_delivered", "yes")
     form.disposition = Disposition.REACHED
     outcome = form.to_outcome(
         item, RevisitPolicy(), agent_id=AGENT_ID, ended_at=NOW + timedelta(minutes=3)

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 WIDE_COLUMNS = 110
 """From this width the customer card shows beside the script; narrower, it is toggled (i)."""
+NOTE_OF = {"contact_checks": ".new_value", "features": ".problem", "needs": ".note"}
+"""The text field that goes with a choice row, by form section (a changed value, a note)."""
 
 
 class DraftSaver:
@@ -245,12 +247,13 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         event.stop()
         form, path, value = self.current, event.path, event.value
         note: FieldInput | None = None
-        if path.startswith("transaction."):
-            self._answer_transaction(path.removeprefix("transaction."), TransactionAnswer(value))
+        if path.startswith("transaction_checks."):
+            transaction_id = path.removeprefix("transaction_checks.")
+            self._answer_transaction(transaction_id, TransactionAnswer(value))
         else:
             form.apply(path, value)
             note = self._note_input(path)
-            if note is not None and path.startswith(("contact.", "need.")):
+            if note is not None and path.startswith(("contact_checks.", "needs.")):
                 note.display = value in (ContactCheckResult.CHANGED.value, "yes")
         self.saver.save(form)
         self._show_problems()
@@ -266,7 +269,9 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         note.enter(event.row)
 
     def _note_input(self, path: str) -> FieldInput | None:
-        suffix = ".value" if path.startswith("contact.") else ".note"
+        suffix = NOTE_OF.get(path.partition(".")[0])
+        if suffix is None:
+            return None
         found = self.query(f"#{dom_id(path + suffix)}")
         return found.first(FieldInput) if found else None
 
@@ -288,7 +293,8 @@ class CallScreen(LocalizedScreen[Outcome | None]):
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         path = getattr(event.widget, "path", None) or getattr(event.widget, "name", None) or ""
-        self.query_one(ScriptStepper).say(path.removesuffix(".value").removesuffix(".note"))
+        note = NOTE_OF.get(path.partition(".")[0], "")
+        self.query_one(ScriptStepper).say(path.removesuffix(note))
 
     @on(Input.Changed)
     def _text_typed(self, event: Input.Changed) -> None:

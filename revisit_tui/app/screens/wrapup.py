@@ -133,10 +133,10 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         self.query_one("#callback-hint", Static).update(Text(self._callback_hint()))
         self.query_one("#callback_at", FieldInput).placeholder = t("call.wrapup.callback_format")
         for index, escalation in enumerate(form.escalations):
-            self.query_one(f"#escalation-{index}-department", FieldInput).placeholder = t(
+            self.query_one(f"#escalations-{index}-department", FieldInput).placeholder = t(
                 "call.escalation.department"
             )
-            self.query_one(f"#escalation-{index}-summary", FieldInput).placeholder = t(
+            self.query_one(f"#escalations-{index}-summary", FieldInput).placeholder = t(
                 "call.escalation.summary"
             )
             deadline = escalation_deadline(
@@ -177,7 +177,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         await box.remove_children()
         rows = []
         for index, escalation in enumerate(self.form.escalations):
-            prefix = f"escalation.{index}"
+            prefix = f"escalations.{index}"
             marker = " ⚠" if escalation.transaction_id else ""
             rows += [
                 Static(
@@ -227,7 +227,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         if path == "disposition":
             field = self.query_one("#callback_at", FieldInput)
             return [field] if self.query_one("#callback").display else []
-        if path.startswith("escalation."):
+        if path.startswith("escalations."):
             prefix = "-".join(path.split(".")[:2])
             return [
                 self.query_one(f"#{prefix}-department", FieldInput),
@@ -248,7 +248,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         path = event.input.name or ""
         if path == "callback_at":
             self.form.callback_at = event.value
-        elif path.startswith("escalation."):
+        elif path.startswith("escalations."):
             _, index, part = path.split(".")
             self.form.update_escalation(int(index), **{part: event.value})
         self.call.saver.save(self.form)
@@ -287,7 +287,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         """Drop the escalation that has the focus."""
         focused = self.focused
         path = getattr(focused, "path", None) or getattr(focused, "name", None) or ""
-        if not path.startswith("escalation."):
+        if not path.startswith("escalations."):
             self.notify(self.t("call.escalation.focus_one"))
             return
         self.form.remove_escalation(int(path.split(".")[1]))
@@ -313,8 +313,8 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         if self.submitting:
             return
         problems = self._show_problems(final=True)
-        if "fraud_warning" in problems:
-            self.notify(problems["fraud_warning"], severity="warning")
+        if "fraud_warning_delivered" in problems:
+            self.notify(problems["fraud_warning_delivered"], severity="warning")
             self.dismiss("fraud_warning")
             return
         if problems:

@@ -47,7 +47,7 @@ def summary_lines(
             f"{t('call.summary.callback')}: {form.callback_at.strip()} ({item.customer.timezone})"
         )
     contacts = []
-    for field, answer in form.contacts.items():
+    for field, answer in form.contact_checks.items():
         if answer.result is None:
             continue
         text = f"{t(f'call.contact.{field.value}')} {t(f'call.choice.{answer.result.value}')}"
@@ -56,21 +56,22 @@ def summary_lines(
         contacts.append(text)
     lines.append(f"{t('call.summary.contacts')}: {', '.join(contacts) or '—'}")
     transactions = [
-        f"{tx_id} {t(f'call.choice.{answer.value}')}" for tx_id, answer in form.transactions.items()
+        f"{tx_id} {t(f'call.choice.{answer.value}')}"
+        for tx_id, answer in form.transaction_checks.items()
     ]
     lines.append(f"{t('call.summary.transactions')}: {', '.join(transactions) or '—'}")
     features = [
-        f"{t(f'call.feature.{name.value}')} {_yes_no(answer.yes, t)}"
-        + (f" ({answer.note.strip()})" if answer.note.strip() else "")
+        f"{t(f'call.feature.{name.value}')} {_yes_no(answer.in_use, t)}"
+        + (f" ({answer.problem.strip()})" if answer.problem.strip() else "")
         for name, answer in form.features.items()
-        if answer.yes is not None
+        if answer.in_use is not None
     ]
     lines.append(f"{t('call.summary.features')}: {', '.join(features) or '—'}")
-    needs = [t(f"call.need.{name.value}") for name, answer in form.needs.items() if answer.yes]
+    needs = [t(f"call.need.{name.value}") for name, answer in form.needs.items() if answer.wanted]
     lines.append(f"{t('call.summary.needs')}: {', '.join(needs) or '—'}")
     lines.append(
-        f"{t('call.summary.fraud_warning')}: {_yes_no(form.fraud_warning, t)}  "
-        f"{t('call.summary.security_tips')}: {_yes_no(form.security_tips, t)}  "
+        f"{t('call.summary.fraud_warning')}: {_yes_no(form.fraud_warning_delivered, t)}  "
+        f"{t('call.summary.security_tips')}: {_yes_no(form.security_tips_delivered, t)}  "
         f"{t('call.summary.satisfaction')}: {form.satisfaction or '—'}"
     )
     for escalation in form.escalations:

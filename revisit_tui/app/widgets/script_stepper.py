@@ -21,12 +21,12 @@ from revisit_tui.domain.models import ContactField, Feature, LeadProduct, QueueI
 Translate = Callable[..., str]
 
 ANSWER_STEPS = {
-    "fraud_warning": "fraud_warning",
-    "security_tips": "security_tips",
-    "escalation_result": "resolution_satisfied",
-    "close": "satisfaction",
+    "fraud_warning": ("fraud_warning_delivered", "fraud_warning"),
+    "security_tips": ("security_tips_delivered", "security_tips"),
+    "escalation_result": ("resolution_satisfied", "resolution_satisfied"),
+    "close": ("satisfaction", "satisfaction"),
 }
-"""Steps that record one answer, and the form path of that answer."""
+"""Steps that record one answer: the form path of that answer, and its translation key."""
 
 
 def step_inputs(step: StepView, item: QueueItem, form: CallForm, t: Translate) -> Widget:
@@ -38,14 +38,17 @@ def step_inputs(step: StepView, item: QueueItem, form: CallForm, t: Translate) -
         return TransactionStep(item, form, t)
     if step.kind == "feature_use":
         features = [Feature(name) for name in step.items]
-        answers = {name.value: answer for name, answer in form.features.items()}
-        return NotedQuestions("feature", features, answers, t, note_only_when_yes=False)
+        uses = {name.value: (a.in_use, a.problem) for name, a in form.features.items()}
+        return NotedQuestions(
+            "features", "problem", "feature", features, uses, t, text_only_when_yes=False
+        )
     if step.kind == "needs":
         products = [LeadProduct(name) for name in step.items] or list(LeadProduct)
-        answers = {name.value: answer for name, answer in form.needs.items()}
-        return NotedQuestions("need", products, answers, t, note_only_when_yes=True)
+        wants = {name.value: (a.wanted, a.note) for name, a in form.needs.items()}
+        return NotedQuestions("needs", "note", "need", products, wants, t, text_only_when_yes=True)
     if step.kind in ANSWER_STEPS:
-        return AnswerStep(ANSWER_STEPS[step.kind], form, t)
+        path, label = ANSWER_STEPS[step.kind]
+        return AnswerStep(path, label, form, t)
     return Vertical(classes="step-inputs")
 
 

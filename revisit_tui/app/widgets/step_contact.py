@@ -52,19 +52,19 @@ class ContactStep(Vertical):
 
     def compose(self) -> ComposeResult:
         for field in self.fields:
-            answer = self.form.contacts.get(field)
+            answer = self.form.contact_checks.get(field)
             result = answer.result if answer else None
             yield ContactChoice(
-                f"contact.{field.value}",
+                f"contact_checks.{field.value}",
                 self.t(f"call.contact.{field.value}"),
                 result.value if result else None,
                 detail=on_record(self.customer, field, self.t),
             )
             yield FieldInput(
-                f"contact.{field.value}.value",
+                f"contact_checks.{field.value}.new_value",
                 answer.new_value if answer else "",
                 self.t(f"call.contact.new_{field.value}"),
                 visible=result is ContactCheckResult.CHANGED,
             )
-            yield FieldMessage(f"contact.{field.value}")
+            yield FieldMessage(f"contact_checks.{field.value}")
         yield Static(self.t("call.contact.official_hint"), classes="step-hint")

@@ -20,7 +20,7 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def dom_id(path: str) -> str:
-    """A widget id for a form path (`contact.mobile.value` -> `contact-mobile-value`)."""
+    """A widget id for a form path (`needs.loan.note` -> `needs-loan-note`)."""
     return _NOT_ID.sub("_", path.replace(".", "-"))
 
 

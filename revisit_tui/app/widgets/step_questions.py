@@ -9,7 +9,7 @@ from enum import StrEnum
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from revisit_tui.app.callform import CallForm, YesNoAnswer
+from revisit_tui.app.callform import CallForm
 from revisit_tui.app.widgets.choice_row import RatingChoice, YesNoChoice
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage
 
@@ -22,50 +22,57 @@ def yes_no(value: bool | None) -> str | None:
 
 
 class NotedQuestions(Vertical):
-    """A yes/no row per feature or product, each with a note field (shown once answered yes,
-    or always for features, where the note is the problem met). `answers` is keyed by name."""
+    """A yes/no row per feature or product, each with a text field (shown once answered yes,
+    or always for features, where the text is the problem met). `section` is the form's
+    (`features`, `needs`), `text_key` its answers' text (`problem`, `note`), `label` the
+    prefix of their translations; `answers` maps a name to (yes/no, text)."""
 
     def __init__(
         self,
         section: str,
+        text_key: str,
+        label: str,
         names: Sequence[StrEnum],
-        answers: Mapping[str, YesNoAnswer],
+        answers: Mapping[str, tuple[bool | None, str]],
         t: Translate,
         *,
-        note_only_when_yes: bool,
+        text_only_when_yes: bool,
     ) -> None:
         super().__init__(classes="step-inputs")
         self.section = section
+        self.text_key = text_key
+        self.label = label
         self.names = names
         self.answers = answers
         self.t = t
-        self.note_only_when_yes = note_only_when_yes
+        self.text_only_when_yes = text_only_when_yes
 
     def compose(self) -> ComposeResult:
         for name in self.names:
-            answer = self.answers.get(name.value, YesNoAnswer())
+            yes, text = self.answers.get(name.value, (None, ""))
             path = f"{self.section}.{name.value}"
-            yield YesNoChoice(path, self.t(f"call.{path}"), yes_no(answer.yes))
+            yield YesNoChoice(path, self.t(f"call.{self.label}.{name.value}"), yes_no(yes))
             yield FieldInput(
-                f"{path}.note",
-                answer.note,
-                self.t(f"call.{self.section}.note"),
-                visible=not self.note_only_when_yes or bool(answer.yes),
+                f"{path}.{self.text_key}",
+                text,
+                self.t(f"call.{self.label}.note"),
+                visible=not self.text_only_when_yes or bool(yes),
             )
-            yield FieldMessage(f"{path}.note")
+            yield FieldMessage(f"{path}.{self.text_key}")
 
 
 class AnswerStep(Vertical):
     """A single question: fraud warning / security tips delivered (y/n), or satisfaction 1–5."""
 
-    def __init__(self, path: str, form: CallForm, t: Translate) -> None:
+    def __init__(self, path: str, label: str, form: CallForm, t: Translate) -> None:
         super().__init__(classes="step-inputs")
         self.path = path
+        self.label = label
         self.form = form
         self.t = t
 
     def compose(self) -> ComposeResult:
-        label = self.t(f"call.answer.{self.path}")
+        label = self.t(f"call.answer.{self.label}")
         if self.path == "satisfaction":
             value = self.form.satisfaction
             yield RatingChoice(self.path, label, str(value) if value else None)

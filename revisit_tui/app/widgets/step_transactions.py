@@ -41,9 +41,9 @@ class TransactionStep(Vertical):
             return
         zone = ZoneInfo(self.item.customer.timezone)
         for tx in self.item.flagged_transactions:
-            answer = self.form.transactions.get(tx.id)
+            answer = self.form.transaction_checks.get(tx.id)
             yield TransactionChoice(
-                f"transaction.{tx.id}",
+                f"transaction_checks.{tx.id}",
                 tx.at.astimezone(zone).strftime("%m-%d %H:%M"),
                 answer.value if answer else None,
                 detail=f"{tx.amount:,.2f} {tx.currency}",
