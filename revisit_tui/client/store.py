@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,6 +71,7 @@ OUTBOX_LOG = "outbox.log"  # changes since outbox.json was written (see `journal
 DRAFTS_FILE = "drafts.json"
 LOCK_FILE = ".lock"
 RECOVERY_LOG = "recovery.log"  # what was kept aside and recovered, one JSON line each
+DISCARDED_LOG = "discarded.log"  # refused items the agent discarded or handed over, whole
 APP_NAME = "revisit-tui"
 COMPACT_MIN_BYTES = 256 * 1024  # a smaller journal is not worth a rewrite of the outbox
 OUTBOX_HEADROOM = 256 * 1024  # room kept for a day's outcomes beyond the outbox's size
@@ -112,6 +114,7 @@ class OutboxItem(BaseModel):
     attention: bool = False  # True: the server refused it; `reason` says why
     reason: str = ""
     status: int | None = None  # the server's status for a refused item
+    replaces: str = ""  # the refused item this one corrects, sent again under this new id
 
     @property
     def model(self) -> WireItem:
@@ -412,6 +415,41 @@ class AgentStore:
         with self._outbox_lock:
             self._write_outbox_snapshot()
 
+    def replace(self, refused_id: str, fixed: WireItem) -> WireItem:
+        """Send a corrected item under a new id that records the refused one it replaces (the
+        server may hold the old id with another body: resending it could never succeed); the
+        refused item leaves the outbox in the same write. Returns the item as queued."""
+        update: dict[str, Any] = {"id": uuid.uuid4()}
+        if isinstance(fixed, Outcome):
+            update["replaces"] = uuid.UUID(refused_id)
+        corrected = fixed.model_copy(update=update)
+        entry = OutboxItem.of(corrected, self._clock()).model_copy(update={"replaces": refused_id})
+        with self._outbox_lock:
+            gone = [refused_id] if refused_id in self._outbox else []
+            self._journal.append(puts=[compact(entry)], deletes=gone)
+            for item_id in gone:
+                self._forget(item_id)
+            self._remember(entry)
+        return corrected
+
+    def discard(self, item_id: str, reason: str, handed_over: bool = False) -> None:
+        """Take a refused item out of the outbox for good, with the agent's reason: it is
+        appended (whole, with the server's reason) to `discarded.log` for supervisors, then
+        removed. `handed_over`: the agent hands it to a supervisor (e.g. the task is gone)."""
+        with self._outbox_lock:
+            item = self._outbox.get(item_id)
+            if item is None:
+                return
+            record = {
+                "at": self._clock().astimezone(UTC).isoformat(),
+                "action": "handed_over" if handed_over else "discarded",
+                "reason": reason,
+                "item": item.model_dump(mode="json"),
+            }
+            _append_line(self.path / DISCARDED_LOG, record)
+            self._journal.append(deletes=[item_id])
+            self._forget(item_id)
+
     def task_sync_state(self, task_id: str) -> SyncMark | None:
         """Whether an item of the task was refused ("attention"), waits ("pending"), or None."""
         with self._outbox_lock:
@@ -627,25 +665,32 @@ def _log_recovery(store_path: Path, recovery: Recovery) -> None:
     """Append the recovery to the store's `recovery.log` (JSON lines, kept for supervisors to
     collect) and to the application log."""
     log.warning("%s", recovery)
-    line = {
-        "at": datetime.now(UTC).isoformat(),
-        "file": recovery.file,
-        "reason": recovery.reason,
-        "aside": str(recovery.aside),
-        "recovered": recovery.recovered,
-        "lost": recovery.lost,
-    }
-    data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+    _append_line(
+        store_path / RECOVERY_LOG,
+        {
+            "at": datetime.now(UTC).isoformat(),
+            "file": recovery.file,
+            "reason": recovery.reason,
+            "aside": str(recovery.aside),
+            "recovered": recovery.recovered,
+            "lost": recovery.lost,
+        },
+    )
+
+
+def _append_line(path: Path, record: dict[str, Any]) -> None:
+    """Append one JSON line durably (a supervisor's log in the store: mode 0600, no links)."""
+    data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | OPEN_FLAGS
     try:
-        fd = os.open(store_path / RECOVERY_LOG, flags, 0o600)
+        fd = os.open(path, flags, 0o600)
         try:
             os.write(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
     except OSError as exc:
-        raise DiskError("write", store_path / RECOVERY_LOG, exc) from None
+        raise DiskError("write", path, exc) from None
 
 
 def _size(path: Path) -> int:

@@ -451,6 +451,7 @@ class Outcome(Model):
     script_version: ShortText = ""
     task_version: Count = 0  # the task's version when the attempt began
     resolution_satisfied: StrictBool | None = None  # a follow-up: happy with the resolution?
+    replaces: Uuid | None = None  # a refused outcome this one corrects (sent under a new id)
 
     @model_validator(mode="after")
     def _consistent(self) -> Outcome:

@@ -16,6 +16,7 @@ from agent_world import no_answer, seed_tasks, stored_outcome_ids
 from revisit_tui.client.api import ApiClient, ApiError
 from revisit_tui.client.durable import DiskError
 from revisit_tui.client.store import OUTBOX_FILE, OUTBOX_LOG, QUEUE_FILE, AgentStore
+from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.client.sync import SyncEngine, Trouble
 from revisit_tui.config import SyncSettings
 from revisit_tui.domain.models import Disposition, Outcome
@@ -252,3 +253,33 @@ def test_a_clock_two_hours_fast_is_noticed_at_every_round(
         state = skewed.sync_once()
         assert state.clock_skew is not None and abs(state.clock_skew - 7200) < 5
         assert skewed.clock_skewed()
+
+
+def test_a_409_item_goes_through_under_a_new_id_that_names_the_old_one(
+    module_live_server, tmp_path: Path
+) -> None:
+    server = module_live_server
+    token, boss, (task,) = seed_tasks(server, "conflict", 1)
+    mine = no_answer(task, "conflict", notes="what I typed")
+    with ApiClient(server.url, token) as api:
+        api.put_outcome(mine.model_copy(update={"notes": "another body, same id"}))
+        with AgentStore.open(tmp_path, server.url, "conflict") as store:
+            store.submit(mine)
+            engine = SyncEngine(api, store, FAST)
+            engine.sync_once()
+            (refused,) = store.needs_attention()
+            assert refused.status == 409
+            store.resubmit(mine)
+            engine.sync_once()
+            assert store.needs_attention()[0].status == 409, "the same id can never succeed"
+            sent = store.replace(refused.id, mine)
+            state = engine.sync_once()
+            assert state.sent == 1 and state.pending == 0 and state.needs_attention == 0
+    assert sorted(stored_outcome_ids(server, boss, "conflict")) == sorted(
+        [str(mine.id), str(sent.id)]
+    )
+    with ApiClient(server.url, boss) as client:
+        month = datetime.now(UTC).strftime("%Y-%m")
+        stored = {str(o.id): o for o in SupervisorApi(client).outcomes(month, agent="conflict")}
+    assert stored[str(sent.id)].replaces == mine.id
+    assert stored[str(sent.id)].notes == "what I typed"

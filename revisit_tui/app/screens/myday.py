@@ -1,9 +1,14 @@
-"""My day: what the agent did today, what waits to sync, and what the server refused — with a
-way to fix a refused outcome's disposition or notes and resubmit it."""
+"""My day: what the agent did today, what waits to sync, and what the server refused — and a
+way out for every refusal: fix any field the server named and send it again under a new id
+(recording the one it replaces), or discard it / hand it to a supervisor with a reason."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import json
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -16,7 +21,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from revisit_tui.app.screens.base import LocalizedModal, LocalizedScreen
 from revisit_tui.app.widgets.status_line import StatusLine, clock_text
-from revisit_tui.client.store import ItemKind, OutboxItem, WireItem
+from revisit_tui.client.store import AgentStore, ItemKind, OutboxItem, WireItem
 from revisit_tui.domain.models import Disposition, Outcome
 
 # (locale key of the header, width in terminal cells)
@@ -35,6 +40,8 @@ class MyDayScreen(LocalizedScreen[None]):
     CSS_PATH = "myday.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "fix", "key.resubmit", priority=True, tooltip="hint.fix"),
+        Binding("x", "discard(False)", "key.discard", tooltip="hint.discard"),
+        Binding("h", "discard(True)", "key.hand_over", tooltip="hint.hand_over"),
         Binding("escape", "back", "key.back", tooltip="hint.back"),
     ]
 
@@ -112,26 +119,64 @@ class MyDayScreen(LocalizedScreen[None]):
         wanted = {item.task_id for item in self.attention}
         return {i.task.id: i.customer.name for i in snapshot.items if i.task.id in wanted}
 
-    def action_fix(self) -> None:
-        """Enter: edit the refused outcome under the cursor and resubmit it; a refused SMS or
-        reveal record goes again as it is (e.g. once the customer's rest hours are over)."""
+    def _selected(self) -> OutboxItem | None:
         table = self.query_one("#myday-table", DataTable)
         if not self.attention or not 0 <= table.cursor_row < len(self.attention):
+            return None
+        return self.attention[table.cursor_row]
+
+    def action_fix(self) -> None:
+        """Enter: edit the refused outcome under the cursor and send it under a new id; a
+        refused SMS or reveal record goes again as it is (e.g. once rest hours are over)."""
+        item = self._selected()
+        if item is None:
             return
-        item = self.attention[table.cursor_row]
         if item.unreadable_reason():
             self.notify(self.t("myday.unreadable"), severity="warning")
             return
         if item.kind is ItemKind.OUTCOME:
-            self.app.push_screen(ResubmitScreen(item), self._resubmit)
+            self.app.push_screen(ResubmitScreen(item), partial(self._replace, item))
         else:
             self._resubmit(item.model)
+
+    def _replace(self, item: OutboxItem, fixed: Outcome | None) -> None:
+        if fixed is None or self.shell.store is None:
+            return
+        self._write(lambda store: store.replace(item.id, fixed), "myday.resubmitted")
 
     def _resubmit(self, fixed: WireItem | None) -> None:
         if fixed is None or self.shell.store is None:
             return
-        self.shell.store.resubmit(fixed)
-        self.notify(self.t("myday.resubmitted"))
+        self._write(lambda store: store.resubmit(fixed), "myday.resubmitted")
+
+    def action_discard(self, hand_over: bool) -> None:
+        """x: discard the refused item; h: hand it to a supervisor (e.g. its task is gone).
+        Either asks why; the item and the reason go to the store's discarded.log."""
+        item = self._selected()
+        if item is None:
+            return
+        self.app.push_screen(
+            DiscardScreen(item, hand_over), partial(self._discarded, item, hand_over)
+        )
+
+    def _discarded(self, item: OutboxItem, hand_over: bool, reason: str | None) -> None:
+        if not reason:
+            return
+        done = "myday.handed_over" if hand_over else "myday.discarded"
+        self._write(lambda store: store.discard(item.id, reason, handed_over=hand_over), done)
+
+    def _write(self, change: Callable[[AgentStore], object], done_key: str) -> None:
+        """Apply a change to the store (small durable writes) and say what happened."""
+        from revisit_tui.client.durable import DiskError
+
+        store = self.shell.store
+        assert store is not None
+        try:
+            change(store)
+        except DiskError as error:
+            self.shell.report_disk_error(error, "disk.sync")
+            return
+        self.notify(self.t(done_key))
         self.shell.request_sync()
 
     def action_back(self) -> None:
@@ -140,7 +185,8 @@ class MyDayScreen(LocalizedScreen[None]):
 
 
 class ResubmitScreen(LocalizedModal[Outcome | None]):
-    """Fix the disposition or notes of a refused outcome; dismisses with the corrected one."""
+    """Fix a refused outcome: its disposition, notes and every other field the server named
+    (a changed contact value, a callback time…); dismisses with the corrected one."""
 
     CSS_PATH = "myday.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -151,6 +197,7 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
     def __init__(self, item: OutboxItem) -> None:
         super().__init__()
         self.item = item
+        self.named = named_fields(item.body, item.reason)
 
     def compose(self) -> ComposeResult:
         body = self.item.body
@@ -166,6 +213,9 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
             )
             yield Static(id="resubmit-notes-label")
             yield Input(body.get("notes", ""), id="resubmit-notes")
+            for n, (path, value) in enumerate(self.named):
+                yield Static(Content(path), classes="resubmit-field-label")
+                yield Input("" if value is None else str(value), id=f"resubmit-field-{n}")
             yield Static(id="resubmit-problem")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -190,7 +240,11 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
         """Ctrl+S: validate the corrected outcome; stay with a message if it is still wrong."""
         disposition = self.query_one("#resubmit-disposition", Select).value
         notes = self.query_one("#resubmit-notes", Input).value
-        body = {**self.item.body, "disposition": disposition, "notes": notes}
+        body = json.loads(json.dumps(self.item.body))
+        body.update(disposition=disposition, notes=notes)
+        for n, (path, value) in enumerate(self.named):
+            typed = self.query_one(f"#resubmit-field-{n}", Input).value
+            _set_path(body, path, _like(value, typed))
         try:
             outcome = Outcome.model_validate(body)
         except ValidationError as exc:
@@ -209,3 +263,106 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
     def action_cancel(self) -> None:
         """Escape: leave it as it is."""
         self.dismiss(None)
+
+
+class DiscardScreen(LocalizedModal[str | None]):
+    """Asks why a refused item is discarded (or handed to a supervisor); dismisses with the
+    reason, or None when the agent goes back."""
+
+    CSS_PATH = "myday.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "key.back", tooltip="hint.back"),
+    ]
+
+    def __init__(self, item: OutboxItem, hand_over: bool) -> None:
+        super().__init__()
+        self.item = item
+        self.hand_over = hand_over
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="discard-box"):
+            yield Static(id="discard-title")
+            yield Static(Content(self.item.reason), id="discard-server-reason")
+            yield Static(id="discard-label")
+            yield Input(id="discard-reason")
+            yield Static(id="discard-problem")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self.query_one("#discard-reason", Input).focus()
+
+    def relabel(self) -> None:
+        title = "myday.hand_over_title" if self.hand_over else "myday.discard_title"
+        self.query_one("#discard-title", Static).update(self.t(title))
+        self.query_one("#discard-label", Static).update(self.t("myday.discard_reason"))
+
+    @on(Input.Submitted, "#discard-reason")
+    def _submitted(self) -> None:
+        reason = self.query_one("#discard-reason", Input).value.strip()
+        if not reason:
+            self.query_one("#discard-problem", Static).update(self.t("myday.need_reason"))
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        """Escape: keep the item."""
+        self.dismiss(None)
+
+
+_PATH = re.compile(r"[a-z_]+(?:\.(?:[0-9]+|[a-z_]+))+|[a-z_]+")
+
+
+def named_fields(body: dict[str, Any], reason: str) -> list[tuple[str, Any]]:
+    """The body's scalar fields the server's reason names (e.g. contact_checks.0.new_value,
+    callback_at), with their values; disposition and notes have their own inputs."""
+    found: dict[str, Any] = {}
+    for match in _PATH.finditer(reason):
+        path = re.sub(r"^outcomes\.[0-9]+\.", "", match.group())
+        if path in ("disposition", "notes") or path in found:
+            continue
+        value = _get_path(body, path)
+        if value is not _MISSING and not isinstance(value, dict | list):
+            found[path] = value
+    return list(found.items())
+
+
+_MISSING = object()
+
+
+def _get_path(body: Any, path: str) -> Any:
+    node = body
+    for part in path.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def _set_path(body: Any, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = body
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _like(old: Any, typed: str) -> Any:
+    """What the agent typed, as the kind of value the field held (a number stays a number,
+    an empty text clears an optional field)."""
+    if isinstance(old, bool):
+        return typed.strip().lower() in ("true", "yes", "1")
+    if isinstance(old, int):
+        try:
+            return int(typed)
+        except ValueError:
+            return typed
+    if old is None and not typed.strip():
+        return None
+    return typed
