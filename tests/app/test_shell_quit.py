@@ -22,8 +22,9 @@ def test_ctrl_q_quits_within_a_second_while_the_server_hangs() -> None:
     try:
         assert child.stdout.readline().strip() == "quitting"
         pressed = time.monotonic()
-        child.wait(timeout=30)
+        assert child.stdout.readline().strip() == "quit"  # the terminal is the shell's again
         took = time.monotonic() - pressed
+        child.wait(timeout=30)
     finally:
         child.kill()
     assert child.returncode == 0, child.stderr.read() if child.stderr else ""
