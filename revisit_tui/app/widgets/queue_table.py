@@ -65,7 +65,7 @@ class QueueTable(ScrollView, can_focus=True):
         Binding("end", "last", show=False),
     ]
 
-    cursor_row: reactive[int] = reactive(0, always_update=False, repaint=True)
+    cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -119,8 +119,14 @@ class QueueTable(ScrollView, can_focus=True):
         strip = Strip([Segment(line, style)], LINE_WIDTH)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
 
-    def watch_cursor_row(self, _old: int, _new: int) -> None:
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        """Repaint the two lines the cursor left and reached, nothing else: on a thin client
+        over SSH a cursor move costs two lines of output (a scroll repaints the view)."""
+        top = round(self.scroll_y)
         self._follow_cursor()
+        if round(self.scroll_y) == top:
+            self.refresh_line(old)
+            self.refresh_line(new)
 
     def _follow_cursor(self) -> None:
         height = max(1, self.scrollable_content_region.height)
