@@ -47,6 +47,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         ZH: "{field}不是固定电话号码（请加区号，如 010-、021-、0755-）。",
         EN: "{field} is not a landline number (include the area code, e.g. 010-).",
     },
+    "phone_not_e164": {
+        ZH: "{field}应为 E.164 格式（如 +8613800138000），可写作 {expected}。",
+        EN: "{field} must be in E.164 form (e.g. +8613800138000): {expected}.",
+    },
     "email_invalid": {
         ZH: "{field}格式不正确，应为 名称@域名，如 zhang@example.com。",
         EN: "{field} is not valid: expected name@domain, e.g. zhang@example.com.",

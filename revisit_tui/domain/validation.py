@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from revisit_tui.domain.messages import FIELD_LABELS, MESSAGES
 from revisit_tui.domain.models import (
     SHORT_TEXT_MAX,
     ContactCheckResult,
     ContactField,
+    Customer,
+    DocumentKind,
     Language,
     Outcome,
 )
@@ -241,4 +244,34 @@ def validate_outcome(outcome: Outcome, policy: RevisitPolicy, today: date) -> li
                     params={**problem.params, "label": check.field.value},
                 )
             )
+    return problems
+
+
+def validate_customer(customer: Customer, region: str, today: date) -> list[FieldProblem]:
+    """Every problem in an imported customer's contact data: an IANA time zone, phones in
+    E.164, an e-mail address, a resident ID that passes GB 11643. Field names are the
+    customer's own (`timezone`, `identity.number`)."""
+    problems: list[FieldProblem] = []
+    try:
+        ZoneInfo(customer.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(FieldProblem("timezone", "timezone_unknown", {"value": customer.timezone}))
+    for name in ("mobile", "landline"):
+        value = getattr(customer, name)
+        if value is None:
+            continue
+        normalized, problem = check_phone(name, value, region)
+        if problem is None and normalized != value:
+            problem = FieldProblem(name, "phone_not_e164", {"expected": normalized})
+        if problem is not None:
+            problems.append(problem)
+    if customer.email is not None:
+        _, problem = check_email("email", customer.email)
+        if problem is not None:
+            problems.append(problem)
+    identity = customer.identity
+    if identity is not None and identity.kind is DocumentKind.RESIDENT_ID:
+        _, problem = check_resident_id("identity.number", identity.number, today)
+        if problem is not None:
+            problems.append(problem)
     return problems

@@ -195,3 +195,12 @@ def test_public_holidays_can_be_taken_out_of_the_callable_days() -> None:
     assert next_callable_at(shanghai, noon, closed) == datetime(2026, 12, 2, 1, tzinfo=UTC)
     problem = check_callback(shanghai, noon, noon - timedelta(days=1), closed)
     assert problem is not None and problem.code == "callback_holiday"
+
+
+def test_the_window_ends_at_its_end_and_starts_at_its_start() -> None:
+    shanghai = Customer(id="w", type="personal", name="x", branch="b", timezone="Asia/Shanghai")
+    nine, eight_pm = datetime(2026, 12, 2, 1, tzinfo=UTC), datetime(2026, 12, 2, 12, tzinfo=UTC)
+    assert is_callable(shanghai, nine, POLICY)
+    assert not is_callable(shanghai, nine - timedelta(seconds=1), POLICY)
+    assert not is_callable(shanghai, eight_pm, POLICY)  # 20:00 is the first minute closed
+    assert is_callable(shanghai, eight_pm - timedelta(seconds=1), POLICY)

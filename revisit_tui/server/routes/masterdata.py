@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -20,8 +20,10 @@ from revisit_tui.domain.models import (
     Event,
     ImportBatch,
     ImportResult,
+    Language,
     UtcTime,
 )
+from revisit_tui.domain.validation import validate_customer
 from revisit_tui.server import donotcall
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.donotcall import DoNotCallSource
@@ -61,6 +63,7 @@ def import_master_data(batch: ImportBatch, context: Context, caller: Supervisor)
     """Upsert customers by id, accounts by number, transactions and events by id. An import
     never clears a customer's do-not-call (only a supervisor's lift does)."""
     now = datetime.now(UTC)
+    _validate(batch, context.policy.bank.default_region, now.date())
     # rows are built before the transaction: the write lock is held for the writes only
     customer_bodies = {c.id: c.model_dump(mode="json") for c in batch.customers}
     account_rows = [
@@ -168,6 +171,19 @@ def _existing(conn: Connection, column: sa.Column[str], values: list[str]) -> se
     for part in chunks(values):
         found.update(conn.scalars(sa.select(column).where(column.in_(part))))
     return found
+
+
+def _validate(batch: ImportBatch, region: str, today: date) -> None:
+    """422 naming every bad field (`customers.N.timezone`, …) before anything is written:
+    a bad time zone or phone number would otherwise break agents' queues and SMS later."""
+    fields: dict[str, str] = {}
+    for index, customer in enumerate(batch.customers):
+        for problem in validate_customer(customer, region, today):
+            fields[f"customers.{index}.{problem.field}"] = problem.message(Language.EN)
+    if fields:
+        raise ProblemError(
+            422, "invalid", f"invalid fields: {', '.join(fields)}; nothing was imported", fields
+        )
 
 
 def _upsert(conn: Connection, table: sa.Table, key: str, rows: Sequence[dict[str, Any]]) -> None:

@@ -63,7 +63,15 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
                 sms_messages.c.requested_at > now - CAP_WINDOW,
             )
         ).all()
-        decision = rules.sms_decision(customer, now, list(sent_at), context.policy)
+        try:
+            decision = rules.sms_decision(customer, now, list(sent_at), context.policy)
+        except ValueError:  # imported before imports were validated: rest hours are unknown
+            raise ProblemError(
+                422,
+                "customer_timezone",
+                f"the customer's time zone {customer.timezone!r} is unknown: their rest hours "
+                "cannot be respected; correct it by an import",
+            ) from None
         if not decision.allowed:
             raise ProblemError(
                 422,
