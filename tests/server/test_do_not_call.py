@@ -94,9 +94,9 @@ def test_an_import_does_not_clear_it_and_only_a_supervisor_lifts_it_audited(worl
     )
 
     listed = world.ok("GET", "/v1/customers?branch=b1&limit=1000", "boss")["items"]
-    body = next(c for c in listed if c["id"] == customer)
-    assert body["do_not_call"] is True
-    world.ok("POST", "/v1/import", "boss", json={"customers": [{**body, "do_not_call": False}]})
+    assert next(c for c in listed if c["id"] == customer)["do_not_call"] is True
+    again = {"id": customer, "type": "personal", "name": "客户 c", "branch": "b1"}
+    world.ok("POST", "/v1/import", "boss", json={"customers": [{**again, "do_not_call": False}]})
     assert world.call("GET", f"/v1/customers/{customer}/do-not-call", "boss").status_code == 200
 
     lift = {"reason": "客户来电要求恢复回访"}
