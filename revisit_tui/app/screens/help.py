@@ -1,4 +1,5 @@
-"""Help: every key of every screen, generated from their BINDINGS so it cannot go stale."""
+"""Help: the focus model in three lines, then every key of every screen, dialog, answer row
+and text field, generated from their BINDINGS so it cannot go stale."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("help.call", "revisit_tui.app.screens.call", "CallScreen"),
     ("help.wrapup", "revisit_tui.app.screens.wrapup", "WrapUpScreen"),
     ("help.sms", "revisit_tui.app.screens.sms", "SmsScreen"),
+    ("help.reveal", "revisit_tui.app.screens.reveal", "RevealScreen"),
+    ("help.rows", "revisit_tui.app.widgets.choice_row", "ChoiceRow"),
+    ("help.contact_row", "revisit_tui.app.widgets.choice_row", "ContactChoice"),
+    ("help.transaction_row", "revisit_tui.app.widgets.choice_row", "TransactionChoice"),
+    ("help.yes_no_row", "revisit_tui.app.widgets.choice_row", "YesNoChoice"),
+    ("help.rating_row", "revisit_tui.app.widgets.choice_row", "RatingChoice"),
+    ("help.disposition_row", "revisit_tui.app.widgets.choice_row", "DispositionChoice"),
+    ("help.category_row", "revisit_tui.app.widgets.choice_row", "CategoryChoice"),
+    ("help.urgency_row", "revisit_tui.app.widgets.choice_row", "UrgencyChoice"),
+    ("help.field", "revisit_tui.app.widgets.step_fields", "FieldInput"),
 )
 
 
@@ -48,6 +59,7 @@ class HelpScreen(LocalizedScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="help-title")
+        yield Static(id="help-model")
         yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
         yield StatusLine()
         yield Footer(compact=True, show_command_palette=False)
@@ -60,6 +72,7 @@ class HelpScreen(LocalizedScreen[None]):
         self.query_one("#help-title", Static).update(
             self.t("app.title") + " · " + self.t("help.title")
         )
+        self.query_one("#help-model", Static).update(self.t("help.model"))
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_column(self.t("help.screen"), width=14)

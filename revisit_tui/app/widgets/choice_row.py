@@ -37,9 +37,11 @@ class ChoiceRow(Widget, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "app.focus_next", show=False, id="row.next"),
-        Binding("up", "app.focus_previous", show=False, id="row.previous"),
-        Binding("enter", "write", show=False, id="row.write"),
+        Binding("down,tab", "app.focus_next", "help.row.next", show=False, id="row.next"),
+        Binding(
+            "up,shift+tab", "app.focus_previous", "help.row.previous", show=False, id="row.previous"
+        ),
+        Binding("enter", "write", "help.row.write", show=False, id="row.write"),
     ]
 
     WRAP: ClassVar[bool] = False
