@@ -6,12 +6,23 @@ No customer data here: agent profiles, outcome ids, task ids, dispositions and t
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from revisit_tui.client.durable import atomic_write, ensure_private_dir
+from revisit_tui.client.durable import (
+    OPEN_FLAGS,
+    CorruptFile,
+    DiskError,
+    atomic_write,
+    ensure_private_dir,
+    read_private,
+)
 from revisit_tui.client.store import OutboxItem, default_data_dir
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent
@@ -19,6 +30,7 @@ from revisit_tui.domain.models import Agent
 TOKEN_FILE = "token"
 SESSIONS_FILE = "sessions.json"
 DAY_LOG_FILE = "day-{agent}.json"
+SESSION_LOCK = ".session.lock"  # held while sessions.json or a day log is read and rewritten
 
 
 def data_dir_of(settings: Settings) -> Path:
@@ -42,11 +54,13 @@ def save_token(path: Path, token: str) -> None:
 
 
 def remember_agent(data_dir: Path, server_url: str, agent: Agent) -> None:
-    """Note who signed in on this server, so a later start can open the cache offline."""
-    sessions = _read_json(data_dir / SESSIONS_FILE)
-    sessions[server_url.rstrip("/")] = agent.model_dump(mode="json")
+    """Note who signed in on this server, so a later start can open the cache offline (read,
+    change and write under the data dir's lock: another session may write it too)."""
     ensure_private_dir(data_dir)
-    atomic_write(data_dir / SESSIONS_FILE, json.dumps(sessions, ensure_ascii=False).encode())
+    with _locked(data_dir):
+        sessions = _read_json(data_dir / SESSIONS_FILE)
+        sessions[server_url.rstrip("/")] = agent.model_dump(mode="json")
+        atomic_write(data_dir / SESSIONS_FILE, json.dumps(sessions, ensure_ascii=False).encode())
 
 
 def remembered_agent(data_dir: Path, server_url: str) -> Agent | None:
@@ -67,11 +81,10 @@ class DayLog:
         self._data = _read_json(self.path)
 
     def note(self, items: list[OutboxItem], today: date) -> None:
-        """Record the outcomes among `items` made today; writes only when something is new."""
-        if self._data.get("date") != today.isoformat():
-            self._data = {"date": today.isoformat(), "outcomes": {}}
-        known: dict[str, Any] = self._data["outcomes"]
-        new = False
+        """Record the outcomes among `items` made today; writes only when something is new,
+        merged under the data dir's lock with what another session of the agent wrote."""
+        known = self.today(today) if self._data.get("date") == today.isoformat() else {}
+        new: dict[str, dict[str, str]] = {}
         for item in items:
             if item.kind != "outcome" or item.id in known:
                 continue
@@ -82,26 +95,45 @@ class DayLog:
                 continue
             if ended.astimezone().date() != today:
                 continue
-            known[item.id] = {
+            new[item.id] = {
                 "task_id": item.task_id,
                 "disposition": disposition,
-                "at": item.body["ended_at"],
+                "at": str(item.body["ended_at"]),
             }
-            new = True
-        if new:
-            ensure_private_dir(self.path.parent)
-            atomic_write(self.path, json.dumps(self._data).encode())
+        if not new:
+            return
+        ensure_private_dir(self.path.parent)
+        with _locked(self.path.parent):
+            data = _read_json(self.path)
+            if data.get("date") != today.isoformat() or not isinstance(data.get("outcomes"), dict):
+                data = {"date": today.isoformat(), "outcomes": {}}
+            data["outcomes"].update(new)
+            atomic_write(self.path, json.dumps(data).encode())
+        self._data = data
 
     def today(self, today: date) -> dict[str, dict[str, str]]:
-        """Outcome id → task id, disposition, time, for today."""
+        """Outcome id → task id, disposition, time, for today (as every session noted it)."""
+        self._data = _read_json(self.path) or self._data
         if self._data.get("date") != today.isoformat():
             return {}
         return dict(self._data.get("outcomes", {}))
 
 
+@contextlib.contextmanager
+def _locked(data_dir: Path) -> Iterator[None]:
+    """The data dir's session lock (flock): one read-change-write at a time across sessions."""
+    fd = os.open(data_dir / SESSION_LOCK, os.O_RDWR | os.O_CREAT | OPEN_FLAGS, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = read_private(path)
+        data = json.loads(raw) if raw else {}
+    except (CorruptFile, DiskError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}

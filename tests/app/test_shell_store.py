@@ -17,8 +17,9 @@ import pytest
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.myday import MyDayScreen
 from revisit_tui.app.screens.wrapup import WrapUpScreen
+from revisit_tui.app.session import DayLog
 from revisit_tui.client.api import ApiClient
-from revisit_tui.client.store import OUTBOX_FILE, AgentStore
+from revisit_tui.client.store import OUTBOX_FILE, AgentStore, OutboxItem
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import TaskKind
 from tests.app.call_helpers import answer_rows, go_to, item_of, open_call, settle, wrap_up
@@ -190,3 +191,17 @@ async def test_a_clock_off_the_servers_is_warned_about(
         await pilot.pause()
         assert "clock is 120 min ahead of the server's" in messages(app)
     api.close()
+
+
+def test_two_sessions_of_one_agent_keep_each_others_day_log(tmp_path: Path) -> None:
+    first, second = DayLog(tmp_path, AGENT_ID), DayLog(tmp_path, AGENT_ID)
+    made = [
+        OutboxItem.of(outcome(n).model_copy(update={"ended_at": datetime.now(UTC)}), NOW)
+        for n in (1, 2, 3)
+    ]
+    today = datetime.now(UTC).astimezone().date()
+    first.note([made[0]], today)
+    second.note([made[1]], today)  # another SSH login of the same agent
+    first.note([made[2]], today)
+    assert len(DayLog(tmp_path, AGENT_ID).today(today)) == 3
+    assert len(second.today(today)) == 3
