@@ -795,7 +795,10 @@ def _lock(path: Path) -> int:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
-        raise StoreBusy(f"{path.parent} is open in another process") from None
+        raise StoreBusy(
+            f"this agent's store ({path.parent}) is open in another session of the app (another"
+            " login or terminal of the same agent): quit that one (Ctrl+Q), then start again"
+        ) from None
     return fd
 
 

@@ -137,8 +137,9 @@ def test_files_are_readable_by_the_owner_only(tmp_path: Path) -> None:
 
 
 def test_a_second_process_cannot_open_the_same_store(tmp_path: Path) -> None:
-    with AgentStore.open(tmp_path, SERVER, AGENT), pytest.raises(StoreBusy):
+    with AgentStore.open(tmp_path, SERVER, AGENT), pytest.raises(StoreBusy) as busy:
         AgentStore.open(tmp_path, SERVER, AGENT)
+    assert "another session" in str(busy.value) and "quit that one" in str(busy.value)
 
 
 def test_a_resubmitted_outcome_keeps_its_place_and_leaves_attention(tmp_path: Path) -> None:
