@@ -58,7 +58,7 @@ def placeholders(item: QueueItem, app: RevisitApp, locale: str) -> dict[str, str
     """The values script and SMS texts may name, for a text in `locale`. Numbers stay masked:
     the agent reads out the last four digits, never a whole number. A value not known here
     renders as a blank."""
-    bank = app.policy.bank
+    bank, sms = app.policy.bank, app.policy.sms
     customer = item.customer
     zone = ZoneInfo(customer.timezone)
     expiry = customer.identity.expires_on if customer.identity else None
@@ -76,7 +76,7 @@ def placeholders(item: QueueItem, app: RevisitApp, locale: str) -> dict[str, str
         "escalation_summary": item.escalation.summary if item.escalation else item.task.reason,
         "escalation_resolution": item.escalation.resolution if item.escalation else "",
         "callback_time": callback.astimezone(zone).strftime("%m-%d %H:%M") if callback else "",
-        "signature": app.policy.sms.signature,
+        "signature": sms.signature if locale == Language.ZH_CN else sms.signature_en,
     }
 
 

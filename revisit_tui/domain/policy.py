@@ -95,6 +95,7 @@ class SmsPolicy(Policy):
     max_per_day: int = Field(1, ge=0)
     max_per_week: int = Field(3, ge=0)
     signature: str = "【示例银行】"
+    signature_en: str = "[Example Bank]"  # ends the SMS of customers who read English
 
 
 class EscalationPolicy(Policy):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
@@ -15,6 +16,7 @@ from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import (
     Agent,
     Customer,
+    Language,
     MaskedField,
     SmsMessage,
     SmsRequest,
@@ -28,6 +30,7 @@ from revisit_tui.server.tables import audit_log, customers, sms_messages
 
 router = APIRouter(prefix="/v1", tags=["sms"], route_class=StrictJsonRoute)
 
+_BLANK = re.compile(r"_{3,}|\{[A-Za-z_]+\}")  # a template's blank or placeholder left unfilled
 CAP_WINDOW = timedelta(days=8)  # the caps look back a week; a day more covers time zones
 
 
@@ -39,6 +42,15 @@ class Ok(BaseModel):
 def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> SmsMessage:
     """Queue an SMS to the task's customer, or 422 with the reason and when it may go."""
     now = datetime.now(UTC)
+    blank = _BLANK.search(request.text)
+    if blank is not None:
+        raise ProblemError(
+            422,
+            "sms_blank",
+            f"the text still has a blank ({blank.group()!r}): a value the template needs is "
+            "missing; fill it or choose another template",
+            {"text": f"unfilled: {blank.group()}"},
+        )
     with context.engine.begin() as conn:
         stored = _stored(conn, request.id)
         if stored is not None:
@@ -79,8 +91,12 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
                 _REFUSALS.get(decision.code or "", "the SMS may not be sent"),
                 next_allowed_at=decision.next_allowed_at,
             )
-        signature = context.policy.sms.signature
-        text = request.text if signature in request.text else f"{signature}{request.text}"
+        if customer.language is Language.EN:  # an English text ends with the English signature
+            signature = context.policy.sms.signature_en
+            text = request.text if signature in request.text else f"{request.text} {signature}"
+        else:
+            signature = context.policy.sms.signature
+            text = request.text if signature in request.text else f"{signature}{request.text}"
         conn.execute(
             sa.insert(sms_messages).values(
                 id=str(request.id),
