@@ -18,6 +18,7 @@ CALL_MODULES = [
     "screens/wrapup.py",
     "screens/sms.py",
     "screens/reveal.py",
+    "screens/identity.py",
     *(
         f"widgets/{name}"
         for name in (

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.call import CallScreen
@@ -20,6 +20,7 @@ from revisit_tui.app.widgets.customer_card import CustomerCard
 from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.app.widgets.step_fields import FieldInput
 from revisit_tui.client.store import AgentStore, ItemKind
+from revisit_tui.domain import identity
 from revisit_tui.domain.models import (
     Language,
     MaskedField,
@@ -210,3 +211,47 @@ async def test_the_sms_is_in_the_customers_language_whatever_the_screens_languag
         await pilot.pause()
         assert shown(screen, "#sms-text").startswith(greeting)
         assert shown(screen, "#sms-title").startswith("SMS")  # the screen stays English
+
+
+async def test_the_identity_check_works_offline_from_the_prefetch_without_the_number(
+    app_factory: Callable[..., RevisitApp], store: AgentStore
+) -> None:
+    app = app_factory(locale="en")  # no server
+    item = item_of(store, TaskKind.NEW_ACCOUNT)
+    number = "11010519491231002X"  # what the bank holds; the cache has only its digest
+    check = identity.make_check(item.task.id, number, b"0123456789abcdef", 10)
+    prefetched = PrefetchItem(
+        task_id=item.task.id, customer_id=item.customer.id, identity_check=check
+    )
+    store.save_prefetch([item.task.id], [prefetched])
+    assert number not in "".join(p.read_text() for p in store.path.glob("*.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(app, pilot, item)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press(*"110105194912310021", "enter")
+        await settle(app, pilot)
+        assert "Does not match the bank's record" in screen_text(app)
+        field = app.screen.query_one("#identity-input", Input)
+        field.value = ""
+        await pilot.press(*"110105 19491231 002x", "enter")
+        await settle(app, pilot)
+        assert "Matches the bank's record" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CallScreen)
+    assert store.pending() == []  # nothing typed was kept or queued
+
+
+async def test_the_identity_check_says_so_when_offline_and_not_prefetched(
+    app_factory: Callable[..., RevisitApp], store: AgentStore
+) -> None:
+    app = app_factory(locale="en")
+    item = item_of(store, TaskKind.NEW_ACCOUNT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(app, pilot, item)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press(*"110105194912310021", "enter")
+        await settle(app, pilot)
+        assert "cannot be reached" in screen_text(app)

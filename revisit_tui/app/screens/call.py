@@ -111,6 +111,9 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         # Letters are never priority bindings: typed in a text field they are text.
         Binding("f10,w", "wrap_up", "call.key.wrap_up", tooltip="call.hint.wrap_up"),
         Binding("f4,r", "reveal", "call.key.reveal", tooltip="call.hint.reveal"),
+        Binding(
+            "f5", "identity_check", "call.key.identity", show=False, tooltip="call.hint.identity"
+        ),
         Binding("f3,i", "toggle_card", "call.key.card", tooltip="call.hint.card"),
         Binding("enter", "write_notes", "call.key.notes", show=False, tooltip="call.hint.notes"),
         Binding("escape", "leave", "key.back", tooltip="call.hint.leave"),
@@ -398,6 +401,12 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         self.card_toggled = True
         self._show_card()
         self.query_one(CustomerCard).reveal(field, value)
+
+    def action_identity_check(self) -> None:
+        """Check the ID number the customer says, without the number (works offline)."""
+        from revisit_tui.app.screens.identity import IdentityCheckScreen
+
+        self.app.push_screen(IdentityCheckScreen(self.item))
 
     def action_wrap_up(self) -> None:
         """End the call: disposition, callback, escalations, summary, submit."""
