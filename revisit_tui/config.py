@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -88,9 +89,26 @@ class UiSettings(Section):
     scripts_dir: str = ""  # a bank's edited call scripts (<locale>/<kind>.toml); "" = shipped
 
 
+class SupervisorSettings(Section):
+    """The supervisors' commands and wallboard."""
+
+    timezone: str = "Asia/Shanghai"  # the centre's: report days, printed times, the wallboard
+    min_ratings: int = Field(10, ge=1, le=100_000)  # ratings to be ranked (§七.3 monthly ranking)
+    wallboard_refresh_seconds: float = Field(10.0, ge=1, le=3600)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name)") from None
+        return value
+
+
 class Settings(BaseSettings, RevisitPolicy):
     """The policy sections (bank, calendar, schedule, calls, sms, escalations, retention) and
-    the deployment's own: server, client, sync, privacy, ui.
+    the deployment's own: server, client, sync, privacy, ui, supervisor.
 
     `Settings(...)` is the defaults plus what is passed; `load_settings` reads the file and the
     environment."""
@@ -109,6 +127,7 @@ class Settings(BaseSettings, RevisitPolicy):
     sync: SyncSettings = SyncSettings()
     privacy: PrivacySettings = PrivacySettings()
     ui: UiSettings = UiSettings()
+    supervisor: SupervisorSettings = SupervisorSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -19,12 +19,13 @@ from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import Agent
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.assign import (
+    Contended,
     UnknownAgent,
+    assign_open_tasks,
     choose_agents,
     make_plan,
     read_customer_ids,
     transfer,
-    write_plan,
 )
 from revisit_tui.supervisor.planning import Plan, summarise
 from revisit_tui.supervisor.table import render
@@ -69,20 +70,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     config = script.settings(args)
     api = script.connect(args, config)
-    today = args.today or date.today()
+    today = args.today or script.today(config)
     if args.transfer:
         _transfer(api, args.transfer, args.to_branch, args.dry_run)
+    everyone = api.agents()
     try:
-        agents = choose_agents(api.agents(), args.agent)
+        chosen = choose_agents(everyone, args.agent)
     except UnknownAgent as exc:
         raise script.BadInput(f"--agent: unknown agent {exc}") from None
-    plan = make_plan(api, agents, rebalance=args.rebalance)
-    _print_plan(plan, agents, today)
     if args.dry_run:
+        plan = make_plan(api, everyone, rebalance=args.rebalance, only=chosen)
+        _print_plan(plan, chosen, today)
         print("dry run: nothing was written")
-    else:
-        updated = write_plan(api, plan)
-        print(f"assigned {updated} tasks")
+        return 0
+    try:
+        run = assign_open_tasks(api, everyone, rebalance=args.rebalance, only=chosen)
+    except Contended:
+        raise script.Failed(
+            "other assignment runs keep filling the same agents; nothing more was assigned,"
+            " run again when they have finished"
+        ) from None
+    _print_plan(run.plan, chosen, today)
+    if run.replans:
+        print(f"re-planned {run.replans} times: another run was assigning at the same time")
+    print(f"assigned {run.updated} tasks")
     return 0
 
 
@@ -91,13 +102,18 @@ def _transfer(api: SupervisorApi, path: str, to_branch: str, dry_run: bool) -> N
         lines = read_customer_ids(path)
     except ValueError as exc:
         raise script.BadInput(f"--transfer: {exc}") from None
-    if dry_run:
-        print(f"dry run: would move {len(lines)} customers to branch {to_branch}")
-        return
     try:
-        moved = transfer(api, lines, to_branch)
+        moved = transfer(api, lines, to_branch, dry_run=dry_run)
     except ValueError as exc:
         raise script.BadInput(f"--transfer: {Path(path).name} {exc}") from None
+    if dry_run:
+        rows = [[m.customer_id, m.from_branch, to_branch, m.open_tasks] for m in moved.moves]
+        print(render(["customer", "from branch", "to branch", "open tasks"], rows))
+        print(
+            f"dry run: would move {moved.customers} customers to branch {to_branch};"
+            f" {moved.tasks} open tasks would come back for assignment"
+        )
+        return
     print(
         f"moved {moved.customers} customers to branch {to_branch};"
         f" {moved.tasks} open tasks are back for assignment"

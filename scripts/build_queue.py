@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from revisit_tui.domain.models import ImportBatch
@@ -57,14 +56,15 @@ def _run(args: argparse.Namespace) -> int:
         sources = read_sources(api, export, name, for_assignment=args.assign)
     except ExportError as exc:
         raise script.BadInput(f"--from-file: {exc}") from None
-    today = args.today or date.today()
+    today = args.today or script.today(config)
     tasks = due_tasks(sources, today, config.policy)
     kinds = ", ".join(
         f"{kind.value} {n}" for kind, n in sorted(Counter(t.kind for t in tasks).items())
     )
     print(f"{today}: {len(tasks)} revisits due ({kinds or 'none'})")
     if args.assign:
-        tasks, plan = assign_on_creation(tasks, sources)
+        last = api.last_reached(sorted({task.customer_id for task in tasks}))
+        tasks, plan = assign_on_creation(tasks, sources, last)
         print(f"planned {len(plan.placed)} for {len(plan.load)} agents on shift")
         for reason, count in Counter(u.reason for u in plan.unplaced).most_common():
             print(f"  {count} left unassigned: {reason}")

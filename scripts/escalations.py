@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from revisit_tui.client.api import ApiError
 from revisit_tui.client.supervisor_api import SupervisorApi
-from revisit_tui.domain.models import EscalationStatus
+from revisit_tui.domain.models import NOTES_MAX, EscalationStatus
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.table import render
 
@@ -31,7 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--overdue", action="store_true", help="only those past their deadline")
     action.add_argument("--resolve", metavar="ID", help="record the department's answer")
     action.add_argument("--reopen", metavar="ID", help="handle the problem again")
-    parser.add_argument("--text", help="the resolution (with --resolve / --reopen)")
+    parser.add_argument(
+        "--text",
+        type=script.bounded_text(NOTES_MAX),
+        help=f"the resolution or the reason to reopen (at most {NOTES_MAX} characters)",
+    )
     return parser
 
 
@@ -44,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    api = script.connect(args, script.settings(args))
+    config = script.settings(args)
+    api = script.connect(args, config)
     if args.resolve or args.reopen:
         return _decide(api, args)
     now = datetime.now(UTC)
@@ -60,13 +65,23 @@ def _run(args: argparse.Namespace) -> int:
             e.category.value,
             e.department,
             e.urgency.value,
-            e.deadline.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+            script.local_time(e.deadline, config),
             "overdue" if e.deadline < now else "",
             e.summary[:SUMMARY_WIDTH],
         ]
         for e in sorted(waiting, key=lambda e: e.deadline)
     ]
-    headers = ["id", "agent", "category", "department", "urgency", "deadline (UTC)", "", "summary"]
+    zone = config.supervisor.timezone
+    headers = [
+        "id",
+        "agent",
+        "category",
+        "department",
+        "urgency",
+        f"deadline ({zone})",
+        "",
+        "summary",
+    ]
     print(render(headers, rows))
     print(f"{len(rows)} waiting, {sum(1 for row in rows if row[6])} overdue")
     return 0

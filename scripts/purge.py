@@ -2,7 +2,7 @@
 """Retention purge (seed 002 §八.3): records older than the configured years lose their
 personal fields (the counts stay; the purge is audited by the server).
 
-    python scripts/purge.py            # dry run: count what would be purged
+    python scripts/purge.py --dry-run  # count what would be purged (also without options)
     python scripts/purge.py --yes      # purge
 """
 
@@ -24,7 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="keep this many years (default: retention.years of the config)",
     )
-    parser.add_argument("--yes", action="store_true", help="purge (without it: count only)")
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument(
+        "--dry-run", action="store_true", help="count what would be purged (the default)"
+    )
+    action.add_argument("--yes", action="store_true", help="purge (without it: count only)")
     return parser
 
 

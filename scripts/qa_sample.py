@@ -48,16 +48,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     config = script.settings(args)
     api = script.connect(args, config)
-    records = api.qa_sample(args.month, args.rate, args.seed)
+    records = api.qa_sample(args.month, args.rate, args.seed, tz=config.supervisor.timezone)
     try:
         export(records, args.out)
+    except IsADirectoryError:
+        raise script.BadInput(f"--out: {args.out} is a folder; give a file name") from None
     except OSError as exc:
         raise script.BadInput(f"--out: cannot write {args.out}: {exc.strerror}") from None
     summary = summarise(records)
     print(
         f"{args.month}: sampled {summary.sampled} records at rate {args.rate} with seed"
         f" {args.seed}; incomplete {summary.incomplete}, non-compliant"
-        f" {summary.non_compliant}, not handled {summary.unhandled}; written to {args.out}"
+        f" {summary.non_compliant}, not handled (or late) {summary.unhandled}; written to"
+        f" {args.out}"
     )
     return 0
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.report import (
@@ -21,7 +20,7 @@ from revisit_tui.supervisor.report import (
     gather,
     table_rows,
 )
-from revisit_tui.supervisor.table import render, write_csv
+from revisit_tui.supervisor.table import render
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,9 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--day",
         type=script.day,
         default=None,
-        help="the day (default today, UTC: the server's periods are UTC days); its month too",
+        help="the day (default today in the centre's time zone, [supervisor] timezone); its"
+        " month too",
     )
-    parser.add_argument("--agent", metavar="ID", help="only this agent's rows")
+    parser.add_argument("--agent", metavar="ID", help="only this agent's figures, every row")
+    parser.add_argument(
+        "--min-ratings",
+        type=int,
+        default=None,
+        metavar="N",
+        help="ratings an agent needs to be ranked (default [supervisor] min_ratings)",
+    )
     parser.add_argument("--csv", metavar="FILE", help="also write every figure to this CSV file")
     return parser
 
@@ -45,18 +52,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     config = script.settings(args)
+    min_ratings = config.supervisor.min_ratings if args.min_ratings is None else args.min_ratings
+    if min_ratings < 1:
+        raise script.BadInput(f"--min-ratings: {min_ratings} is less than 1")
     api = script.connect(args, config)
     if args.agent and args.agent not in {agent.id for agent in api.agents()}:
         raise script.BadInput(f"--agent: unknown agent {args.agent}")
-    figures = gather(api, args.day or datetime.now(UTC).date())
-    if args.agent:
-        figures = [f for f in figures if f.by == "kind" or f.id == args.agent]
+    zone = config.supervisor.timezone
+    day = args.day or script.today(config)
+    figures = gather(api, day, tz=zone, min_ratings=min_ratings, agent=args.agent)
     for period in dict.fromkeys(f.period for f in figures):
         for by in ("agent", "kind"):
             rows = [f for f in figures if f.period == period and f.by == by]
-            _print_section(f"{period} by {by}", rows)
+            _print_section(f"{period} by {by} ({zone})", rows)
     if args.csv:
-        write_csv(args.csv, HEADERS, [f.row() for f in figures])
+        script.write_csv_file(args.csv, HEADERS, [f.row() for f in figures])
         print(f"wrote {len(figures)} rows to {args.csv}")
     return 0
 

@@ -25,6 +25,7 @@ from revisit_tui.domain.models import (
     Event,
     ImportBatch,
     ImportResult,
+    KindReport,
     Outcome,
     PurgeRequest,
     PurgeResult,
@@ -39,6 +40,7 @@ from revisit_tui.domain.models import (
 )
 
 PAGE_LIMIT = 1000  # the server's largest page
+BATCH_LIMIT = 5000  # the server's largest list of ids in one request
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -117,15 +119,29 @@ class SupervisorApi:
         )
         return int(response.json()["updated"])
 
-    def transfer_customers(self, customer_ids: list[str], to_branch: str) -> tuple[int, int]:
-        """Move customers to a branch; their open tasks become unassigned. (customers, tasks)."""
+    def transfer_customers(
+        self, customer_ids: list[str], to_branch: str, *, dry_run: bool = False
+    ) -> dict[str, Any]:
+        """Move customers to a branch (their open tasks become unassigned), or with `dry_run`
+        only check it: {"customers", "tasks", "dry_run", "moves": [{customer_id,
+        from_branch, open_tasks}]}."""
         response = self.client.request(
             "POST",
             "/v1/customers/transfer",
-            json={"customer_ids": customer_ids, "to_branch": to_branch},
+            json={"customer_ids": customer_ids, "to_branch": to_branch, "dry_run": dry_run},
         )
-        body = response.json()
-        return int(body["customers"]), int(body["tasks"])
+        return dict(response.json())
+
+    def last_reached(self, customer_ids: list[str]) -> dict[str, str]:
+        """Customer → the agent who last reached them (customers never reached are absent)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(customer_ids), BATCH_LIMIT):
+            part = customer_ids[start : start + BATCH_LIMIT]
+            response = self.client.request(
+                "POST", "/v1/customers/last-reached", json={"customer_ids": part}
+            )
+            found.update(response.json())
+        return found
 
     # --- escalations ----------------------------------------------------------------------
 
@@ -154,16 +170,42 @@ class SupervisorApi:
         return self._pages("/v1/outcomes", Outcome, {"month": month, "agent": agent})
 
     def agent_report(
-        self, *, month: str | None = None, day: date | None = None
+        self,
+        *,
+        month: str | None = None,
+        day: date | None = None,
+        tz: str = "UTC",
+        min_ratings: int = 1,
     ) -> list[AgentMonth]:
-        """Per-agent figures of a month (YYYY-MM) or a day, ranked by satisfaction."""
-        params = {"month": month} if month else {"day": day.isoformat() if day else None}
+        """Per-agent figures of a month (YYYY-MM) or a day of time zone `tz`, ranked by
+        satisfaction among agents with at least `min_ratings` ratings."""
+        params: dict[str, Any] = (
+            {"month": month} if month else {"day": day.isoformat() if day else None}
+        )
+        params |= {"tz": tz, "min_ratings": min_ratings}
         response = self.client.request("GET", "/v1/reports/agents", params=_present(params))
         return [AgentMonth.model_validate(item) for item in response.json()]
 
-    def qa_sample(self, month: str, rate: float, seed: int) -> list[QaRecord]:
-        """A month's reproducible random sample with the review checks (same seed, same set)."""
-        params = {"month": month, "rate": rate, "seed": seed}
+    def kind_report(
+        self,
+        *,
+        month: str | None = None,
+        day: date | None = None,
+        tz: str = "UTC",
+        agent: str | None = None,
+    ) -> list[KindReport]:
+        """Per-kind figures of a month or a day of time zone `tz`, optionally one agent's."""
+        params: dict[str, Any] = (
+            {"month": month} if month else {"day": day.isoformat() if day else None}
+        )
+        params |= {"tz": tz, "agent": agent}
+        response = self.client.request("GET", "/v1/reports/kinds", params=_present(params))
+        return [KindReport.model_validate(item) for item in response.json()]
+
+    def qa_sample(self, month: str, rate: float, seed: int, tz: str = "UTC") -> list[QaRecord]:
+        """A month's (of time zone `tz`) reproducible random sample with the review checks
+        (same seed, same set)."""
+        params = {"month": month, "rate": rate, "seed": seed, "tz": tz}
         response = self.client.request("GET", "/v1/qa-sample", params=params)
         return [QaRecord.model_validate(item) for item in response.json()]
 

@@ -775,6 +775,8 @@ class TaskBatchResult(Model):
 class Assignment(Model):
     task_id: Identifier
     agent_id: Identifier | None  # None unassigns
+    # the task's version the plan was made from: a task changed since is refused (409 changed)
+    version: Count | None = None
 
 
 class AssignmentBatch(Model):
@@ -810,6 +812,18 @@ class AgentMonth(Model):
     escalations_open: int
     escalations_overdue: int
     rank: int | None  # by average satisfaction, 1 is best; None without ratings
+
+
+class KindReport(Model):
+    """A row of GET /v1/reports/kinds: one kind of task's attempts and escalations."""
+
+    kind: TaskKind
+    attempts: Count
+    reached: Count
+    dispositions: dict[Disposition, Count]
+    average_satisfaction: float | None
+    escalations_open: Count
+    escalations_overdue: Count
 
 
 class QaRecord(Model):

@@ -11,10 +11,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from revisit_tui.domain.models import Agent, Role
+from revisit_tui.domain.models import Agent, Role, TaskStatus
 from revisit_tui.server import migrate
 from revisit_tui.server.db import make_engine
-from revisit_tui.server.tables import audit_log, principals
+from revisit_tui.server.tables import audit_log, principals, tasks
+from revisit_tui.server.taskstore import assign
 from revisit_tui.server.tokens import hash_token, new_token
 
 SERVICE_ROLES = (Role.ONLINE_SERVICE, Role.SMS_GATEWAY)
@@ -62,7 +63,8 @@ def list_principals(db_url: str) -> list[tuple[Agent, bool]]:
 
 
 def revoke(db_url: str, principal_id: str) -> None:
-    """Revoke a principal's token; AdminError if there is no such principal."""
+    """Revoke a principal's token; AdminError if there is no such principal. The agent's open
+    tasks go back to the pool (unassigned) in the same transaction: nobody would call them."""
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
@@ -71,6 +73,13 @@ def revoke(db_url: str, principal_id: str) -> None:
             )
             if result.rowcount:
                 _audit(conn, "token_revoked", {"principal_id": principal_id})
+            held = conn.scalars(
+                sa.select(tasks.c.id).where(
+                    tasks.c.assigned_agent == principal_id,
+                    tasks.c.status == TaskStatus.OPEN.value,
+                )
+            ).all()
+            assign(conn, [(task_id, None) for task_id in held], datetime.now(UTC))
     finally:
         engine.dispose()
     if result.rowcount == 0:

@@ -23,6 +23,7 @@ from revisit_tui.server.routes import (
     agents,
     donotcall,
     escalations,
+    floor,
     health,
     masterdata,
     online,
@@ -50,6 +51,7 @@ ROUTERS = (
     tasks.router,
     escalations.router,
     reports.router,
+    floor.router,
     retention.router,
 )
 

@@ -7,7 +7,7 @@ at an older version was begun before the reassignment) and is kept in `task_assi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -76,8 +76,22 @@ def create_tasks(
     return ids, len(rows)
 
 
-def assign(conn: Connection, changes: Sequence[tuple[str, str | None]], now: datetime) -> int:
+class Changed(Exception):
+    """Tasks changed since the version the caller planned from; nothing was written."""
+
+    def __init__(self, task_ids: list[str]) -> None:
+        super().__init__(", ".join(task_ids))
+        self.task_ids = task_ids
+
+
+def assign(
+    conn: Connection,
+    changes: Sequence[tuple[str, str | None]],
+    now: datetime,
+    expected: Mapping[str, int] | None = None,
+) -> int:
     """Give each task to its agent (None: unassign), in order; how many changes were made.
+    `expected` maps task ids to the version the caller read: Changed if any differs now.
 
     Set-based: one SELECT (locking the rows) per chunk of ids, one executemany UPDATE, one
     executemany INSERT of the history. A task given twice in one call gets a version (and a
@@ -91,6 +105,13 @@ def assign(conn: Connection, changes: Sequence[tuple[str, str | None]], now: dat
             .with_for_update()  # PostgreSQL: no version bump in between (SQLite: one writer)
         )
         current.update((row.id, (row.assigned_agent, row.version)) for row in rows)
+    stale = sorted(
+        task_id
+        for task_id, version in (expected or {}).items()
+        if task_id in current and current[task_id][1] != version
+    )
+    if stale:
+        raise Changed(stale)
     history: list[dict[str, Any]] = []
     changed: set[str] = set()
     for task_id, agent_id in changes:

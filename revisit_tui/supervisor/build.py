@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date
 
@@ -35,6 +34,7 @@ from revisit_tui.domain.models import (
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.rules import due_revisits, follow_up_task
 from revisit_tui.supervisor.assign import continuity
+from revisit_tui.supervisor.background import background
 from revisit_tui.supervisor.exportfile import Export, ExportError
 from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
 from revisit_tui.supervisor.progress import Progress
@@ -97,16 +97,16 @@ def read_sources(
 ) -> Sources:
     """Read what the rules need (and, to assign on creation, the agents and open tasks) side by
     side: the server answers one list while this process parses another."""
-    with ThreadPoolExecutor(max_workers=7) as pool, Progress("reading", enabled=progress) as bar:
-        customers = pool.submit(lambda: {c.id: c for c in bar.track(api.customers())})
-        last = pool.submit(last_revisits, api)
-        resolved = pool.submit(lambda: list(api.escalations(status=EscalationStatus.RESOLVED)))
+    with Progress("reading", enabled=progress) as bar:
+        customers = background(lambda: {c.id: c for c in bar.track(api.customers())})
+        last = background(lambda: last_revisits(api))
+        resolved = background(lambda: list(api.escalations(status=EscalationStatus.RESOLVED)))
         if export is None:
-            accounts = pool.submit(lambda: list(bar.track(api.accounts())))
-            events = pool.submit(lambda: list(api.events()))
+            accounts = background(lambda: list(bar.track(api.accounts())))
+            events = background(lambda: list(api.events()))
         if for_assignment:
-            agents = pool.submit(api.agents)
-            open_tasks = pool.submit(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
+            agents = background(api.agents)
+            open_tasks = background(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
         if export is not None:
             check_customers(export, customers.result(), export_name)
         return Sources(
@@ -140,10 +140,11 @@ def due_tasks(sources: Sources, today: date, policy: RevisitPolicy) -> list[Task
 
 
 def assign_on_creation(
-    tasks: list[TaskCreate], sources: Sources
+    tasks: list[TaskCreate], sources: Sources, last_reached: Mapping[str, str] | None = None
 ) -> tuple[list[TaskCreate], Plan[TaskCreate]]:
     """The tasks with `assigned_agent` set by the plan; tasks that already name an agent (a
-    follow-up's) or whose key is an open task already are not planned."""
+    follow-up's) or whose key is an open task already are not planned. `last_reached` maps
+    a customer to the agent who last reached them (continuity)."""
     load = workload(sources.open_tasks, sources.agents, rebalance=False)
     open_keys = {task.key for task in sources.open_tasks}
     held = dict(load.held)
@@ -156,7 +157,7 @@ def assign_on_creation(
         else:
             to_plan.append(task)
     escalation_agent = {str(e.id): e.agent_id for e in sources.resolved}
-    preferred = continuity(to_plan, load.holder, escalation_agent)
+    preferred = continuity(to_plan, load.holder, escalation_agent, last_reached)
     plan = plan_assignments(to_plan, sources.agents, sources.customers, held, preferred)
     agent_of = {task.key: agent_id for task, agent_id in plan.placed}
     assigned = [

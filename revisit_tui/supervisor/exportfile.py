@@ -9,6 +9,7 @@ is created from a half-understood file.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from revisit_tui.domain.models import Account, Event
+from revisit_tui.supervisor.textfile import read_text
 
 
 class ExportError(Exception):
@@ -34,20 +36,24 @@ class Export:
 
 
 def read_export(path: str | Path) -> Export:
-    """Read a `.csv` file or JSON Lines (any other name); ExportError on the first bad line."""
+    """Read a `.csv` file or JSON Lines (any other name), UTF-8 or GB18030/GBK; ExportError on
+    the first bad line, and for a file with no rows at all (an empty export is a failed one)."""
     source = Path(path)
     try:
-        with source.open(encoding="utf-8-sig", newline="") as handle:
-            rows = _csv_rows(handle) if source.suffix.lower() == ".csv" else _json_rows(handle)
-            export = Export()
-            for line, row in rows:
-                _add(export, row, line)
-    except OSError as exc:
-        raise ExportError(f"{source}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ExportError(f"{source}: not UTF-8 text") from None
+        handle = io.StringIO(read_text(source), newline="")
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
+    export = Export()
+    try:
+        rows = _csv_rows(handle) if source.suffix.lower() == ".csv" else _json_rows(handle)
+        for line, row in rows:
+            _add(export, row, line)
     except _RowError as exc:
         raise ExportError(f"{source.name} line {exc.line}: {exc.problem}") from None
+    except csv.Error as exc:
+        raise ExportError(f"{source.name}: not a readable CSV file ({exc})") from None
+    if not export.accounts and not export.events:
+        raise ExportError(f"{source.name}: no accounts or events in the file")
     _check_references(export, source.name)
     return export
 

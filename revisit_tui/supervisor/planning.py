@@ -5,7 +5,7 @@ It plans existing tasks (`Task`, for scripts/assign.py) and tasks about to be cr
 
 Most urgent first (priority, then due day); each task goes to an agent on shift who speaks
 the customer's language, handles the customer's type (personal/corporate) and, when the agent
-has a branch, works in the customer's branch. Continuity comes first: the agent the caller
+has a branch, works in the customer's branch. Continuity comes first: the agents the caller
 prefers for a task (who spoke to the customer), then the agent this plan already gave the
 same customer. Otherwise the most specialised suitable agent (fewest languages and skills)
 takes it, so bilingual and all-round agents stay free for the customers only they can serve,
@@ -113,13 +113,15 @@ def urgency_order(task: Plannable) -> tuple[int, date, str]:
 
 
 def workload(open_tasks: Iterable[Task], agents: Sequence[Agent], rebalance: bool) -> Workload:
-    """Split the open tasks into what agents hold and what is to be placed; with `rebalance`
-    the tasks of agents who are not available are to be placed too."""
+    """Split the open tasks into what agents hold and what is to be placed. `agents` is every
+    active agent: a task held by anyone else (revoked, removed) is always to be placed; with
+    `rebalance` so are the tasks of agents who are not available (off shift)."""
+    known = {agent.id for agent in agents}
     absent = {agent.id for agent in agents if not is_available(agent)}
     found = Workload()
     for task in open_tasks:
         agent_id = task.assigned_agent
-        if agent_id is None or (rebalance and agent_id in absent):
+        if agent_id is None or agent_id not in known or (rebalance and agent_id in absent):
             found.candidates.append(task)
             continue
         found.held[agent_id] = found.held.get(agent_id, 0) + 1
@@ -133,12 +135,13 @@ def plan_assignments(
     agents: Sequence[Agent],
     customers: Mapping[str, Customer],
     held: Mapping[str, int],
-    preferred: Mapping[str, str] | None = None,
+    preferred: Mapping[str, Sequence[str]] | None = None,
 ) -> Plan[T]:
     """Place `tasks` on available agents within `capacity - held` each.
 
     `held` counts the open tasks each agent already has; `preferred` maps a task key to the
-    agent continuity asks for (the escalation's agent, the customer's current agent).
+    agents continuity asks for, best first (the escalation's agent, who last reached the
+    customer, the customer's current agent).
     """
     preferred = preferred or {}
     available = {agent.id: agent for agent in agents if is_available(agent)}
@@ -204,12 +207,12 @@ def summarise(plan: Plan[T], agents: Sequence[Agent], today: date) -> list[Agent
 def _continuity(
     task: Plannable,
     customer: Customer,
-    preferred: Mapping[str, str],
+    preferred: Mapping[str, Sequence[str]],
     customer_agent: Mapping[str, str],
     available: Mapping[str, Agent],
     remaining: Mapping[str, int],
 ) -> str | None:
-    for agent_id in (preferred.get(task.key), customer_agent.get(task.customer_id)):
+    for agent_id in (*preferred.get(task.key, ()), customer_agent.get(task.customer_id)):
         agent = available.get(agent_id) if agent_id else None
         if agent is not None and remaining[agent.id] > 0 and suits(agent, customer):
             return agent.id

@@ -58,10 +58,16 @@ def export(records: Sequence[QaRecord], path: str | Path) -> None:
     if target.suffix.lower() == ".csv":
         write_csv(target, CSV_HEADERS, [_csv_row(r) for r in records])
         return
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with open(fd, "w", encoding="utf-8") as handle:
         for record in records:
             handle.write(record.model_dump_json() + "\n")
+
+
+def excel_text(value: str | None) -> str:
+    """A cell Excel keeps as text: a 19-digit account number would otherwise become
+    6.22202E+18 and lose its last digits (the ="…" form shows the digits as they are)."""
+    return f'="{value}"' if value else ""
 
 
 def _csv_row(record: QaRecord) -> list[object]:
@@ -75,7 +81,7 @@ def _csv_row(record: QaRecord) -> list[object]:
         outcome.disposition.value,
         outcome.satisfaction,
         record.customer_name,
-        record.account_number,
+        excel_text(record.account_number),
         record.complete,
         record.compliant,
         record.handled,

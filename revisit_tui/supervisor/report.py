@@ -1,29 +1,22 @@
-"""The supervisors' figures: per agent (the server's ranked report) and per kind of task.
+"""The supervisors' figures: per agent (ranked by satisfaction) and per kind of task.
 
-Per-agent rows come from /v1/reports/agents; per-kind rows are counted here from the
-period's outcomes, the kinds of their tasks and the open escalations, with the same
-definitions (reach rate = reached / attempts; satisfaction averages the rated attempts).
+Both come from the server's aggregates (/v1/reports/agents and /v1/reports/kinds), counted in
+the centre's days: a report over a million outcomes reads a few dozen rows. Escalations are
+those open at the end of the period (now, for today and this month).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from revisit_tui.client.supervisor_api import SupervisorApi
-from revisit_tui.domain.models import (
-    AgentMonth,
-    Disposition,
-    Escalation,
-    EscalationStatus,
-    Outcome,
-    TaskKind,
-)
+from revisit_tui.domain.models import AgentMonth, Disposition, KindReport
+from revisit_tui.supervisor.background import background
 
-DISPOSITIONS = list(Disposition)
+# `reached` has its own column; the other dispositions follow it
+OTHER_DISPOSITIONS = [d for d in Disposition if d is not Disposition.REACHED]
 HEADERS = [
     "period",
     "by",
@@ -32,7 +25,7 @@ HEADERS = [
     "attempts",
     "reached",
     "reach_rate",
-    *[d.value for d in DISPOSITIONS],
+    *[d.value for d in OTHER_DISPOSITIONS],
     "avg_satisfaction",
     "escalations_open",
     "escalations_overdue",
@@ -70,7 +63,7 @@ class Figures:
             self.attempts,
             self.reached,
             100 * self.reach_rate,
-            *[self.dispositions.get(d, 0) for d in DISPOSITIONS],
+            *[self.dispositions.get(d, 0) for d in OTHER_DISPOSITIONS],
             self.average_satisfaction,
             self.escalations_open,
             self.escalations_overdue,
@@ -83,7 +76,7 @@ def month_of(day: date) -> str:
 
 
 def agent_figures(rows: Iterable[AgentMonth], period: str) -> list[Figures]:
-    """The server's per-agent rows, ranked first (1 is the best satisfaction), unrated last."""
+    """The server's per-agent rows, ranked first (1 is the best satisfaction), unranked last."""
     figures = [
         Figures(
             period=period,
@@ -103,83 +96,50 @@ def agent_figures(rows: Iterable[AgentMonth], period: str) -> list[Figures]:
     return sorted(figures, key=lambda f: (f.rank is None, f.rank or 0, f.id))
 
 
-def kind_figures(
-    period: str,
-    outcomes: Iterable[Outcome],
-    task_kind: dict[str, TaskKind],
-    escalations: Iterable[Escalation],
-    now: datetime,
-) -> list[Figures]:
-    """Per kind of task: the period's attempts and the escalations still open (and overdue)."""
-    attempts: Counter[TaskKind] = Counter()
-    dispositions: dict[TaskKind, Counter[Disposition]] = {}
-    ratings: dict[TaskKind, list[int]] = {}
-    for outcome in outcomes:
-        kind = task_kind.get(outcome.task_id)
-        if kind is None:
-            continue
-        attempts[kind] += 1
-        dispositions.setdefault(kind, Counter())[outcome.disposition] += 1
-        if outcome.satisfaction is not None:
-            ratings.setdefault(kind, []).append(outcome.satisfaction)
-    still_open: Counter[TaskKind] = Counter()
-    overdue: Counter[TaskKind] = Counter()
-    for escalation in escalations:
-        kind = task_kind.get(escalation.task_id)
-        if kind is None or escalation.status is EscalationStatus.RESOLVED:
-            continue
-        still_open[kind] += 1
-        overdue[kind] += escalation.deadline < now
-    figures = []
-    for kind in TaskKind:
-        counted = dispositions.get(kind, Counter())
-        rated = ratings.get(kind, [])
-        figures.append(
-            Figures(
-                period=period,
-                by="kind",
-                id=kind.value,
-                name=kind.value.replace("_", " "),
-                attempts=attempts[kind],
-                reached=counted[Disposition.REACHED],
-                dispositions=dict(counted),
-                average_satisfaction=round(sum(rated) / len(rated), 2) if rated else None,
-                escalations_open=still_open[kind],
-                escalations_overdue=overdue[kind],
-            )
+def kind_figures(rows: Iterable[KindReport], period: str) -> list[Figures]:
+    """The server's per-kind rows."""
+    return [
+        Figures(
+            period=period,
+            by="kind",
+            id=row.kind.value,
+            name=row.kind.value.replace("_", " "),
+            attempts=row.attempts,
+            reached=row.reached,
+            dispositions=dict(row.dispositions),
+            average_satisfaction=row.average_satisfaction,
+            escalations_open=row.escalations_open,
+            escalations_overdue=row.escalations_overdue,
         )
-    return figures
+        for row in rows
+    ]
 
 
-def gather(api: SupervisorApi, day: date, now: datetime | None = None) -> list[Figures]:
-    """The day's and its month's figures (UTC periods, as the server counts them), per agent
-    and per kind, read through the API side by side."""
-    now = now or datetime.now(UTC)
+def gather(
+    api: SupervisorApi,
+    day: date,
+    *,
+    tz: str = "UTC",
+    min_ratings: int = 1,
+    agent: str | None = None,
+) -> list[Figures]:
+    """The day's and its month's figures (days of time zone `tz`), per agent and per kind,
+    read side by side; with `agent` every row is that agent's alone."""
     month = month_of(day)
-    with ThreadPoolExecutor(max_workers=len(TaskKind) + 4) as pool:
-        kinds = [pool.submit(_task_ids, api, kind) for kind in TaskKind]
-        outcomes = pool.submit(lambda: list(api.outcomes(month)))
-        escalations = pool.submit(lambda: list(api.escalations()))
-        day_rows = pool.submit(api.agent_report, day=day)
-        month_rows = pool.submit(api.agent_report, month=month)
-        task_kind = {
-            task_id: kind
-            for kind, ids in zip(TaskKind, kinds, strict=True)
-            for task_id in ids.result()
-        }
-        waiting = [e for e in escalations.result() if e.status is not EscalationStatus.RESOLVED]
-        in_month = outcomes.result()
-        in_day = [o for o in in_month if o.started_at.astimezone(UTC).date() == day]
-        return [
-            *agent_figures(day_rows.result(), day.isoformat()),
-            *kind_figures(day.isoformat(), in_day, task_kind, waiting, now),
-            *agent_figures(month_rows.result(), month),
-            *kind_figures(month, in_month, task_kind, waiting, now),
-        ]
+    day_agents = background(lambda: api.agent_report(day=day, tz=tz, min_ratings=min_ratings))
+    month_agents = background(lambda: api.agent_report(month=month, tz=tz, min_ratings=min_ratings))
+    day_kinds = background(lambda: api.kind_report(day=day, tz=tz, agent=agent))
+    month_kinds = background(lambda: api.kind_report(month=month, tz=tz, agent=agent))
 
+    def mine(rows: list[AgentMonth]) -> list[AgentMonth]:
+        return [row for row in rows if agent is None or row.agent_id == agent]
 
-def _task_ids(api: SupervisorApi, kind: TaskKind) -> list[str]:
-    return [task.id for task in api.tasks(kind=kind)]
+    return [
+        *agent_figures(mine(day_agents.result()), day.isoformat()),
+        *kind_figures(day_kinds.result(), day.isoformat()),
+        *agent_figures(mine(month_agents.result()), month),
+        *kind_figures(month_kinds.result(), month),
+    ]
 
 
 def table_rows(figures: Sequence[Figures]) -> list[list[object]]:

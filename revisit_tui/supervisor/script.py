@@ -12,22 +12,29 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from revisit_tui.client.api import ApiClient, ApiError, Unreachable
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.config import ConfigError, Settings, load_settings
+from revisit_tui.supervisor.table import Row, write_csv
 
 TOKEN_ENV = "REVISIT_SUPERVISOR_TOKEN"
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command cut off by `| head`
 
 
 class BadInput(Exception):
     """The user gave something unusable (file line, agent id, option); the message says what."""
+
+
+class Failed(Exception):
+    """The run could not do its job for a reason outside the input; the message says why."""
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -54,11 +61,46 @@ def day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a day (YYYY-MM-DD)") from None
 
 
+def bounded_text(limit: int) -> Callable[[str], str]:
+    """An argparse type: non-blank text of at most `limit` characters."""
+
+    def check(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError("is empty")
+        if len(value) > limit:
+            raise argparse.ArgumentTypeError(
+                f"is {len(value)} characters long; at most {limit} are kept"
+            )
+        return value
+
+    return check
+
+
 def month(text: str) -> str:
     """An argparse type: a month as YYYY-MM."""
     if not MONTH.match(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)")
     return text
+
+
+def today(config: Settings) -> date:
+    """Today in the centre's time zone ([supervisor] timezone), not the machine's."""
+    return datetime.now(ZoneInfo(config.supervisor.timezone)).date()
+
+
+def local_time(moment: datetime, config: Settings) -> str:
+    """A moment as the centre's wall-clock time, YYYY-MM-DD HH:MM."""
+    return moment.astimezone(ZoneInfo(config.supervisor.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def write_csv_file(path: str, headers: Sequence[str], rows: Sequence[Row]) -> None:
+    """write_csv, with a folder that does not exist (or any other refusal) as BadInput."""
+    try:
+        write_csv(path, headers, rows)
+    except IsADirectoryError:
+        raise BadInput(f"{path}: is a folder; give a file name") from None
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
 
 
 def settings(args: argparse.Namespace) -> Settings:
@@ -78,9 +120,15 @@ def connect(args: argparse.Namespace, config: Settings) -> SupervisorApi:
 def run(body: Callable[[], int]) -> int:
     """Run a script's body; expected failures become one line on stderr and an exit code."""
     try:
-        return body()
+        code = body()
+        sys.stdout.flush()  # a closed pipe shows here, not as Python's complaint at exit
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except BadInput as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
+    except Failed as exc:
+        return _fail(str(exc), EXIT_FAILED)
     except ConfigError as exc:
         return _fail(f"the configuration has problems: {exc}", EXIT_BAD_INPUT)
     except ApiError as exc:
@@ -120,6 +168,14 @@ def _token(args: argparse.Namespace) -> str:
     if not token:
         raise BadInput(f"no token: give --token, --token-file or set {TOKEN_ENV}")
     return token
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of stdout went away (`revisit assign | head`): stop without a traceback and
+    without Python's own complaint when it flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
 
 
 def _fail(message: str, code: int) -> int:

@@ -141,6 +141,7 @@ def test_assignments_name_every_unknown_task_and_agent_and_change_nothing(world:
 
 def test_transfer_changes_branch_and_unassigns_open_tasks(world: World) -> None:
     customer = world.add_customer("c")
+    world.add_customer("already-there", branch="b2")
     task = world.add_task(customer, "a")
     result = world.ok(
         "POST",
@@ -148,12 +149,20 @@ def test_transfer_changes_branch_and_unassigns_open_tasks(world: World) -> None:
         "boss",
         json={"customer_ids": [customer], "to_branch": "b2"},
     )
-    assert result == {"customers": 1, "tasks": 1}
+    assert (result["customers"], result["tasks"]) == (1, 1)
+    assert result["moves"] == [{"customer_id": customer, "from_branch": "b1", "open_tasks": 1}]
     assert world.ok("GET", "/v1/queue", "a")["items"] == []
     moved = world.ok("GET", "/v1/customers?branch=b2&limit=1000", "boss")["items"]
     assert customer in {c["id"] for c in moved}
     listed = world.ok("GET", f"/v1/tasks?customer={customer}&unassigned=true", "boss")["items"]
     assert [t["id"] for t in listed] == [task]
+    typo = world.call(
+        "POST",
+        "/v1/customers/transfer",
+        "boss",
+        json={"customer_ids": [customer], "to_branch": "SHO1"},
+    )
+    assert typo.status_code == 422 and set(typo.json()["fields"]) == {"to_branch"}
 
 
 def test_import_upserts_master_data(world: World) -> None:

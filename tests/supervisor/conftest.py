@@ -17,5 +17,6 @@ from revisit_tui.domain.models import Role
 def supervisor(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Supervisor:
     monkeypatch.delenv("REVISIT_SUPERVISOR_TOKEN", raising=False)
     monkeypatch.setenv("REVISIT_CONFIG", os.devnull)  # the defaults, whatever ./config.toml says
+    monkeypatch.setenv("REVISIT_SUPERVISOR_TIMEZONE", "UTC")  # periods as the tests count them
     token = live_server.add_agent("boss", role=Role.SUPERVISOR)
     return Supervisor(live_server, token, SupervisorApi(ApiClient(live_server.url, token)))

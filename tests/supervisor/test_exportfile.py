@@ -65,7 +65,7 @@ def test_a_bad_csv_line_is_named(tmp_path: Path):
     with pytest.raises(ExportError, match="line 2: more cells than the header has columns"):
         read_export(path)
     path.write_bytes(b"record,number\n\xff\xfe\n")
-    with pytest.raises(ExportError, match="not UTF-8"):
+    with pytest.raises(ExportError, match="not text in UTF-8 or GB18030"):
         read_export(path)
 
 

@@ -116,7 +116,7 @@ def test_continuity_prefers_the_agent_who_spoke_to_the_customer():
         task("second-c2", "c2", priority=6),
     ]
     agents = [agent("a1", capacity=50), agent("a2", capacity=3)]
-    plan = plan_assignments(tasks, agents, customers, held={}, preferred={"follow": "a2"})
+    plan = plan_assignments(tasks, agents, customers, held={}, preferred={"follow": ["a2"]})
     placed = {t.id: a for t, a in plan.placed}
     assert placed["follow"] == "a2"
     assert placed["periodic-c2"] == placed["second-c2"]

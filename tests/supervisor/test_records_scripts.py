@@ -98,7 +98,8 @@ def test_the_report_ranks_agents_and_counts_kinds_as_recorded(
     record_attempts(supervisor)
     out_file = tmp_path / "report.csv"
     day = NOW.date().isoformat()
-    assert supervisor.run("report", "--day", day, "--csv", str(out_file)) == 0
+    argv = ["--day", day, "--min-ratings", "1", "--csv", str(out_file)]
+    assert supervisor.run("report", *argv) == 0
     printed = capsys.readouterr().out
     assert f"{MONTH} by agent" in printed and f"{day} by kind" in printed
 

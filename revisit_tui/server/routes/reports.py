@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -16,12 +16,16 @@ from revisit_tui.domain.models import (
     Disposition,
     MaskedField,
     Outcome,
+    Escalation,
+    EscalationStatus,
+    KindReport,
     QaRecord,
     Role,
+    TaskKind,
 )
 from revisit_tui.server import quality
 from revisit_tui.server.deps import Context, Supervisor
-from revisit_tui.server.periods import Day, Month, day_range, month_range
+from revisit_tui.server.periods import Day, Month, Zone, day_range, month_range, zone
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.routes.escalations import UNRESOLVED
 from revisit_tui.server.rows import escalation_from_row, outcome_from_row
@@ -32,18 +36,36 @@ from revisit_tui.server.taskstore import chunks
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 
-@router.get("/reports/agents", response_model=list[AgentMonth], responses=errors())
-def agent_report(
-    context: Context, _caller: Supervisor, month: Month = None, day: Day = None
-) -> list[AgentMonth]:
-    """Each agent's attempts, reach rate, dispositions, satisfaction and escalations, ranked
-    by average satisfaction (1 is best; equal averages share a rank)."""
+MinRatings = Annotated[
+    int, Query(ge=1, le=100_000, description="ratings an agent needs to be ranked")
+]
+AgentFilter = Annotated[str | None, Query(max_length=64, description="only this agent's")]
+
+
+def _period(month: str | None, day: str | None, tz: str) -> tuple[datetime, datetime]:
     if bool(month) == bool(day):
         raise ProblemError(
             422, "invalid", "give month or day", {"month": "give either month or day"}
         )
-    start, end = month_range(month) if month else day_range(day or "")
-    now = datetime.now(UTC)
+    where = zone(tz)
+    return month_range(month, where) if month else day_range(day or "", where)
+
+
+@router.get("/reports/agents", response_model=list[AgentMonth], responses=errors())
+def agent_report(
+    context: Context,
+    _caller: Supervisor,
+    month: Month = None,
+    day: Day = None,
+    tz: Zone = "UTC",
+    min_ratings: MinRatings = 1,
+) -> list[AgentMonth]:
+    """Each agent's attempts, reach rate, dispositions, satisfaction and escalations, ranked
+    by average satisfaction (1 is best; equal averages share a rank; fewer than
+    `min_ratings` ratings: not ranked). Escalations are those open at the period's end (now
+    for the current period), overdue then."""
+    start, end = _period(month, day, tz)
+    as_of = min(datetime.now(UTC), end)
     with context.read.connect() as conn:
         persons = conn.execute(
             sa.select(
@@ -64,15 +86,7 @@ def agent_report(
             .where(outcomes.c.started_at >= start, outcomes.c.started_at < end)
             .group_by(outcomes.c.agent_id, outcomes.c.disposition)
         ).all()
-        open_rows = conn.execute(
-            sa.select(
-                escalations.c.agent_id,
-                sa.func.count(),
-                sa.func.sum(sa.case((escalations.c.deadline < now, 1), else_=0)),
-            )
-            .where(escalations.c.status.in_(UNRESOLVED))
-            .group_by(escalations.c.agent_id)
-        ).all()
+        waiting = open_escalations(conn, as_of)
     dispositions: dict[str, dict[Disposition, int]] = defaultdict(
         lambda: dict.fromkeys(Disposition, 0)
     )
@@ -83,14 +97,23 @@ def agent_report(
         dispositions[agent_id][Disposition(disposition)] += count
         ratings[agent_id][0] += total or 0
         ratings[agent_id][1] += rated
-    open_by_agent = {row[0]: (row[1], int(row[2] or 0)) for row in open_rows}
+    open_by_agent: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for escalation in waiting:
+        open_by_agent[escalation.agent_id][0] += 1
+        open_by_agent[escalation.agent_id][1] += escalation.deadline < as_of
     agent_ids = sorted(set(people) | set(dispositions))
     averages = {
         agent_id: ratings[agent_id][0] / ratings[agent_id][1]
         for agent_id in agent_ids
         if ratings[agent_id][1]
     }
-    ranks = _ranks(averages)
+    ranks = _ranks(
+        {
+            agent_id: average
+            for agent_id, average in averages.items()
+            if ratings[agent_id][1] >= min_ratings
+        }
+    )
     rows = []
     for agent_id in agent_ids:
         by_disposition = dispositions[agent_id]
@@ -114,6 +137,95 @@ def agent_report(
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.agent_id))
 
 
+@router.get("/reports/kinds", response_model=list[KindReport], responses=errors())
+def kind_report(
+    context: Context,
+    _caller: Supervisor,
+    month: Month = None,
+    day: Day = None,
+    tz: Zone = "UTC",
+    agent: AgentFilter = None,
+) -> list[KindReport]:
+    """Per kind of task: the period's attempts, dispositions and satisfaction, and the
+    escalations open (and overdue) at the period's end; `agent` narrows all of it to one."""
+    start, end = _period(month, day, tz)
+    as_of = min(datetime.now(UTC), end)
+    query = (
+        sa.select(
+            tasks.c.kind,
+            outcomes.c.disposition,
+            sa.func.count(),
+            sa.func.sum(outcomes.c.satisfaction),
+            sa.func.count(outcomes.c.satisfaction),
+        )
+        .join(tasks, tasks.c.id == outcomes.c.task_id)
+        .where(outcomes.c.started_at >= start, outcomes.c.started_at < end)
+        .group_by(tasks.c.kind, outcomes.c.disposition)
+    )
+    if agent:
+        query = query.where(outcomes.c.agent_id == agent)
+    with context.read.connect() as conn:
+        counts = conn.execute(query).all()
+        waiting = open_escalations(conn, as_of, agent)
+        kind_of: dict[str, str] = {}
+        for part in chunks(sorted({e.task_id for e in waiting})):
+            kind_of.update(
+                conn.execute(sa.select(tasks.c.id, tasks.c.kind).where(tasks.c.id.in_(part)))
+                .tuples()
+                .all()
+            )
+    dispositions: dict[TaskKind, dict[Disposition, int]] = {
+        kind: dict.fromkeys(Disposition, 0) for kind in TaskKind
+    }
+    ratings: dict[TaskKind, list[int]] = {kind: [0, 0] for kind in TaskKind}
+    for kind, disposition, count, total, rated in counts:
+        dispositions[TaskKind(kind)][Disposition(disposition)] += count
+        ratings[TaskKind(kind)][0] += total or 0
+        ratings[TaskKind(kind)][1] += rated
+    still_open: dict[TaskKind, list[int]] = {kind: [0, 0] for kind in TaskKind}
+    for escalation in waiting:
+        if escalation.task_id in kind_of:
+            figures = still_open[TaskKind(kind_of[escalation.task_id])]
+            figures[0] += 1
+            figures[1] += escalation.deadline < as_of
+    return [
+        KindReport(
+            kind=kind,
+            attempts=sum(dispositions[kind].values()),
+            reached=dispositions[kind][Disposition.REACHED],
+            dispositions=dispositions[kind],
+            average_satisfaction=(
+                round(ratings[kind][0] / ratings[kind][1], 2) if ratings[kind][1] else None
+            ),
+            escalations_open=still_open[kind][0],
+            escalations_overdue=still_open[kind][1],
+        )
+        for kind in TaskKind
+    ]
+
+
+def open_escalations(
+    conn: sa.Connection, as_of: datetime, agent: str | None = None
+) -> list[Escalation]:
+    """The escalations that were open (or reopened) at `as_of`: opened before it and not
+    resolved by then. For `as_of` now that is simply every unresolved one."""
+    query = sa.select(escalations.c.id, escalations.c.body).where(escalations.c.opened_at < as_of)
+    if agent:
+        query = query.where(escalations.c.agent_id == agent)
+    if as_of >= datetime.now(UTC) - timedelta(seconds=1):
+        query = query.where(escalations.c.status.in_(UNRESOLVED))
+        return [escalation_from_row(row) for row in conn.execute(query)]
+    found = []
+    for row in conn.execute(query):
+        escalation = escalation_from_row(row)
+        resolved_at = escalation.resolved_at
+        if escalation.status in (EscalationStatus.OPEN, EscalationStatus.REOPENED) or (
+            resolved_at is not None and resolved_at >= as_of
+        ):
+            found.append(escalation)
+    return found
+
+
 def _ranks(averages: dict[str, float]) -> dict[str, int]:
     ordered = sorted(averages.items(), key=lambda item: -item[1])
     ranks: dict[str, int] = {}
@@ -131,10 +243,13 @@ def qa_sample(
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
     rate: Annotated[float, Query(gt=0, le=1)] = 0.05,
     seed: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    tz: Zone = "UTC",
 ) -> list[QaRecord]:
-    """A reproducible sample of the month's outcomes (same seed, same sample) with checks;
-    the checks read the stored outcome, the answer carries it masked."""
-    start, end = month_range(month)
+    """A reproducible sample of the month's outcomes (same seed, same sample; late records
+    displace at most their share) with checks; the checks read the stored outcome, the answer
+    carries it masked."""
+    start, end = month_range(month, zone(tz))
+    now = datetime.now(UTC)
     with context.read.connect() as conn:
         ids = conn.scalars(
             sa.select(outcomes.c.id).where(
@@ -149,6 +264,7 @@ def qa_sample(
                     outcomes.c.body,
                     outcomes.c.escalation_ids,
                     tasks.c.account_number,
+                    tasks.c.kind,
                     customers.c.body.label("customer"),
                 )
                 .join(tasks, tasks.c.id == outcomes.c.task_id)
@@ -168,7 +284,10 @@ def qa_sample(
             for row in rows:
                 outcome = outcome_from_row(row)
                 complete, compliant, handled, found = quality.findings(
-                    outcome, [by_id[e] for e in row.escalation_ids if e in by_id]
+                    outcome,
+                    [by_id[e] for e in row.escalation_ids if e in by_id],
+                    TaskKind(row.kind),
+                    now,
                 )
                 name = Customer.model_validate(row.customer).name if row.customer else ""
                 records.append(

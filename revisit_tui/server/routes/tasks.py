@@ -31,6 +31,7 @@ from revisit_tui.server.rows import task_from_row
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import accounts, audit_log, customers, principals, tasks
 from revisit_tui.server.taskstore import (
+    Changed,
     assign,
     bump_master_stamp,
     chunks,
@@ -48,11 +49,20 @@ class Updated(BaseModel):
 class Transfer(BaseModel):
     customer_ids: Annotated[list[Identifier], Field(min_length=1, max_length=5000)]
     to_branch: Identifier
+    dry_run: bool = False  # check and answer the plan; change nothing
+
+
+class CustomerMove(BaseModel):
+    customer_id: str
+    from_branch: str
+    open_tasks: int  # assigned open tasks that come back for re-assignment
 
 
 class TransferResult(BaseModel):
     customers: int
     tasks: int
+    dry_run: bool = False
+    moves: list[CustomerMove] = []
 
 
 @router.post("/tasks/bulk", response_model=TaskBatchResult, responses=errors())
@@ -124,9 +134,13 @@ def list_tasks(
     )
 
 
-@router.post("/assignments", response_model=Updated, responses=errors())
+@router.post("/assignments", response_model=Updated, responses=errors(409))
 def assignments(batch: AssignmentBatch, context: Context, _caller: Supervisor) -> Updated:
-    """Assign or unassign; each task whose agent changes gets a new version."""
+    """Assign or unassign; each task whose agent changes gets a new version. An agent given
+    tasks may not end up holding more open tasks than their capacity (422 over_capacity); the
+    load is counted under a lock on the agent, so concurrent batches cannot both fit. An item
+    with `version` is refused when the task changed since (409 changed): another supervisor's
+    plan is never silently overwritten. Either way nothing of the batch changes."""
     now = datetime.now(UTC)
     items = batch.assignments
     with context.engine.begin() as conn:
@@ -135,7 +149,18 @@ def assignments(batch: AssignmentBatch, context: Context, _caller: Supervisor) -
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
         capacities = _lock_agents(conn, {a.agent_id for a in items if a.agent_id})
-        updated = assign(conn, [(a.task_id, a.agent_id) for a in items], now)
+        expected = {a.task_id: a.version for a in items if a.version is not None}
+        try:
+            updated = assign(conn, [(a.task_id, a.agent_id) for a in items], now, expected)
+        except Changed as exc:
+            fields = {
+                f"assignments.{index}.version": "the task changed since"
+                for index, a in enumerate(items)
+                if a.task_id in set(exc.task_ids)
+            }
+            raise ProblemError(
+                409, "changed", f"{len(exc.task_ids)} tasks changed since they were read", fields
+            ) from None
         over = _over_capacity(conn, items, capacities)
         if over:  # raised inside the transaction: it rolls back, nothing changes
             raise ProblemError(422, "over_capacity", f"over capacity: {', '.join(over)}", over)
@@ -144,18 +169,44 @@ def assignments(batch: AssignmentBatch, context: Context, _caller: Supervisor) -
 
 @router.post("/customers/transfer", response_model=TransferResult, responses=errors())
 def transfer(request: Transfer, context: Context, caller: Supervisor) -> TransferResult:
-    """Customers move branch (seed 003); their open tasks are unassigned for re-assignment."""
+    """Customers move branch (seed 003); their open tasks are unassigned for re-assignment.
+
+    The branch must be one the centre knows (a customer's or an agent's): a
+    typo would strand the customers' tasks with no agent to serve them. A dry run answers the
+    same plan and changes nothing."""
     now = datetime.now(UTC)
     with context.engine.begin() as conn:
         bad = _unknown(conn, customers.c.id, "customer_ids.{}", request.customer_ids)
+        if not _known_branch(conn, request.to_branch):
+            bad["to_branch"] = f"unknown branch {request.to_branch!r}: no customer or agent has it"
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
-        moved = 0
+        moves: list[CustomerMove] = []
         task_ids: list[str] = []
         for part in chunks(sorted(set(request.customer_ids))):
+            held: dict[str, int] = dict(
+                conn.execute(
+                    sa.select(tasks.c.customer_id, sa.func.count())
+                    .where(
+                        tasks.c.customer_id.in_(part),
+                        tasks.c.status == TaskStatus.OPEN.value,
+                        tasks.c.assigned_agent.is_not(None),
+                    )
+                    .group_by(tasks.c.customer_id)
+                ).all()
+            )
             for row in conn.execute(
-                sa.select(customers.c.id, customers.c.body).where(customers.c.id.in_(part))
+                sa.select(customers.c.id, customers.c.branch, customers.c.body)
+                .where(customers.c.id.in_(part))
+                .order_by(customers.c.id)
             ):
+                moves.append(
+                    CustomerMove(
+                        customer_id=row.id, from_branch=row.branch, open_tasks=held.get(row.id, 0)
+                    )
+                )
+                if request.dry_run:
+                    continue
                 conn.execute(
                     sa.update(customers)
                     .where(customers.c.id == row.id)
@@ -165,14 +216,21 @@ def transfer(request: Transfer, context: Context, caller: Supervisor) -> Transfe
                         updated_at=now,
                     )
                 )
-                moved += 1
-            task_ids += conn.scalars(
-                sa.select(tasks.c.id).where(
-                    tasks.c.customer_id.in_(part),
-                    tasks.c.status == TaskStatus.OPEN.value,
-                    tasks.c.assigned_agent.is_not(None),
-                )
-            ).all()
+            if not request.dry_run:
+                task_ids += conn.scalars(
+                    sa.select(tasks.c.id).where(
+                        tasks.c.customer_id.in_(part),
+                        tasks.c.status == TaskStatus.OPEN.value,
+                        tasks.c.assigned_agent.is_not(None),
+                    )
+                ).all()
+        if request.dry_run:
+            return TransferResult(
+                customers=len(moves),
+                tasks=sum(move.open_tasks for move in moves),
+                dry_run=True,
+                moves=moves,
+            )
         unassigned = assign(conn, [(task_id, None) for task_id in task_ids], now)
         bump_master_stamp(conn)
         conn.execute(
@@ -180,10 +238,22 @@ def transfer(request: Transfer, context: Context, caller: Supervisor) -> Transfe
                 at=now,
                 actor=caller.id,
                 action="customers_transfer",
-                detail={"customers": moved, "tasks": unassigned, "to_branch": request.to_branch},
+                detail={
+                    "customers": len(moves),
+                    "tasks": unassigned,
+                    "to_branch": request.to_branch,
+                },
             )
         )
-    return TransferResult(customers=moved, tasks=unassigned)
+    return TransferResult(customers=len(moves), tasks=unassigned, moves=moves)
+
+
+def _known_branch(conn: Connection, branch: str) -> bool:
+    """A branch some customer or agent belongs to (a new branch gets its agents first)."""
+    if conn.scalar(sa.select(customers.c.id).where(customers.c.branch == branch).limit(1)):
+        return True
+    profiles = conn.scalars(sa.select(principals.c.profile)).all()
+    return any(profile.get("branch") == branch for profile in profiles)
 
 
 def _unknown(
