@@ -23,6 +23,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "start a local API with demo data and the agent app on it",
     ),
     "check-config": ("revisit_tui.checkconfig", "validate a config file and the call scripts"),
+    "queue": ("revisit_tui.supervisor.commands.queue", "supervisors: build the day's queue"),
+    "assign": ("revisit_tui.supervisor.commands.assign", "supervisors: assign the open tasks"),
+    "report": ("revisit_tui.supervisor.commands.report", "supervisors: figures per agent, kind"),
+    "qa": ("revisit_tui.supervisor.commands.qa", "supervisors: the month's quality sample"),
+    "purge": ("revisit_tui.supervisor.commands.purge", "supervisors: retention purge"),
+    "escalations": (
+        "revisit_tui.supervisor.commands.escalations",
+        "supervisors: escalations waiting, resolve, reopen",
+    ),
+    "agents": ("revisit_tui.supervisor.commands.agents", "supervisors: the roster"),
+    "tasks": (
+        "revisit_tui.supervisor.commands.tasks",
+        "supervisors: move, unassign or park tasks by hand",
+    ),
 }
 
 

@@ -204,7 +204,13 @@ def load_settings(
             raise ConfigError(source, [f"not valid TOML: {exc}"]) from None
     problems = env_problems(environ)
     unknown = {problem.partition(":")[0] for problem in problems}
-    env = _EnvSource({name: value for name, value in environ.items() if name not in unknown})
+    env = _EnvSource(
+        {
+            name: value
+            for name, value in environ.items()
+            if name not in unknown and name.upper() not in ENV_NOT_SETTINGS
+        }
+    )
     merged = _lay_over(data, env(), Settings)
     try:
         settings = Settings.model_validate(merged)

@@ -1,69 +1,8 @@
 #!/usr/bin/env python3
-"""Draw a month's reproducible random sample of revisit records for quality review (seed 002
-§十.1) and export it with the checks: complete, compliant, handled.
+"""Thin entry point for cron jobs and source checkouts: the same as `revisit qa`
+(see `revisit qa --help`)."""
 
-    python scripts/qa_sample.py --month 2026-10 --rate 0.05 --seed 7 --out sample.csv
-
-The same month, rate and seed always give the same records. The export holds customer names
-and account numbers: it is created readable by its owner only.
-"""
-
-from __future__ import annotations
-
-import argparse
-from collections.abc import Sequence
-
-from revisit_tui.supervisor import script
-from revisit_tui.supervisor.qa import export, summarise
-
-
-def rate(text: str) -> float:
-    """An argparse type: a share of records, more than 0 and at most 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 (excluded) and 1")
-    return value
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = script.parser(__doc__ or "")
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("--month", type=script.month, required=True, help="YYYY-MM")
-    parser.add_argument("--rate", type=rate, required=True, help="share to sample, e.g. 0.05")
-    parser.add_argument("--seed", type=int, required=True, help="the draw's seed (note it down)")
-    parser.add_argument(
-        "--out", metavar="FILE", required=True, help="export: .csv, else JSON Lines"
-    )
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return script.run(lambda: _run(args))
-
-
-def _run(args: argparse.Namespace) -> int:
-    config = script.settings(args)
-    api = script.connect(args, config)
-    records = api.qa_sample(args.month, args.rate, args.seed, tz=config.supervisor.timezone)
-    try:
-        export(records, args.out)
-    except IsADirectoryError:
-        raise script.BadInput(f"--out: {args.out} is a folder; give a file name") from None
-    except OSError as exc:
-        raise script.BadInput(f"--out: cannot write {args.out}: {exc.strerror}") from None
-    summary = summarise(records)
-    print(
-        f"{args.month}: sampled {summary.sampled} records at rate {args.rate} with seed"
-        f" {args.seed}; incomplete {summary.incomplete}, non-compliant"
-        f" {summary.non_compliant}, not handled (or late) {summary.unhandled}; written to"
-        f" {args.out}"
-    )
-    return 0
-
+from revisit_tui.supervisor.commands.qa import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

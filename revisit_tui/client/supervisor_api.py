@@ -132,6 +132,21 @@ class SupervisorApi:
         )
         return dict(response.json())
 
+    def tasks_by_id(self, task_ids: list[str]) -> list[Task]:
+        """The tasks with these ids (unknown ids are left out)."""
+        found: list[Task] = []
+        for start in range(0, len(task_ids), BATCH_LIMIT):
+            part = task_ids[start : start + BATCH_LIMIT]
+            response = self.client.request("POST", "/v1/tasks/by-id", json={"task_ids": part})
+            found += [Task.model_validate(item) for item in response.json()]
+        return found
+
+    def park_tasks(self, task_ids: list[str], until: datetime) -> int:
+        """Hold open tasks until a moment (nobody may start them before); how many changed."""
+        body = {"task_ids": task_ids, "until": until.isoformat()}
+        response = self.client.request("POST", "/v1/tasks/park", json=body)
+        return int(response.json()["updated"])
+
     def last_reached(self, customer_ids: list[str]) -> dict[str, str]:
         """Customer → the agent who last reached them (customers never reached are absent)."""
         found: dict[str, str] = {}

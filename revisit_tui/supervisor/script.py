@@ -1,8 +1,10 @@
-"""What every supervisor script shares: the connection options, the token, and exit messages.
+"""What every supervisor command shares: the connection options, the token, the language,
+and exit messages.
 
-A script builds its parser with `parser()`, opens the API with `connect(args)` and runs its
-body through `run(body)`, which turns every expected failure into one clear line on
-stderr and a non-zero exit: 2 for bad input, 1 when the server refuses or cannot be reached.
+A command adds the shared options with `add_connection(parser)`, opens the API with
+`connect(args)` and runs its body through `run(args, body)`, which turns every expected
+failure into one clear line on stderr and a non-zero exit: 2 for bad input, 1 when the
+server refuses or cannot be reached, 130 on Ctrl+C, 141 when stdout's reader went away.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 from revisit_tui.client.api import ApiClient, ApiError, Unreachable
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.config import ConfigError, Settings, load_settings
+from revisit_tui.supervisor.messages import FALLBACK, LOCALES, Messages, choose_locale
 from revisit_tui.supervisor.table import Row, write_csv
 
 TOKEN_ENV = "REVISIT_SUPERVISOR_TOKEN"
@@ -38,10 +41,22 @@ class Failed(Exception):
 
 
 def parser(description: str) -> argparse.ArgumentParser:
-    """An argument parser with the options every script shares (config, server, token)."""
-    result = argparse.ArgumentParser(description=description)
-    connection = result.add_argument_group("connection")
-    connection.add_argument("--config", metavar="FILE", help="config file (default ./config.toml)")
+    """A stand-alone parser (scripts/*.py); the command's add_arguments fills it."""
+    return argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
+def add_connection(parser: argparse.ArgumentParser) -> None:
+    """The options every command shares: config, server, token, language. `--config` is only
+    set when given, so `revisit --config FILE assign` keeps the one given before the command."""
+    connection = parser.add_argument_group("connection")
+    connection.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="config file (default ./config.toml)",
+    )
     connection.add_argument(
         "--server", metavar="URL", help="API address (default: client.server_url of the config)"
     )
@@ -50,7 +65,11 @@ def parser(description: str) -> argparse.ArgumentParser:
         help=f"a supervisor's token, as --token=VALUE (prefer --token-file or {TOKEN_ENV})",
     )
     connection.add_argument("--token-file", metavar="FILE", help="file holding the token")
-    return result
+    connection.add_argument(
+        "--lang",
+        choices=LOCALES,
+        help="language of the output (default: the terminal's, else [ui] locale)",
+    )
 
 
 def day(text: str) -> date:
@@ -105,7 +124,16 @@ def write_csv_file(path: str, headers: Sequence[str], rows: Sequence[Row]) -> No
 
 def settings(args: argparse.Namespace) -> Settings:
     """The configuration named by --config (or the default file and the environment)."""
-    return load_settings(args.config)
+    return load_settings(getattr(args, "config", None))
+
+
+def messages(args: argparse.Namespace) -> Messages:
+    """The output language: --lang, else the terminal's, else the configuration's."""
+    try:
+        configured = settings(args).ui.locale.value
+    except ConfigError:
+        configured = FALLBACK
+    return Messages(choose_locale(getattr(args, "lang", None), configured))
 
 
 def connect(args: argparse.Namespace, config: Settings) -> SupervisorApi:
@@ -117,36 +145,39 @@ def connect(args: argparse.Namespace, config: Settings) -> SupervisorApi:
     return SupervisorApi(ApiClient.from_settings(configured, token=_token(args)))
 
 
-def run(body: Callable[[], int]) -> int:
-    """Run a script's body; expected failures become one line on stderr and an exit code."""
+def run(args: argparse.Namespace, body: Callable[[Messages], int]) -> int:
+    """Run a command's body with its Messages; expected failures become one line on stderr
+    and an exit code."""
+    say = messages(args)
     try:
-        code = body()
+        code = body(say)
         sys.stdout.flush()  # a closed pipe shows here, not as Python's complaint at exit
         return code
     except BrokenPipeError:
         return _quiet_broken_pipe()
     except BadInput as exc:
-        return _fail(str(exc), EXIT_BAD_INPUT)
+        return _fail(say, str(exc), EXIT_BAD_INPUT)
     except Failed as exc:
-        return _fail(str(exc), EXIT_FAILED)
+        return _fail(say, str(exc), EXIT_FAILED)
     except ConfigError as exc:
-        return _fail(f"the configuration has problems: {exc}", EXIT_BAD_INPUT)
+        return _fail(say, say("common.config", detail=exc), EXIT_BAD_INPUT)
     except ApiError as exc:
-        return _fail(describe_refusal(exc), EXIT_FAILED)
+        return _fail(say, describe_refusal(exc, say), EXIT_FAILED)
     except Unreachable as exc:
-        return _fail(f"the server cannot be reached: {exc}", EXIT_FAILED)
+        return _fail(say, say("common.unreachable", detail=exc), EXIT_FAILED)
     except KeyboardInterrupt:
-        return _fail("interrupted; running the script again continues where it stopped", 130)
+        return _fail(say, say("common.interrupted"), 130)
 
 
-def describe_refusal(error: ApiError) -> str:
+def describe_refusal(error: ApiError, say: Messages | None = None) -> str:
     """A sentence for an API refusal: 401 and 403 say what to do about the token."""
+    say = say or Messages(FALLBACK)
     detail = error.reason
     if error.status == 401:
-        return f"the token was refused (401): {detail}"
+        return say("common.token_refused", detail=detail)
     if error.status == 403:
-        return f"the token is not a supervisor's (403): {detail}"
-    return f"the server refused the request ({error.status}): {detail}"
+        return say("common.not_supervisor", detail=detail)
+    return say("common.refused", status=error.status, detail=detail)
 
 
 def _token(args: argparse.Namespace) -> str:
@@ -178,6 +209,6 @@ def _quiet_broken_pipe() -> int:
     return EXIT_BROKEN_PIPE
 
 
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+def _fail(say: Messages, message: str, code: int) -> int:
+    print(say("common.error", message=message), file=sys.stderr)
     return code

@@ -18,5 +18,8 @@ def supervisor(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Supervisor:
     monkeypatch.delenv("REVISIT_SUPERVISOR_TOKEN", raising=False)
     monkeypatch.setenv("REVISIT_CONFIG", os.devnull)  # the defaults, whatever ./config.toml says
     monkeypatch.setenv("REVISIT_SUPERVISOR_TIMEZONE", "UTC")  # periods as the tests count them
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")  # the commands print English unless a test asks
     token = live_server.add_agent("boss", role=Role.SUPERVISOR)
     return Supervisor(live_server, token, SupervisorApi(ApiClient(live_server.url, token)))

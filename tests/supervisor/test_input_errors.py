@@ -115,7 +115,7 @@ def test_ctrl_c_while_reading_stops_at_once(supervisor: Supervisor):
         ]
     )
     port = int(supervisor.server.url.rsplit(":", 1)[1])
-    delay = 6.0  # each new connection: the list reads after the agents hang this long
+    delay = 10.0  # each new connection: the list reads after the agents hang this long
     with proxy_module.FaultyProxy(port, delay=delay) as proxy:
         process = script_process(supervisor, "assign", "--dry-run", url=proxy.url)
         started = time.monotonic()
@@ -128,5 +128,5 @@ def test_ctrl_c_while_reading_stops_at_once(supervisor: Supervisor):
         code = process.wait(timeout=60)
         waited = time.monotonic() - interrupted
     assert code == 130
-    assert waited < 2.0, f"Ctrl+C took {waited:.1f} s to act"
+    assert waited < 4.0, f"Ctrl+C took {waited:.1f} s to act"
     assert process.stderr is not None and b"interrupted" in process.stderr.read()

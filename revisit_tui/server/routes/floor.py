@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from revisit_tui.domain.models import Disposition, Identifier
+from revisit_tui.domain.models import Disposition, Identifier, Task, TaskStatus, UtcTime
 from revisit_tui.server.deps import Context, Supervisor
-from revisit_tui.server.problems import errors
-from revisit_tui.server.tables import outcomes
+from revisit_tui.server.problems import ProblemError, errors
+from revisit_tui.server.rows import task_from_row
+from revisit_tui.server.strictjson import StrictJsonRoute
+from revisit_tui.server.tables import outcomes, tasks
 from revisit_tui.server.taskstore import chunks
 
-router = APIRouter(prefix="/v1", tags=["supervisor"])
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 
 class CustomerIds(BaseModel):
@@ -40,3 +42,64 @@ def last_reached(request: CustomerIds, context: Context, _caller: Supervisor) ->
                 if seen is None or (started_at, agent_id) > seen:
                     latest[customer_id] = (started_at, agent_id)
     return {customer_id: agent_id for customer_id, (_, agent_id) in latest.items()}
+
+
+class TaskIds(BaseModel):
+    task_ids: Annotated[list[Identifier], Field(min_length=1, max_length=5000)]
+
+
+class Park(BaseModel):
+    task_ids: Annotated[list[Identifier], Field(min_length=1, max_length=5000)]
+    until: UtcTime
+
+
+class Updated(BaseModel):
+    updated: int
+
+
+@router.post("/tasks/by-id", response_model=list[Task], responses=errors())
+def tasks_by_id(request: TaskIds, context: Context, _caller: Supervisor) -> list[Task]:
+    """The tasks with these ids (unknown ids are left out), by id."""
+    found: list[Task] = []
+    with context.read.connect() as conn:
+        for part in chunks(sorted(set(request.task_ids))):
+            rows = conn.execute(sa.select(tasks).where(tasks.c.id.in_(part)).order_by(tasks.c.id))
+            found += [task_from_row(row) for row in rows]
+    return found
+
+
+@router.post("/tasks/park", response_model=Updated, responses=errors())
+def park(request: Park, context: Context, _caller: Supervisor) -> Updated:
+    """Hold open tasks until a moment: nobody may start them before it (`not_before`); each
+    gets a new version, so the agents' queues show the change. Unknown or closed tasks: 422
+    naming `task_ids.N`, nothing changes."""
+    now = datetime.now(UTC)
+    with context.engine.begin() as conn:
+        status: dict[str, str] = {}
+        for part in chunks(sorted(set(request.task_ids))):
+            status.update(
+                conn.execute(
+                    sa.select(tasks.c.id, tasks.c.status)
+                    .where(tasks.c.id.in_(part))
+                    .with_for_update()
+                )
+                .tuples()
+                .all()
+            )
+        bad = {
+            f"task_ids.{index}": "no such task"
+            if task_id not in status
+            else f"the task is {status[task_id]}, not open"
+            for index, task_id in enumerate(request.task_ids)
+            if status.get(task_id) != TaskStatus.OPEN.value
+        }
+        if bad:
+            raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
+        updated = 0
+        for part in chunks(sorted(set(request.task_ids))):
+            updated += conn.execute(
+                sa.update(tasks)
+                .where(tasks.c.id.in_(part))
+                .values(not_before=request.until, version=tasks.c.version + 1, updated_at=now)
+            ).rowcount
+    return Updated(updated=updated)

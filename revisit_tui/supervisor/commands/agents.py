@@ -1,0 +1,135 @@
+"""`revisit agents`: the roster (shift, capacity, skills, languages, branch) as supervisors
+keep it, without a raw `PUT /v1/agents`.
+
+    revisit agents                                   # the roster
+    revisit agents set wang --capacity 80 --off-shift
+    revisit agents set li --languages zh-CN,en --skills personal --branch BJ01
+    revisit agents set li --no-branch --on-shift
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any, TypeVar
+
+from revisit_tui.client.api import ApiError
+from revisit_tui.domain.models import CustomerType, Language
+from revisit_tui.supervisor import script
+from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.table import render
+
+HEADER_KEYS = ["id", "name", "role", "on_shift", "capacity", "languages", "skills", "branch"]
+E = TypeVar("E", bound=Enum)
+
+
+def _members(kind: type[E], text: str) -> list[E]:
+    names = {str(member.value): member for member in kind}
+    values = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [value for value in values if value not in names]
+    if unknown or not values:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(unknown) or 'nothing given'}: choose from {', '.join(names)}"
+        )
+    return [names[value] for value in values]
+
+
+def languages(text: str) -> list[Language]:
+    """An argparse type: languages, comma-separated (zh-CN,en)."""
+    return _members(Language, text)
+
+
+def skills(text: str) -> list[CustomerType]:
+    """An argparse type: customer types, comma-separated (personal,corporate)."""
+    return _members(CustomerType, text)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    script.add_connection(parser)
+    actions = parser.add_subparsers(dest="agents_action", metavar="ACTION")
+    change = actions.add_parser(
+        "set", help="change an agent's working profile", description="change a profile"
+    )
+    script.add_connection(change)
+    change.add_argument("agent_id", metavar="ID")
+    change.add_argument("--capacity", type=int, help="calls a day (0-1000)")
+    shift = change.add_mutually_exclusive_group()
+    shift.add_argument("--on-shift", dest="on_shift", action="store_true", default=None)
+    shift.add_argument("--off-shift", dest="on_shift", action="store_false")
+    change.add_argument("--languages", type=languages, help="e.g. zh-CN,en")
+    change.add_argument("--skills", type=skills, help="e.g. personal,corporate")
+    branch = change.add_mutually_exclusive_group()
+    branch.add_argument("--branch", help="the branch the agent serves")
+    branch.add_argument("--no-branch", action="store_true", help="serves every branch")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = script.parser(__doc__ or "")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "agents_action", None) == "set":
+        return script.run(args, lambda say: _set(args, say))
+    return script.run(args, lambda say: _roster(args, say))
+
+
+def _roster(args: argparse.Namespace, say: Messages) -> int:
+    api = script.connect(args, script.settings(args))
+    agents = api.agents()
+    yes, no = say("agents.yes"), say("agents.no")
+    rows = [
+        [
+            agent.id,
+            agent.name,
+            agent.role.value,
+            yes if agent.on_shift else no,
+            agent.capacity,
+            ",".join(language.value for language in agent.languages),
+            ",".join(skill.value for skill in agent.skills),
+            agent.branch or "*",
+        ]
+        for agent in agents
+    ]
+    print(render([say(f"agents.{key}") for key in HEADER_KEYS], rows))
+    on_shift = [agent for agent in agents if agent.on_shift and agent.role.value == "agent"]
+    capacity = sum(agent.capacity for agent in on_shift)
+    print(say("agents.count", count=len(agents), on_shift=len(on_shift), capacity=capacity))
+    return 0
+
+
+def _set(args: argparse.Namespace, say: Messages) -> int:
+    api = script.connect(args, script.settings(args))
+    known = {agent.id: agent for agent in api.agents()}
+    agent = known.get(args.agent_id)
+    if agent is None:
+        raise script.BadInput(f"{args.agent_id}: no such agent (revisit agents lists them)")
+    if args.capacity is not None and not 0 <= args.capacity <= 1000:
+        raise script.BadInput(f"--capacity: {args.capacity} is not between 0 and 1000")
+    changes: dict[str, Any] = {}
+    for name in ("capacity", "on_shift", "languages", "skills", "branch"):
+        value = getattr(args, name)
+        if value is not None and value != getattr(agent, name):
+            changes[name] = value
+    if args.no_branch and agent.branch is not None:
+        changes["branch"] = None
+    if not changes:
+        print(say("agents.unchanged", id=agent.id))
+        return 0
+    try:
+        api.put_agent(agent.model_copy(update=changes))
+    except ApiError as exc:
+        if exc.status in (404, 422):
+            raise script.BadInput(f"{agent.id}: {exc.reason}") from None
+        raise
+    described = ", ".join(f"{name}={_shown(value)}" for name, value in changes.items())
+    print(say("agents.updated", id=agent.id, changes=described))
+    return 0
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(getattr(item, "value", item)) for item in value)
+    return "-" if value is None else str(value)

@@ -1,0 +1,162 @@
+"""Spread the open unassigned tasks over the agents on shift (by capacity, language, skill,
+branch and continuity, most urgent first), optionally after moving customers to a branch.
+
+    revisit assign --dry-run             # print the plan (--show-tasks: task by task)
+    revisit assign --rebalance           # also move tasks held by agents off shift
+    revisit assign --transfer ids.txt --to-branch B2   # seed 003 transfers (UTF-8 or GBK)
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from revisit_tui.client.supervisor_api import SupervisorApi
+from revisit_tui.domain.models import Agent, Task
+from revisit_tui.supervisor import script
+from revisit_tui.supervisor.assign import (
+    Contended,
+    UnknownAgent,
+    assign_open_tasks,
+    choose_agents,
+    make_plan,
+    read_customer_ids,
+    transfer,
+)
+from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.planning import Plan, summarise
+from revisit_tui.supervisor.table import render
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    script.add_connection(parser)
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument(
+        "--show-tasks", action="store_true", help="with --dry-run: the plan task by task"
+    )
+    parser.add_argument(
+        "--rebalance",
+        action="store_true",
+        help="also re-assign the open tasks of agents who are not on shift",
+    )
+    parser.add_argument(
+        "--agent",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="assign only to these agents (repeatable; default: every agent on shift)",
+    )
+    parser.add_argument(
+        "--transfer",
+        metavar="CUSTOMERS_FILE",
+        help="first move these customers (one id a line) to --to-branch",
+    )
+    parser.add_argument("--to-branch", metavar="BRANCH", help="the branch of --transfer")
+    parser.add_argument(
+        "--today", type=script.day, default=None, help="the day counted for 'overdue'"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = script.parser(__doc__ or "")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.transfer) != bool(args.to_branch):
+        return script.run(args, _needs_both)
+    return script.run(args, lambda say: _run(args, say))
+
+
+def _needs_both(say: Messages) -> int:
+    raise script.BadInput("--transfer and --to-branch go together")
+
+
+def _run(args: argparse.Namespace, say: Messages) -> int:
+    config = script.settings(args)
+    api = script.connect(args, config)
+    today = args.today or script.today(config)
+    if args.transfer:
+        _transfer(api, args.transfer, args.to_branch, args.dry_run, say)
+    everyone = api.agents()
+    try:
+        chosen = choose_agents(everyone, args.agent)
+    except UnknownAgent as exc:
+        raise script.BadInput(f"--agent: unknown agent {exc}") from None
+    if args.dry_run:
+        plan = make_plan(api, everyone, rebalance=args.rebalance, only=chosen)
+        _print_plan(plan, chosen, today, say)
+        if args.show_tasks:
+            _print_tasks(plan, say)
+        print(say("common.dry_run_nothing_written"))
+        return 0
+    try:
+        done = assign_open_tasks(api, everyone, rebalance=args.rebalance, only=chosen)
+    except Contended:
+        raise script.Failed(say("assign.contended")) from None
+    _print_plan(done.plan, chosen, today, say)
+    if done.replans:
+        print(say("assign.replanned", count=done.replans))
+    print(say("assign.assigned", count=done.updated))
+    return 0
+
+
+def _transfer(api: SupervisorApi, path: str, to_branch: str, dry_run: bool, say: Messages) -> None:
+    try:
+        lines = read_customer_ids(path)
+    except ValueError as exc:
+        raise script.BadInput(f"--transfer: {exc}") from None
+    try:
+        moved = transfer(api, lines, to_branch, dry_run=dry_run)
+    except ValueError as exc:
+        raise script.BadInput(f"--transfer: {Path(path).name} {exc}") from None
+    counts = {"customers": moved.customers, "branch": to_branch, "tasks": moved.tasks}
+    if dry_run:
+        headers = [say(f"transfer.{key}") for key in ("customer", "from_branch", "to_branch")]
+        rows = [[m.customer_id, m.from_branch, to_branch, m.open_tasks] for m in moved.moves]
+        print(render([*headers, say("transfer.open_tasks")], rows))
+        print(say("transfer.would_move", **counts))
+        return
+    print(say("transfer.moved", **counts))
+
+
+def _print_plan(plan: Plan[Task], agents: Sequence[Agent], today: date, say: Messages) -> None:
+    rows = [
+        [
+            row.agent_id,
+            row.new,
+            ", ".join(f"{kind.value} {n}" for kind, n in sorted(row.by_kind.items())),
+            row.overdue,
+            f"{row.load}/{row.capacity}",
+        ]
+        for row in summarise(plan, agents, today)
+    ]
+    headers = [say(f"assign.{key}") for key in ("agent", "new", "by_kind", "overdue", "load")]
+    print(render(headers, rows))
+    print(say("assign.placed", placed=len(plan.placed), unplaced=len(plan.unplaced)))
+    for reason, count in Counter(u.reason for u in plan.unplaced).most_common():
+        print(say("assign.left", count=count, reason=reason))
+
+
+def _print_tasks(plan: Plan[Task], say: Messages) -> None:
+    rows: list[list[object]] = [
+        [task.id, task.kind.value, task.priority, task.due.isoformat(), task.customer_id, agent]
+        for task, agent in plan.placed
+    ]
+    rows += [
+        [
+            u.task.id,
+            u.task.kind.value,
+            u.task.priority,
+            u.task.due.isoformat(),
+            u.task.customer_id,
+            "-",
+        ]
+        for u in plan.unplaced
+    ]
+    headers = [say("tasks.plan_header"), "kind", "priority", "due", "customer", say("assign.agent")]
+    print(render(headers, rows))

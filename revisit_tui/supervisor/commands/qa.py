@@ -1,0 +1,76 @@
+"""`revisit qa`: draw a month's reproducible random sample of revisit records for quality
+review (seed 002 §十.1) and export it with the checks: complete, compliant, handled in time.
+
+    revisit qa --month 2026-10 --rate 0.05 --seed 7 --out sample.csv
+
+The same month, rate and seed give the same records (a late record displaces at most its
+share). The export holds customer names and account numbers: it is created readable by its
+owner only; account numbers stay text in Excel.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from revisit_tui.supervisor import script
+from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.qa import export, summarise
+
+
+def rate(text: str) -> float:
+    """An argparse type: a share of records, more than 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 (excluded) and 1")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    script.add_connection(parser)
+    parser.add_argument("--month", type=script.month, required=True, help="YYYY-MM")
+    parser.add_argument("--rate", type=rate, required=True, help="share to sample, e.g. 0.05")
+    parser.add_argument("--seed", type=int, required=True, help="the draw's seed (note it down)")
+    parser.add_argument(
+        "--out", metavar="FILE", required=True, help="export: .csv, else JSON Lines"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = script.parser(__doc__ or "")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    return script.run(args, lambda say: _run(args, say))
+
+
+def _run(args: argparse.Namespace, say: Messages) -> int:
+    config = script.settings(args)
+    api = script.connect(args, config)
+    records = api.qa_sample(args.month, args.rate, args.seed, tz=config.supervisor.timezone)
+    try:
+        export(records, args.out)
+    except IsADirectoryError:
+        raise script.BadInput(f"--out: {args.out} is a folder; give a file name") from None
+    except OSError as exc:
+        raise script.BadInput(f"--out: cannot write {args.out}: {exc.strerror}") from None
+    summary = summarise(records)
+    print(
+        say(
+            "qa.summary",
+            month=args.month,
+            sampled=summary.sampled,
+            rate=args.rate,
+            seed=args.seed,
+            incomplete=summary.incomplete,
+            non_compliant=summary.non_compliant,
+            unhandled=summary.unhandled,
+            path=args.out,
+        )
+    )
+    return 0
