@@ -7,7 +7,7 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.models import (
@@ -49,7 +49,7 @@ class Updated(BaseModel):
 class Transfer(BaseModel):
     customer_ids: Annotated[list[Identifier], Field(min_length=1, max_length=5000)]
     to_branch: Identifier
-    dry_run: bool = False  # check and answer the plan; change nothing
+    dry_run: StrictBool = False  # check and answer the plan; change nothing
 
 
 class CustomerMove(BaseModel):
