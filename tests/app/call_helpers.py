@@ -36,6 +36,15 @@ def item_of(store: AgentStore, kind: TaskKind, *, corporate: bool | None = None)
     )
 
 
+async def quiet(pilot: Pilot[Any]) -> None:
+    """Workers done, toasts gone (the app's own start notice included): snapshots picture only
+    the screens themselves."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
 async def open_call(app: RevisitApp, pilot: Pilot[Any], item: QueueItem) -> CallScreen:
     screen = CallScreen(item)
     app.push_screen(screen)

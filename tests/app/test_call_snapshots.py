@@ -14,19 +14,11 @@ from revisit_tui.app.screens.call import CallScreen
 from revisit_tui.app.screens.sms import SmsScreen
 from revisit_tui.client.store import AgentStore
 from revisit_tui.domain.models import TaskKind
-from tests.app.call_helpers import go_to, item_of
+from tests.app.call_helpers import go_to, item_of, quiet
 
 AppFactory = Callable[..., RevisitApp]
 SIZE = (80, 24)
 LOCALES = ["zh-CN", "en"]
-
-
-async def quiet(pilot: Pilot[Any]) -> None:
-    """Workers done, toasts gone (the app's own start notice included)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    pilot.app.clear_notifications()
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -12,17 +12,12 @@ import pytest
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.client.store import AgentStore
 from revisit_tui.domain.models import Disposition, Outcome
+from tests.app.call_helpers import quiet
 from tests.app.factory import AGENT_ID, NOW
 
 AppFactory = Callable[..., RevisitApp]
 SIZE = (80, 24)
 LOCALES = ["zh-CN", "en"]
-
-
-async def quiet(pilot: Any) -> None:
-    """No toasts on the picture."""
-    pilot.app.clear_notifications()
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("locale", LOCALES)

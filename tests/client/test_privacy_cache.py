@@ -31,6 +31,7 @@ from revisit_tui.domain.models import (
     Reveal,
     RevealSource,
 )
+from revisit_tui.domain.validation import id_check_digit
 from revisit_tui.server.process import free_port
 from revisit_tui.server.tables import reveals
 
@@ -45,7 +46,9 @@ def mobile(i: int) -> str:
 
 
 def id_number(i: int) -> str:
-    return f"11010519491231{i:04d}"
+    """A resident ID number with a valid GB 11643 check digit (imports refuse any other)."""
+    first17 = f"11010519491231{i:03d}"
+    return first17 + id_check_digit(first17)
 
 
 def audit(server: Any) -> list[Any]:
