@@ -105,9 +105,8 @@ def test_an_outcome_over_the_bounds_is_refused_at_once(world: World) -> None:
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # holds SQLite's write lock
 def test_a_database_locked_for_long_is_503_with_retry_after(world: World) -> None:
-    if not world.server.db_url.startswith("sqlite"):
-        pytest.skip("holds SQLite's write lock from outside the server")
     task = world.add_task(world.add_customer("c"), "a")
     holder = sqlite3.connect(world.server.db_url.removeprefix("sqlite:///"), timeout=30)
     holder.isolation_level = None
