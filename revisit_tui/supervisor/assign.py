@@ -21,7 +21,7 @@ from typing import Any
 from revisit_tui.client.api import ApiError
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import Agent, Assignment, Task, TaskCreate, TaskStatus
-from revisit_tui.supervisor.background import background
+from revisit_tui.supervisor.background import SideBySide
 from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.textfile import read_text
@@ -143,10 +143,10 @@ def make_plan(
     """Read the open tasks, customers, escalations and who last reached each customer, then
     plan for `only` (default: every agent); writes nothing. `agents` is everyone active: a
     task held by anyone else (a revoked agent) is back in the pool."""
-    with Progress("reading", enabled=progress) as bar:
-        open_tasks = background(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
-        customers = background(lambda: {c.id: c for c in bar.track(api.customers())})
-        escalations = background(lambda: {str(e.id): e.agent_id for e in api.escalations()})
+    with Progress("reading", enabled=progress) as bar, SideBySide() as calls:
+        open_tasks = calls.start(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
+        customers = calls.start(lambda: {c.id: c for c in bar.track(api.customers())})
+        escalations = calls.start(lambda: {str(e.id): e.agent_id for e in api.escalations()})
         load = workload(open_tasks.result(), agents, rebalance)
         last = api.last_reached(sorted({task.customer_id for task in load.candidates}))
         preferred = continuity(load.candidates, load.holder, escalations.result(), last)

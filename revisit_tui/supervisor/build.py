@@ -34,7 +34,7 @@ from revisit_tui.domain.models import (
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.rules import due_revisits, follow_up_task
 from revisit_tui.supervisor.assign import continuity
-from revisit_tui.supervisor.background import background
+from revisit_tui.supervisor.background import SideBySide
 from revisit_tui.supervisor.exportfile import Export, ExportError
 from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
 from revisit_tui.supervisor.progress import Progress
@@ -97,16 +97,16 @@ def read_sources(
 ) -> Sources:
     """Read what the rules need (and, to assign on creation, the agents and open tasks) side by
     side: the server answers one list while this process parses another."""
-    with Progress("reading", enabled=progress) as bar:
-        customers = background(lambda: {c.id: c for c in bar.track(api.customers())})
-        last = background(lambda: last_revisits(api))
-        resolved = background(lambda: list(api.escalations(status=EscalationStatus.RESOLVED)))
+    with Progress("reading", enabled=progress) as bar, SideBySide() as calls:
+        customers = calls.start(lambda: {c.id: c for c in bar.track(api.customers())})
+        last = calls.start(lambda: last_revisits(api))
+        resolved = calls.start(lambda: list(api.escalations(status=EscalationStatus.RESOLVED)))
         if export is None:
-            accounts = background(lambda: list(bar.track(api.accounts())))
-            events = background(lambda: list(api.events()))
+            accounts = calls.start(lambda: list(bar.track(api.accounts())))
+            events = calls.start(lambda: list(api.events()))
         if for_assignment:
-            agents = background(api.agents)
-            open_tasks = background(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
+            agents = calls.start(api.agents)
+            open_tasks = calls.start(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
         if export is not None:
             check_customers(export, customers.result(), export_name)
         return Sources(

@@ -13,7 +13,7 @@ from datetime import date
 
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import AgentMonth, Disposition, KindReport
-from revisit_tui.supervisor.background import background
+from revisit_tui.supervisor.background import SideBySide
 
 # `reached` has its own column; the other dispositions follow it
 OTHER_DISPOSITIONS = [d for d in Disposition if d is not Disposition.REACHED]
@@ -126,20 +126,23 @@ def gather(
     """The day's and its month's figures (days of time zone `tz`), per agent and per kind,
     read side by side; with `agent` every row is that agent's alone."""
     month = month_of(day)
-    day_agents = background(lambda: api.agent_report(day=day, tz=tz, min_ratings=min_ratings))
-    month_agents = background(lambda: api.agent_report(month=month, tz=tz, min_ratings=min_ratings))
-    day_kinds = background(lambda: api.kind_report(day=day, tz=tz, agent=agent))
-    month_kinds = background(lambda: api.kind_report(month=month, tz=tz, agent=agent))
+    with SideBySide() as calls:
+        day_agents = calls.start(lambda: api.agent_report(day=day, tz=tz, min_ratings=min_ratings))
+        month_agents = calls.start(
+            lambda: api.agent_report(month=month, tz=tz, min_ratings=min_ratings)
+        )
+        day_kinds = calls.start(lambda: api.kind_report(day=day, tz=tz, agent=agent))
+        month_kinds = calls.start(lambda: api.kind_report(month=month, tz=tz, agent=agent))
 
-    def mine(rows: list[AgentMonth]) -> list[AgentMonth]:
-        return [row for row in rows if agent is None or row.agent_id == agent]
+        def mine(rows: list[AgentMonth]) -> list[AgentMonth]:
+            return [row for row in rows if agent is None or row.agent_id == agent]
 
-    return [
-        *agent_figures(mine(day_agents.result()), day.isoformat()),
-        *kind_figures(day_kinds.result(), day.isoformat()),
-        *agent_figures(mine(month_agents.result()), month),
-        *kind_figures(month_kinds.result(), month),
-    ]
+        return [
+            *agent_figures(mine(day_agents.result()), day.isoformat()),
+            *kind_figures(day_kinds.result(), day.isoformat()),
+            *agent_figures(mine(month_agents.result()), month),
+            *kind_figures(month_kinds.result(), month),
+        ]
 
 
 def table_rows(figures: Sequence[Figures]) -> list[list[object]]:

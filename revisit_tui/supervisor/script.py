@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from revisit_tui.client.api import ApiClient, ApiError, Unreachable
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.config import ConfigError, Settings, load_settings
+from revisit_tui.supervisor.background import calls_abandoned
 from revisit_tui.supervisor.messages import FALLBACK, LOCALES, Messages, choose_locale
 from revisit_tui.supervisor.table import Row, write_csv
 
@@ -166,7 +167,12 @@ def run(args: argparse.Namespace, body: Callable[[Messages], int]) -> int:
     except Unreachable as exc:
         return _fail(say, say("common.unreachable", detail=exc), EXIT_FAILED)
     except KeyboardInterrupt:
-        return _fail(say, say("common.interrupted"), 130)
+        code = _fail(say, say("common.interrupted"), 130)
+        if calls_abandoned():  # reads still in flight: leave without the shutdown that can abort
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
 
 
 def describe_refusal(error: ApiError, say: Messages | None = None) -> str:
