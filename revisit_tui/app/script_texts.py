@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from revisit_tui.callscripts import load_script, load_sms_templates, render
 from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import CustomerType, Language, QueueItem, Transaction
-from revisit_tui.domain.scripts import FLAGGED
+from revisit_tui.domain.scripts import FLAGGED, fill
 
 if TYPE_CHECKING:
     from revisit_tui.app.app import RevisitApp
@@ -56,8 +56,8 @@ ITEM_SECTIONS = {
 
 def placeholders(item: QueueItem, app: RevisitApp, locale: str) -> dict[str, str]:
     """The values script and SMS texts may name, for a text in `locale`. Numbers stay masked:
-    the agent reads out the last four digits, never a whole number. A value not known here
-    renders as a blank."""
+    the agent reads out the last four digits, never a whole number. A value not on file is ""
+    (a script line leaves out the sentence that names it)."""
     bank, sms = app.policy.bank, app.policy.sms
     customer = item.customer
     zone = ZoneInfo(customer.timezone)
@@ -91,28 +91,29 @@ def transaction_placeholders(tx: Transaction, zone: str, t: Translate) -> dict[s
 
 
 def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
-    """The task kind's script in the app's locale, each step with its placeholders filled."""
+    """The task kind's script in the app's locale, each step with its placeholders filled and
+    no line naming a value that is not on file."""
     script = load_script(item.task.kind, app.locale, scripts_dir(app))
     context = placeholders(item, app, app.locale)
     steps = []
     for step in script.steps:
         prompts: dict[str, str] = {}
         if step.kind == "transaction_check":
-            template = step.item_prompts.get(FLAGGED, "")
             for tx in item.flagged_transactions:
                 values = transaction_placeholders(tx, item.customer.timezone, app.t)
-                prompts[f"transaction_checks.{tx.id}"] = render(template, {**context, **values})
+                line = step.item_line(FLAGGED, {**context, **values})
+                prompts[f"transaction_checks.{tx.id}"] = line
         elif step.kind in ITEM_SECTIONS:
             section = ITEM_SECTIONS[step.kind]
-            for name, text in step.item_prompts.items():
-                prompts[f"{section}.{name}"] = render(text, context)
+            for name in step.item_prompts.keys() | step.missing_prompts.keys():
+                prompts[f"{section}.{name}"] = step.item_line(name, context)
         corporate = item.customer.type is CustomerType.CORPORATE and step.corporate_prompt
         steps.append(
             StepView(
                 kind=step.kind.value,
-                title=render(step.title, context),
-                prompt=render(step.corporate_prompt if corporate else step.prompt, context),
-                hint=render(step.hint, context),
+                title=fill(step.title, context),
+                prompt=fill(step.corporate_prompt if corporate else step.prompt, context),
+                hint=fill(step.hint, context),
                 items=tuple(step.items),
                 item_prompts=prompts,
             )

@@ -5,9 +5,12 @@ A script file has `version`, `kind` (a task kind), `locale`, `title` and `[[step
 has `id`, `kind`, `title`, `prompt` (what the agent says, with `{placeholders}`) and optionally
 `hint` (guidance for the agent, not read out), `corporate_prompt` (said instead to corporate
 customers), `items` (which contact fields, features, products or "flagged" transactions the
-step goes through) and `[steps.item_prompts]` (a line per item). What a step records follows
-from its kind and items: a contact_check step with items ["mobile"] records the outcome's
-`contact_checks` for mobile.
+step goes through), `[steps.item_prompts]` (a line per item) and `[steps.missing_prompts]` (a
+line per item for when a value its item prompt names is not on file, e.g. no landline). What a
+step records follows from its kind and items: a contact_check step with items ["mobile"]
+records the outcome's `contact_checks` for mobile.
+
+Lines are filled with `fill`: the agent never reads out a blank or a raw {name}.
 """
 
 from __future__ import annotations
@@ -81,7 +84,11 @@ _STEP_KEYS = {
     "corporate_prompt",
     "items",
     "item_prompts",
+    "missing_prompts",
 }
+ITEM_TEXTS = ("item_prompts", "missing_prompts")
+"""The step tables that hold a line per item."""
+_SENTENCE = re.compile(r".*?(?:[。！？!?]+[”’」』）)\"']*|\.(?=\s|$)|$)\s*", re.S)
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,16 @@ class ScriptStep:
     corporate_prompt: str = ""
     items: list[str] = field(default_factory=list)
     item_prompts: dict[str, str] = field(default_factory=dict)
+    missing_prompts: dict[str, str] = field(default_factory=dict)
+
+    def item_line(self, item: str, context: Mapping[str, str]) -> str:
+        """The line to say for one item: its item prompt when every value it names is on file,
+        else its missing prompt (worded for "not on file"), else the item prompt without the
+        sentences that name a missing value; "" when nothing is left to say."""
+        text = self.item_prompts.get(item, "")
+        if not missing(text, context):
+            return fill(text, context)
+        return fill(self.missing_prompts.get(item) or text, context)
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,28 @@ def render(text: str, context: Mapping[str, str]) -> str:
     """The text with its placeholders filled; a value missing from `context` shows as ___ (a
     blank the agent fills by asking), never as a raw {name}."""
     return _PLACEHOLDER.sub(lambda match: context.get(match[1]) or BLANK, text)
+
+
+def missing(text: str, context: Mapping[str, str]) -> list[str]:
+    """The placeholders of a text whose value `context` does not have (absent or empty)."""
+    return [name for name in placeholders(text) if not context.get(name)]
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut after each sentence's closing mark (。！？!? or a full stop before a
+    space), each piece with its trailing spaces; joined they are the text again."""
+    return [piece for piece in _SENTENCE.findall(text) if piece]
+
+
+def fill(text: str, context: Mapping[str, str]) -> str:
+    """A script line with its placeholders filled. A sentence naming a value the task does not
+    have is left out, so the agent never reads a blank aloud ("固定电话是___吗")."""
+    kept = [
+        _PLACEHOLDER.sub(lambda match: context[match[1]], sentence)
+        for sentence in sentences(text)
+        if not missing(sentence, context)
+    ]
+    return "".join(kept).strip()
 
 
 def parse_script(text: str, path: str = "<script>") -> CallScript:
@@ -256,16 +295,9 @@ class _Parser:
             self.fail(index, "kind", f"kind must be one of {', '.join(StepKind)}")
         allowed_items = ITEMS.get(kind, frozenset()) if kind else frozenset()
         items = self.names(index, raw, "items", allowed_items, f"item of a {kind} step")
-        item_prompts = raw.get("item_prompts", {})
-        if not isinstance(item_prompts, dict) or not all(
-            isinstance(text, str) for text in item_prompts.values()
-        ):
-            self.fail(index, "item_prompts", "item_prompts must be a table of texts")
-            item_prompts = {}
-        for item in item_prompts:
-            if item not in items:
-                self.fail(index, item, f"item_prompts.{item} is for an item not in items")
-        texts |= {f"item_prompts.{item}": text for item, text in item_prompts.items()}
+        per_item = {key: self.item_texts(index, raw, key, items) for key in ITEM_TEXTS}
+        for key, lines in per_item.items():
+            texts |= {f"{key}.{item}": text for item, text in lines.items()}
         for where, text in texts.items():
             for name in unknown_placeholders(text) if isinstance(text, str) else []:
                 reason = f"{where}: unknown placeholder {{{name}}}; allowed: "
@@ -280,8 +312,22 @@ class _Parser:
             hint=texts["hint"],
             corporate_prompt=texts["corporate_prompt"],
             items=items,
-            item_prompts=dict(item_prompts),
+            item_prompts=per_item["item_prompts"],
+            missing_prompts=per_item["missing_prompts"],
         )
+
+    def item_texts(
+        self, index: int, raw: dict[str, Any], key: str, items: list[str]
+    ) -> dict[str, str]:
+        """A table of one line per item (item_prompts, missing_prompts)."""
+        lines = raw.get(key, {})
+        if not isinstance(lines, dict) or not all(isinstance(text, str) for text in lines.values()):
+            self.fail(index, key, f"{key} must be a table of texts")
+            return {}
+        for item in lines:
+            if item not in items:
+                self.fail(index, item, f"{key}.{item} is for an item not in items")
+        return dict(lines)
 
     def names(
         self, index: int, raw: dict[str, Any], key: str, allowed: frozenset[str], what: str

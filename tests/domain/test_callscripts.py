@@ -16,6 +16,7 @@ from revisit_tui.domain.scripts import (
     PLACEHOLDERS,
     ScriptError,
     StepKind,
+    fill,
     parse_script,
     parse_sms_templates,
     render,
@@ -105,6 +106,49 @@ def test_sms_templates_carry_the_signature_placeholder() -> None:
     verify = load_sms_templates("zh-CN")[0]
     text = render(verify.text, {"phone": "****5678", "signature": "【示例银行】"})
     assert text.endswith("手机银行更新。【示例银行】") and "****5678" in text
+
+
+@pytest.mark.parametrize("locale", list(Language))
+@pytest.mark.parametrize("kind", list(TaskKind))
+def test_no_script_line_shows_a_blank_whatever_is_not_on_file(
+    kind: TaskKind, locale: Language
+) -> None:
+    """Each value missing alone, then all of them: no line the agent reads holds a blank or a
+    brace, and a contact point not on file is asked for in the script's own words."""
+    script = load_script(kind, locale)
+    for gone in [*sorted(PLACEHOLDERS), "every"]:
+        context = {} if gone == "every" else {**FULL_CONTEXT, gone: ""}
+        for step in script.steps:
+            lines = [fill(text, context) for text in (step.title, step.prompt, step.hint)]
+            lines += [step.item_line(item, context) for item in step.items]
+            for line in lines:
+                assert BLANK not in line and "{" not in line and "}" not in line, (gone, line)
+            if step.kind is StepKind.CONTACT_CHECK:
+                for item in step.item_prompts:
+                    said = step.item_line(item, context)
+                    assert said, (gone, item)
+                    if gone == "every":
+                        assert said == step.missing_prompts[item]
+
+
+def test_a_sentence_naming_a_value_not_on_file_is_left_out() -> None:
+    assert fill("您在我行预留的固定电话是{landline}吗？", {}) == ""
+    text = "处理结果是：{escalation_resolution}。请问现在问题解决了吗？"
+    assert fill(text, {}) == "请问现在问题解决了吗？"
+    assert (
+        fill(text, {"escalation_resolution": "已退款"})
+        == "处理结果是：已退款。请问现在问题解决了吗？"
+    )
+    english = "Is your number {phone}? If it changed, tell us. Thank you."
+    assert fill(english, {"phone": ""}) == "If it changed, tell us. Thank you."
+
+
+def test_missing_prompts_must_name_items_of_the_step() -> None:
+    bad = GOOD.replace(
+        'prompt = "Goodbye."', 'prompt = "Goodbye."\n\n[steps.missing_prompts]\nmobile = "No."'
+    )
+    (problem,) = script_problems(bad)
+    assert "missing_prompts.mobile is for an item not in items" in problem.reason
 
 
 def test_a_missing_value_renders_as_a_blank_not_as_a_brace() -> None:
