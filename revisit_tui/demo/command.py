@@ -182,7 +182,10 @@ def _load(args: argparse.Namespace, settings: Settings, url: str, tokens: dict[s
     from revisit_tui.demo.load import load
 
     data = generate(
-        args.seed, customers=args.customers, calls=settings.calls, schedule=settings.schedule
+        args.seed,
+        customers=args.customers,
+        policy=settings.policy,
+        timezone=settings.supervisor.timezone,
     )
     summary = load(data, url, tokens)
     print(

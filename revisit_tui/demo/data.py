@@ -4,6 +4,11 @@
 the demo, tests and benchmarks can share it. Names and addresses are Chinese (a few customers
 live abroad or speak English), phone numbers pass libphonenumber, resident ID numbers carry a
 valid GB 11643 check digit and business licences a valid GB 32100 credit code.
+
+The data follows the rules it demonstrates: its tasks are the revisits the domain rules find
+due (with their keys, so `revisit queue build` on the loaded demo finds them all made), and
+those it preloads for agents are placed by the assignment planner, within each agent's
+branch, languages, skills and capacity.
 """
 
 from __future__ import annotations
@@ -52,7 +57,9 @@ from revisit_tui.domain.models import (
     TransactionFlag,
     Urgency,
 )
-from revisit_tui.domain.policy import CallPolicy, SchedulePolicy
+from revisit_tui.domain.policy import RevisitPolicy
+from revisit_tui.domain.rules import due_revisits
+from revisit_tui.supervisor.planning import plan_assignments
 
 
 def _words(text: str) -> list[str]:
@@ -136,25 +143,34 @@ class DemoData:
 
 
 def demo_agents() -> list[Agent]:
-    """The demo agent, a supervisor and three more agents (one off shift)."""
+    """The demo agent, a supervisor and five more agents (one off shift). Between them the
+    agents on shift have room for every task the demo makes and serve every customer: all but
+    one serve every branch (one only Shanghai's SH01), two besides the demo agent speak
+    English, one handles corporate customers only and two personal customers only."""
     return [
         Agent(
             id=DEMO_AGENT_ID,
             name="李晓雯",
             languages=[Language.ZH_CN, Language.EN],
             capacity=60,
-            branch="SH01",
         ),
         Agent(id=SUPERVISOR_ID, name="陈国栋", role=Role.SUPERVISOR, branch="SH01"),
-        Agent(id="agent-wang", name="王海燕", capacity=80, branch="BJ01"),
+        Agent(id="agent-wang", name="王海燕", skills=[CustomerType.PERSONAL], capacity=250),
+        Agent(
+            id="agent-zhao",
+            name="赵文博",
+            languages=[Language.ZH_CN, Language.EN],
+            skills=[CustomerType.PERSONAL],
+            capacity=150,
+        ),
         Agent(
             id="agent-zhou",
             name="周子涵",
             languages=[Language.ZH_CN, Language.EN],
             skills=[CustomerType.CORPORATE],
-            capacity=50,
-            branch="GZ01",
+            capacity=120,
         ),
+        Agent(id="agent-lin", name="林静", capacity=60, branch="SH01"),
         Agent(id="agent-he", name="何建军", capacity=80, branch="CD01", on_shift=False),
     ]
 
@@ -178,31 +194,29 @@ def generate(
     seed: int = 2024,
     customers: int = 300,
     now: datetime | None = None,
-    calls: CallPolicy | None = None,
-    schedule: SchedulePolicy | None = None,
+    policy: RevisitPolicy | None = None,
+    timezone: str = "Asia/Shanghai",
 ) -> DemoData:
     """Generate the demo data set; the same arguments always give the same data.
 
-    The demo agent's most urgent tasks go to customers whose own clock is inside the
-    callable window at `now`, so the demo always has someone to call.
+    `timezone` is the centre's ([supervisor] timezone): its day is the rules' today, as it is
+    for `revisit queue build`. The demo agent's most urgent tasks go to customers whose own
+    clock is inside the callable window at `now`, so the demo always has someone to call.
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    return _Generator(seed, now, calls or CallPolicy(), schedule or SchedulePolicy()).build(
-        max(customers, 30)
-    )
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    return _Generator(seed, now, today, policy or RevisitPolicy()).build(max(customers, 30))
 
 
 class _Generator:
     """The generator's state: one seeded random source and what has been made so far."""
 
-    def __init__(
-        self, seed: int, now: datetime, calls: CallPolicy, schedule: SchedulePolicy
-    ) -> None:
+    def __init__(self, seed: int, now: datetime, today: date, policy: RevisitPolicy) -> None:
         self.rng = random.Random(seed)
         self.now = now
-        self.today = now.date()
-        self.calls = calls
-        self.schedule = schedule
+        self.today = today
+        self.policy = policy
+        self.calls = policy.calls
         self.customers: list[Customer] = []
         self.accounts: list[Account] = []
         self.transactions: list[Transaction] = []
@@ -225,8 +239,8 @@ class _Generator:
         customers = {customer.id: customer for customer in self.customers}
         for account in self.accounts:
             self._transactions(account, customers[account.customer_id])
-        self._tasks([a for a in agents if a.role is Role.AGENT and a.id != DEMO_AGENT_ID])
-        self._history()
+        self._account_events()
+        self._history(self._tasks([agent for agent in agents if agent.role is Role.AGENT]))
         batch = ImportBatch(
             customers=self.customers,
             accounts=self.accounts,
@@ -441,6 +455,8 @@ class _Generator:
                     flag=TransactionFlag.MANY_SMALL,
                     reason="短时间内多笔小额支付",
                 )
+            detail = "短时间内多笔小额支付，与历史交易习惯不符"
+            self._event(account, AccountEvent.LARGE_ABNORMAL_TRANSACTION, start, detail)
 
     def _transaction(
         self,
@@ -476,91 +492,113 @@ class _Generator:
         self.events.append(event)
         return event
 
+    # --- events the bank's systems report ------------------------------------------------
+
+    def _account_events(self) -> None:
+        """Closure requests, reserved-information changes and complaints (flagged transactions
+        have their events already): the special events the rules make revisits of."""
+        flagged = {tx.account_number for tx in self.transactions if tx.flag}
+        for index, account in enumerate(self.accounts):
+            if account.number in flagged:
+                continue
+            if account.status is AccountStatus.CLOSING:
+                at = datetime.combine(self.today - timedelta(days=1), time(10), UTC)
+                self._event(account, AccountEvent.CLOSURE, at, "客户申请销户")
+            elif (self.today - account.opened_on).days < 14:
+                continue
+            elif index % 29 == 3:
+                at = self.now - timedelta(days=2)
+                self._event(account, AccountEvent.RESERVED_INFO_CHANGED, at, "预留手机号变更")
+            elif index % 31 == 5:
+                at = self.now - timedelta(days=3)
+                self._event(account, AccountEvent.COMPLAINT, at, "客户投诉手续费")
+
     # --- tasks ----------------------------------------------------------------------------
 
-    def _tasks(self, agents: list[Agent]) -> None:
-        rng = self.rng
+    def _tasks(self, agents: list[Agent]) -> list[TaskCreate]:
+        """The revisits the rules find due today, each preloaded for an agent it suits (or
+        left in the pool); answers the two periodic tasks the past attempts were made on."""
         customers = {customer.id: customer for customer in self.customers}
+        due = list(due_revisits(self.accounts, customers, self.events, {}, self.today, self.policy))
         flagged = {tx.account_number for tx in self.transactions if tx.flag}
-        personal = [agent.id for agent in agents if CustomerType.PERSONAL in agent.skills]
-        corporate = [agent.id for agent in agents if CustomerType.CORPORATE in agent.skills]
-        callable_demo = 0
-        for index, account in enumerate(self.accounts):
-            customer = customers[account.customer_id]
-            kind, reason = self._task_kind(index, account, flagged)
-            if kind is None or customer.do_not_call:  # asked not to be called: no task
+        past = self._past_tasks(due, customers, flagged)
+        first_calls = [
+            task
+            for task in due
+            if task.kind is TaskKind.SPECIAL_EVENT
+            and task.account_number in flagged
+            and self._callable_now(customers[task.customer_id])
+        ][:4]
+        demo_customers = {task.customer_id for task in [*first_calls, *past]}
+        eventful = {task.customer_id for task in due if task.kind is TaskKind.SPECIAL_EVENT}
+        fixed = {task.key for task in [*first_calls, *past]}
+        for_demo, for_others, for_pool = [], [], []
+        for task in due:
+            customer = customers[task.customer_id]
+            index = int(customer.id[1:]) - 1
+            if task.key in fixed:
                 continue
-            callable_now = self._callable_now(customer)
-            suspicious = account.number in flagged
-            first_calls = kind is TaskKind.SPECIAL_EVENT and suspicious and callable_now
-            not_before = None
-            if first_calls and callable_demo < 4:
-                agent: str | None = DEMO_AGENT_ID  # the top of the demo queue: call now
-                callable_demo += 1
-            elif kind is TaskKind.SPECIAL_EVENT and not suspicious:
-                agent = personal[len(self.tasks) % len(personal)]  # info changes, complaints
-            elif customer.timezone in ABROAD_ZONES or kind is TaskKind.FOLLOW_UP:
-                agent = DEMO_AGENT_ID  # the bilingual demo agent has the customers abroad
+            if task.kind is TaskKind.SPECIAL_EVENT and task.account_number not in flagged:
+                for_others.append(task)  # information changes and complaints
+            elif customer.id in demo_customers or customer.timezone in ABROAD_ZONES:
+                for_demo.append(task)  # the bilingual demo agent has the customers abroad
             elif index % 10 == 9:
-                agent = None
-            elif index % 4 == 0 or (callable_now and index % 3 == 0):
-                agent = DEMO_AGENT_ID
+                for_pool.append(task)  # for `revisit assign` to place
+            elif customer.id in eventful:
+                for_others.append(task)  # the demo agent's special events are the first calls
+            elif index % 4 == 0 or (self._callable_now(customer) and index % 3 == 0):
+                for_demo.append(task)
             else:
-                pool = corporate if customer.type is CustomerType.CORPORATE else personal
-                agent = pool[len(self.tasks) % len(pool)]
-            if index % 11 == 6 and not (first_calls and agent == DEMO_AGENT_ID):
-                not_before = self.now + timedelta(hours=rng.randint(2, 30))  # not yet
-            due = self._due(kind, account, index)
+                for_others.append(task)
+        demo = [agent for agent in agents if agent.id == DEMO_AGENT_ID]
+        others = [agent for agent in agents if agent.id != DEMO_AGENT_ID]
+        # room for the follow-up that loading (a resolved escalation) gives the demo agent
+        load = {DEMO_AGENT_ID: 1}
+        placed: dict[str, str] = {}
+        left = self._place([*first_calls, *past], demo, customers, load, placed)
+        left += self._place(for_demo, demo, customers, load, placed)
+        self._place([*left, *for_others], others, customers, load, placed)
+        for index, task in enumerate(due):
+            not_before = None
+            if index % 11 == 6 and task.key not in fixed:
+                not_before = self.now + timedelta(hours=self.rng.randint(2, 30))  # not yet
             self.tasks.append(
-                TaskCreate(
-                    key=f"demo:{kind.value}:{account.number}",
-                    kind=kind,
-                    reason=reason,
-                    priority=self.schedule.priority[kind],
-                    customer_id=customer.id,
-                    account_number=account.number,
-                    due=due,
-                    not_before=not_before,
-                    attempt_limit=self.calls.attempt_limit,
-                    assigned_agent=agent,
+                task.model_copy(
+                    update={"assigned_agent": placed.get(task.key), "not_before": not_before}
                 )
             )
+        return past
 
-    def _task_kind(
-        self, index: int, account: Account, flagged: set[str]
-    ) -> tuple[TaskKind | None, str]:
-        if account.number in flagged:
-            return TaskKind.SPECIAL_EVENT, "可疑交易核实"
-        if account.status is AccountStatus.CLOSING:
-            at = datetime.combine(self.today - timedelta(days=1), time(10), UTC)
-            self._event(account, AccountEvent.CLOSURE, at, "客户申请销户")
-            return TaskKind.CLOSURE, "销户确认，短信服务终止"
-        if (self.today - account.opened_on).days < 14:
-            return TaskKind.NEW_ACCOUNT, "新开户回访"
-        if index % 29 == 3:
-            at = self.now - timedelta(days=2)
-            self._event(account, AccountEvent.RESERVED_INFO_CHANGED, at, "预留手机号变更")
-            return TaskKind.SPECIAL_EVENT, "预留信息变更核实"
-        if index % 31 == 5:
-            at = self.now - timedelta(days=3)
-            self._event(account, AccountEvent.COMPLAINT, at, "客户投诉手续费")
-            return TaskKind.SPECIAL_EVENT, "投诉后回访"
-        if index % 37 == 8:
-            return TaskKind.FOLLOW_UP, "问题处理结果回访"
-        if index % 3 == 1:
-            return TaskKind.PERIODIC, "定期回访"
-        return None, ""
+    def _place(
+        self,
+        tasks: list[TaskCreate],
+        agents: list[Agent],
+        customers: dict[str, Customer],
+        load: dict[str, int],
+        placed: dict[str, str],
+    ) -> list[TaskCreate]:
+        """Place `tasks` on `agents` as `revisit assign` would, on top of `load`; answers the
+        tasks none of them can take."""
+        plan = plan_assignments(tasks, agents, customers, load)
+        load.update(plan.load)
+        placed.update((task.key, agent_id) for task, agent_id in plan.placed)
+        return [unplaced.task for unplaced in plan.unplaced]
 
-    def _due(self, kind: TaskKind, account: Account, index: int) -> date:
-        if index % 7 == 2:  # overdue
-            return self.today - timedelta(days=1 + index % 5)
-        if kind is TaskKind.NEW_ACCOUNT:
-            return account.opened_on + timedelta(days=7)
-        if kind is TaskKind.SPECIAL_EVENT:
-            return self.today + timedelta(days=self.schedule.special_event_days)
-        if kind is TaskKind.CLOSURE:
-            return self.today + timedelta(days=self.schedule.closure_days)
-        return self.today + timedelta(days=1 + index % 20)
+    def _past_tasks(
+        self, due: list[TaskCreate], customers: dict[str, Customer], flagged: set[str]
+    ) -> list[TaskCreate]:
+        """Two periodic revisits of personal customers' active accounts, callable now where
+        possible (the past attempts are posted by taking the task, as the app does)."""
+        status = {account.number: account.status for account in self.accounts}
+        candidates = [
+            task
+            for task in due
+            if task.kind is TaskKind.PERIODIC
+            and customers[task.customer_id].type is CustomerType.PERSONAL
+            and status[task.account_number or ""] is AccountStatus.ACTIVE
+        ]
+        candidates.sort(key=lambda t: not self._callable_now(customers[t.customer_id]))
+        return candidates[:2]
 
     def _callable_now(self, customer: Customer) -> bool:
         local = self.now.astimezone(ZoneInfo(customer.timezone)).time()
@@ -572,36 +610,15 @@ class _Generator:
 
     # --- past attempts with escalations ---------------------------------------------------
 
-    def _history(self) -> None:
+    def _history(self, past: list[TaskCreate]) -> None:
         """Two reached calls by the demo agent, two days ago, that opened escalations."""
-        customers = {customer.id: customer for customer in self.customers}
         by_account: dict[str, list[Transaction]] = {}
         for tx in self.transactions:
             by_account.setdefault(tx.account_number, []).append(tx)
-        candidates = [
-            account
-            for account in self.accounts
-            if customers[account.customer_id].type is CustomerType.PERSONAL
-            and account.status is AccountStatus.ACTIVE
-            and not any(tx.flag for tx in by_account.get(account.number, []))
-        ]
         started = self.now - timedelta(days=2, hours=3)
-        for n, account in enumerate(candidates[-2:]):
-            key = f"demo:periodic-past:{account.number}"
-            self.tasks.append(
-                TaskCreate(
-                    key=key,
-                    kind=TaskKind.PERIODIC,
-                    reason="定期回访",
-                    priority=self.schedule.priority[TaskKind.PERIODIC],
-                    customer_id=account.customer_id,
-                    account_number=account.number,
-                    due=self.today,
-                    assigned_agent=DEMO_AGENT_ID,
-                )
-            )
-            tx = by_account[account.number][0]
-            self.history.append(self._past_outcome(key, n, started, tx))
+        for n, task in enumerate(past):
+            tx = by_account[task.account_number or ""][0]
+            self.history.append(self._past_outcome(task.key, n, started, tx))
 
     def _past_outcome(self, key: str, n: int, started: datetime, tx: Transaction) -> Outcome:
         escalation = EscalationRequest(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,10 +28,13 @@ from revisit_tui.domain.models import (
     TaskKind,
     TransactionFlag,
 )
-from revisit_tui.domain.policy import CallPolicy
+from revisit_tui.domain.policy import CallPolicy, RevisitPolicy
+from revisit_tui.domain.rules import due_revisits
+from revisit_tui.supervisor.planning import is_available, plan_assignments, suits
 
 NOW = datetime(2026, 11, 25, 3, 30, tzinfo=UTC)  # 11:30 in Shanghai, 19:30 the day before in LA
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+SPECIAL = TaskKind.SPECIAL_EVENT  # one per event: an account may have several
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +118,11 @@ def test_every_account_type_status_flag_and_task_kind_is_present(data: DemoData)
     assert {a.status for a in data.batch.accounts} == set(AccountStatus)
     flags = {t.flag for t in data.batch.transactions}
     assert {TransactionFlag.LARGE_ABNORMAL, TransactionFlag.MANY_SMALL} <= flags
-    assert {t.kind for t in data.tasks} == set(TaskKind)
+    # follow-ups come from resolving an escalation, which loading the demo does
+    made = set(TaskKind) - {TaskKind.FOLLOW_UP}
+    assert {t.kind for t in data.tasks} == made
     mine = [t for t in data.tasks if t.assigned_agent == DEMO_AGENT_ID]
-    assert {t.kind for t in mine} == set(TaskKind)
+    assert {t.kind for t in mine} == made
     assert any(t.assigned_agent is None for t in data.tasks)
     assert any(t.due < NOW.date() for t in mine), "some of the demo agent's tasks are overdue"
     assert any(t.not_before and t.not_before > NOW for t in mine)
@@ -153,3 +159,34 @@ def test_the_data_passes_the_wire_models_and_the_history_names_real_tasks(data: 
     assert len(data.history) == 2
     assert all(o.task_id in keys and o.escalations for o in data.history)
     assert all(o.started_at < NOW - timedelta(days=1) for o in data.history)
+
+
+def test_the_tasks_are_the_revisits_the_rules_find_due_with_their_keys(data: DemoData) -> None:
+    customers = {c.id: c for c in data.batch.customers}
+    today = NOW.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    due = due_revisits(
+        data.batch.accounts, customers, data.batch.events, {}, today, RevisitPolicy()
+    )
+    assert sorted(t.key for t in data.tasks) == sorted(t.key for t in due)
+    kinds = Counter((t.account_number, t.kind) for t in data.tasks if t.kind is not SPECIAL)
+    assert kinds.most_common(1)[0][1] == 1, "one open task per account and kind"
+    flagged = {tx.account_number for tx in data.batch.transactions if tx.flag}
+    events = {e.account_number for e in data.batch.events}
+    assert flagged <= events, "every flagged transaction is reported as a special event"
+
+
+def test_preloaded_tasks_suit_their_agent_and_the_rest_fit_someone(data: DemoData) -> None:
+    agents = {a.id: a for a in data.agents}
+    customers = {c.id: c for c in data.batch.customers}
+    held = Counter(t.assigned_agent for t in data.tasks if t.assigned_agent)
+    for task in data.tasks:
+        if task.assigned_agent:
+            agent = agents[task.assigned_agent]
+            assert is_available(agent) and suits(agent, customers[task.customer_id]), task
+    # the demo agent keeps room for the follow-up loading gives them
+    assert held[DEMO_AGENT_ID] < agents[DEMO_AGENT_ID].capacity
+    assert all(count <= agents[agent_id].capacity for agent_id, count in held.items())
+    pool = [t for t in data.tasks if t.assigned_agent is None]
+    assert pool, "some tasks are left for `revisit assign`"
+    plan = plan_assignments(pool, data.agents, customers, held)
+    assert plan.unplaced == []
