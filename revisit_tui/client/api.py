@@ -223,10 +223,15 @@ class ApiClient:
         """Who the token belongs to, and the server's clock."""
         return _parse(Me, self.request("GET", "/v1/me"))
 
-    def queue(self, etag: str | None = None) -> tuple[QueueSnapshot | None, str | None]:
-        """The agent's open tasks and the new ETag; (None, etag) when unchanged since `etag`."""
-        headers = {"If-None-Match": etag} if etag else None
-        response = self.request("GET", "/v1/queue", headers=headers)
+    def queue(
+        self, etag: str | None = None, outbox_pending: int | None = None
+    ) -> tuple[QueueSnapshot | None, str | None]:
+        """The agent's open tasks and the new ETag; (None, etag) when unchanged since `etag`.
+        `outbox_pending` tells the supervisors' wallboard how much waits to be sent."""
+        headers = {"If-None-Match": etag} if etag else {}
+        if outbox_pending is not None:
+            headers["X-Outbox-Pending"] = str(outbox_pending)
+        response = self.request("GET", "/v1/queue", headers=headers or None)
         if response.status_code == 304:
             return None, etag
         return _parse(QueueSnapshot, response), response.headers.get("ETag")

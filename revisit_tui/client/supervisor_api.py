@@ -38,6 +38,7 @@ from revisit_tui.domain.models import (
     TaskKind,
     TaskStatus,
 )
+from revisit_tui.domain.wallboard import Wallboard
 
 PAGE_LIMIT = 1000  # the server's largest page
 BATCH_LIMIT = 5000  # the server's largest list of ids in one request
@@ -223,6 +224,14 @@ class SupervisorApi:
         params = {"month": month, "rate": rate, "seed": seed, "tz": tz}
         response = self.client.request("GET", "/v1/qa-sample", params=params)
         return [QaRecord.model_validate(item) for item in response.json()]
+
+    def wallboard(self, tz: str, etag: str | None = None) -> tuple[Wallboard | None, str | None]:
+        """The floor's day in `tz` and its ETag; (None, etag) when unchanged since `etag`."""
+        headers = {"If-None-Match": etag} if etag else None
+        response = self.client.request("GET", "/v1/wallboard", params={"tz": tz}, headers=headers)
+        if response.status_code == 304:
+            return None, etag
+        return Wallboard.model_validate(response.json()), response.headers.get("ETag")
 
     def purge(self, request: PurgeRequest) -> PurgeResult:
         """Count (dry run) or remove personal fields of records older than the cutoff."""

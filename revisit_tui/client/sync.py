@@ -261,7 +261,7 @@ class SyncEngine:
     # --- pull -------------------------------------------------------------------------------
 
     def _pull(self) -> bool:
-        snapshot, etag = self.api.queue(self.store.queue_etag())
+        snapshot, etag = self.api.queue(self.store.queue_etag(), self.store.pending_count())
         if snapshot is None:
             return False
         self.store.save_queue(snapshot, etag)

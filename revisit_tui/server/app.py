@@ -34,6 +34,7 @@ from revisit_tui.server.routes import (
     reveals,
     sms,
     tasks,
+    wallboard,
 )
 
 log = logging.getLogger("revisit.server")
@@ -52,6 +53,7 @@ ROUTERS = (
     escalations.router,
     reports.router,
     floor.router,
+    wallboard.router,
     retention.router,
 )
 

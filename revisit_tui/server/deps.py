@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent, Role
 from revisit_tui.domain.policy import RevisitPolicy
+from revisit_tui.domain.workdays import WorkCalendar
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.db import make_engine, reader
 from revisit_tui.server.problems import ProblemError
@@ -32,6 +34,11 @@ class ServerContext:
     @property
     def policy(self) -> RevisitPolicy:
         return self.settings.policy
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        """Working days by the policy's calendar (built once: it caches its years)."""
+        return WorkCalendar(self.policy.calendar)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ServerContext:

@@ -124,6 +124,7 @@ tasks = sa.Table(
     sa.Index(None, "status", "due"),
     sa.Index(None, "status", "id"),  # GET /v1/tasks?status=…, paged by id
     sa.Index(None, "assigned_agent", "status", "id"),  # …&agent=… or &unassigned=true, by id
+    sa.Index(None, "status", "kind", "due"),  # the wallboard's counts per kind, index only
 )
 
 task_assignments = sa.Table(
@@ -159,6 +160,7 @@ outcomes = sa.Table(
     sa.Index(None, "started_at", "id"),
     sa.Index(None, "agent_id", "started_at"),
     sa.Index(None, "customer_id", "started_at"),  # a customer's recent outcomes in the queue
+    sa.Index(None, "received_at"),  # the wallboard catches up on outcomes stored since
 )
 
 pending_contact_changes = sa.Table(
@@ -232,6 +234,14 @@ do_not_call = sa.Table(
     sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("by", ID, nullable=False),
     sa.Column("outcome_id", sa.String(36)),  # the call that recorded it, if one did
+)
+
+agent_presence = sa.Table(
+    "agent_presence",  # each agent app's latest queue poll: the wallboard's "signed in"
+    metadata,
+    sa.Column("agent_id", ID, primary_key=True),
+    sa.Column("seen_at", UtcDateTime, nullable=False),
+    sa.Column("outbox_pending", sa.Integer),  # as the app reported it (None: not reported)
 )
 
 audit_log = sa.Table(

@@ -20,6 +20,7 @@ from revisit_tui.domain.masking import (
     masked_transaction,
 )
 from revisit_tui.domain.models import (
+    MAX_INT,
     Customer,
     Lease,
     QueueSnapshot,
@@ -29,6 +30,7 @@ from revisit_tui.domain.models import (
 )
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.queue import QUEUE_ORDER
+from revisit_tui.server import presence
 from revisit_tui.server.deps import AgentCaller, Context
 from revisit_tui.server.problems import ProblemError, errors, forbidden, not_found
 from revisit_tui.server.rows import task_dict, task_from_row
@@ -59,9 +61,14 @@ def queue(
     context: Context,
     caller: AgentCaller,
     if_none_match: Annotated[str | None, Header()] = None,
+    x_outbox_pending: Annotated[
+        int | None, Header(ge=0, le=MAX_INT, description="items waiting in the app's outbox")
+    ] = None,
 ) -> Response:
     """The caller's open tasks, most urgent first, with what each call needs; identifiers
-    masked (a full value only through POST /v1/reveals or /v1/prefetch)."""
+    masked (a full value only through POST /v1/reveals or /v1/prefetch). The poll is the
+    app's presence on the wallboard, with its outbox backlog when it sends one."""
+    presence.note_poll(context.engine, caller.id, x_outbox_pending)
     with context.read.connect() as conn:
         tag = _etag(conn, caller.id)
         if if_none_match and tag in {t.strip() for t in if_none_match.split(",")}:

@@ -1,0 +1,325 @@
+"""GET /v1/wallboard: the floor's day in aggregates, for supervisors, polled with ETags.
+
+Each part is read the cheap way for a centre of a million tasks: open tasks are counted per
+kind over the (status, kind, due) index for the due dates that matter today; today's
+outcomes are tallied once and then caught up from the rows stored since (DayTally); the
+roster, presence and unresolved escalations are small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from weakref import WeakKeyDictionary
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Header, Response
+from sqlalchemy.engine import Connection, Engine
+
+from revisit_tui.domain.models import Disposition, Escalation, Role, TaskKind, TaskStatus, Urgency
+from revisit_tui.domain.wallboard import (
+    HOURS,
+    NEAREST_DEADLINES,
+    AgentOnFloor,
+    EscalationDeadline,
+    HourCalls,
+    KindProgress,
+    NewAccountsAtRisk,
+    UrgencyLine,
+    Wallboard,
+)
+from revisit_tui.domain.workdays import WorkCalendar
+from revisit_tui.server.deps import Context, Supervisor
+from revisit_tui.server.periods import Zone, day_range, zone
+from revisit_tui.server.presence import SIGNED_IN_SECONDS
+from revisit_tui.server.problems import errors
+from revisit_tui.server.routes.escalations import UNRESOLVED
+from revisit_tui.server.strictjson import StrictJsonRoute
+from revisit_tui.server.tables import (
+    agent_presence,
+    escalations,
+    outcomes,
+    principals,
+    tasks,
+)
+
+router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
+
+# outcomes are stamped received_at before their transaction commits: each catch-up re-reads
+# this far back so that one committed late (a big batch, a slow disk) is still counted once
+CATCH_UP_OVERLAP = timedelta(minutes=2)
+
+
+@router.get(
+    "/wallboard",
+    response_model=Wallboard,
+    responses={**errors(), 304: {"description": "not modified since the ETag given"}},
+)
+def wallboard(
+    context: Context,
+    _caller: Supervisor,
+    tz: Zone = "UTC",
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Today (in `tz`, the centre's time zone) on the floor: progress per kind of task,
+    agents, unresolved escalations by urgency and the nearest deadlines, new-account
+    revisits near their working-day limit, calls per hour. Aggregates only, no customer."""
+    where = zone(tz)
+    now = datetime.now(UTC)
+    board = build(context.read, context.calendar, tz, where, now)
+    body = board.model_dump_json(exclude={"generated_at"}).encode()
+    tag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    if if_none_match and tag in {t.strip() for t in if_none_match.split(",")}:
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(
+        content=board.model_dump_json(), media_type="application/json", headers={"ETag": tag}
+    )
+
+
+def build(engine: Engine, calendar: WorkCalendar, tz: str, where: Any, now: datetime) -> Wallboard:
+    """The board as of `now`."""
+    today = now.astimezone(where).date()
+    next_working_day = calendar.add_working_days(today + timedelta(days=1), 0)
+    tally = _tally(engine, tz, today, where)
+    with engine.connect() as conn:
+        tally.catch_up(conn)
+        open_counts = _open_counts(conn, today, next_working_day)
+        agents = _agents(conn, tally, now)
+        lines, nearest = _escalations(conn, now)
+    kinds = [
+        KindProgress(
+            kind=kind,
+            attempted=len(tally.attempted[kind]),
+            done=len(tally.reached[kind]),
+            remaining=open_counts[kind, "overdue"] + open_counts[kind, "today"],
+            due_today=open_counts[kind, "today"],
+            overdue=open_counts[kind, "overdue"],
+        )
+        for kind in TaskKind
+    ]
+    return Wallboard(
+        day=today,
+        time_zone=tz,
+        generated_at=now,
+        signed_in_seconds=SIGNED_IN_SECONDS,
+        kinds=kinds,
+        agents=agents,
+        escalations=lines,
+        nearest_deadlines=nearest,
+        new_accounts_at_risk=NewAccountsAtRisk(
+            overdue=open_counts[TaskKind.NEW_ACCOUNT, "overdue"],
+            due_today=open_counts[TaskKind.NEW_ACCOUNT, "today"],
+            due_next_working_day=open_counts[TaskKind.NEW_ACCOUNT, "next"],
+            next_working_day=next_working_day,
+        ),
+        calls_by_hour=[
+            HourCalls(hour=hour, calls=tally.hour_calls[hour], reached=tally.hour_reached[hour])
+            for hour in range(HOURS)
+        ],
+    )
+
+
+def _open_counts(conn: Connection, today: date, next_working_day: date) -> Counter[Any]:
+    """Open tasks per (kind, overdue | today | next): one index range per kind."""
+    counts: Counter[Any] = Counter()
+    due = tasks.c.due
+    for when, condition in (
+        ("overdue", due < today),
+        ("today", due == today),
+        ("next", due == next_working_day),
+    ):
+        rows = conn.execute(
+            sa.select(tasks.c.kind, sa.func.count())
+            .where(
+                tasks.c.status == TaskStatus.OPEN.value,
+                tasks.c.kind.in_([kind.value for kind in TaskKind]),
+                condition,
+            )
+            .group_by(tasks.c.kind)
+        )
+        for kind, count in rows:
+            counts[TaskKind(kind), when] = count
+    return counts
+
+
+def _agents(conn: Connection, tally: DayTally, now: datetime) -> list[AgentOnFloor]:
+    people = conn.execute(
+        sa.select(principals.c.id, principals.c.name, principals.c.profile)
+        .where(principals.c.role == Role.AGENT.value, sa.not_(principals.c.revoked))
+        .order_by(principals.c.id)
+    ).all()
+    seen = {row.agent_id: row for row in conn.execute(sa.select(agent_presence))}
+    window = timedelta(seconds=SIGNED_IN_SECONDS)
+    rows = []
+    for person in people:
+        poll = seen.get(person.id)
+        handled = tally.handled[person.id]
+        rows.append(
+            AgentOnFloor(
+                agent_id=person.id,
+                name=person.name,
+                on_shift=bool(person.profile.get("on_shift", True)),
+                signed_in=poll is not None and now - poll.seen_at <= window,
+                last_sync_at=poll.seen_at if poll is not None else None,
+                calls_today=tally.calls[person.id],
+                reached_today=tally.reached_calls[person.id],
+                average_handle_seconds=(
+                    round(tally.handle_seconds[person.id] / handled) if handled else None
+                ),
+                outbox_pending=poll.outbox_pending if poll is not None else None,
+            )
+        )
+    return rows
+
+
+def _escalations(
+    conn: Connection, now: datetime
+) -> tuple[list[UrgencyLine], list[EscalationDeadline]]:
+    urgency = escalations.c.body["urgency"].as_string()
+    unresolved = escalations.c.status.in_(UNRESOLVED)
+    counts = {
+        row.urgency: row
+        for row in conn.execute(
+            sa.select(
+                urgency.label("urgency"),
+                sa.func.count().label("open"),
+                sa.func.count(sa.case((escalations.c.deadline < now, 1))).label("overdue"),
+                sa.func.min(escalations.c.deadline).label("next_deadline"),
+            )
+            .where(unresolved)
+            .group_by(urgency)
+        )
+    }
+    lines = [
+        UrgencyLine(
+            urgency=level,
+            open=counts[level.value].open if level.value in counts else 0,
+            overdue=counts[level.value].overdue if level.value in counts else 0,
+            next_deadline=_utc(counts[level.value].next_deadline)
+            if level.value in counts
+            else None,
+        )
+        for level in Urgency
+    ]
+    nearest = [
+        EscalationDeadline(
+            escalation_id=case.id,
+            urgency=case.urgency,
+            category=case.category,
+            department=case.department,
+            agent_id=case.agent_id,
+            deadline=case.deadline,
+        )
+        for case in (
+            Escalation.model_validate(row.body)
+            for row in conn.execute(
+                sa.select(escalations.c.body)
+                .where(unresolved)
+                .order_by(escalations.c.deadline, escalations.c.id)
+                .limit(NEAREST_DEADLINES)
+            )
+        )
+    ]
+    return lines, nearest
+
+
+def _utc(moment: datetime) -> datetime:
+    """min() over a UtcDateTime column comes back as the database's naive UTC text or time."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- today's outcomes, tallied once and caught up ---------------------------------------------
+
+
+@dataclass
+class DayTally:
+    """Today's outcomes (started today in one time zone) as running figures. Outcomes are
+    never changed once stored, so counting each id once is exact."""
+
+    start: datetime
+    end: datetime
+    where: Any
+    watermark: datetime | None = None  # the latest received_at counted
+    counted: set[str] = field(default_factory=set)
+    attempted: dict[TaskKind, set[str]] = field(
+        default_factory=lambda: {kind: set() for kind in TaskKind}
+    )
+    reached: dict[TaskKind, set[str]] = field(
+        default_factory=lambda: {kind: set() for kind in TaskKind}
+    )
+    calls: Counter[str] = field(default_factory=Counter)
+    reached_calls: Counter[str] = field(default_factory=Counter)
+    handle_seconds: Counter[str] = field(default_factory=Counter)
+    handled: Counter[str] = field(default_factory=Counter)
+    hour_calls: Counter[int] = field(default_factory=Counter)
+    hour_reached: Counter[int] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def catch_up(self, conn: Connection) -> None:
+        """Count the outcomes stored since the last call (all of today's the first time)."""
+        with self.lock:
+            query = sa.select(
+                outcomes.c.id,
+                outcomes.c.task_id,
+                outcomes.c.agent_id,
+                outcomes.c.disposition,
+                outcomes.c.started_at,
+                outcomes.c.received_at,
+                outcomes.c.body["ended_at"].as_string().label("ended_at"),
+                tasks.c.kind,
+            ).join(tasks, tasks.c.id == outcomes.c.task_id, isouter=True)
+            if self.watermark is None:
+                query = query.where(
+                    outcomes.c.started_at >= self.start, outcomes.c.started_at < self.end
+                )
+            else:  # by received_at alone, so that its index is the one read
+                query = query.where(outcomes.c.received_at >= self.watermark - CATCH_UP_OVERLAP)
+            for row in conn.execute(query):
+                if row.id in self.counted or not self.start <= row.started_at < self.end:
+                    continue
+                self.counted.add(row.id)
+                self._count(row)
+                if self.watermark is None or row.received_at > self.watermark:
+                    self.watermark = row.received_at
+            if self.watermark is None:
+                self.watermark = datetime.now(UTC)
+
+    def _count(self, row: Any) -> None:
+        reached = row.disposition == Disposition.REACHED.value
+        if row.kind is not None:
+            kind = TaskKind(row.kind)
+            self.attempted[kind].add(row.task_id)
+            if reached:
+                self.reached[kind].add(row.task_id)
+        self.calls[row.agent_id] += 1
+        self.reached_calls[row.agent_id] += reached
+        if row.ended_at:
+            ended = datetime.fromisoformat(row.ended_at)
+            self.handle_seconds[row.agent_id] += max(
+                0, int((ended - row.started_at).total_seconds())
+            )
+            self.handled[row.agent_id] += 1
+        hour = row.started_at.astimezone(self.where).hour
+        self.hour_calls[hour] += 1
+        self.hour_reached[hour] += reached
+
+
+_tallies: WeakKeyDictionary[Engine, dict[str, DayTally]] = WeakKeyDictionary()
+_tallies_lock = threading.Lock()
+
+
+def _tally(engine: Engine, tz: str, today: date, where: Any) -> DayTally:
+    """This process's tally of today in `tz` (a new one when the day turned)."""
+    start, end = day_range(today.isoformat(), where)
+    with _tallies_lock:
+        per_zone = _tallies.setdefault(engine, {})
+        tally = per_zone.get(tz)
+        if tally is None or tally.start != start:
+            tally = per_zone[tz] = DayTally(start=start, end=end, where=where)
+        return tally
