@@ -25,6 +25,7 @@ from revisit_tui.app.i18n import next_locale, translate
 from revisit_tui.app.messages import LocaleChanged, SyncFinished
 from revisit_tui.app.session import DayLog
 from revisit_tui.app.widgets.status_line import SyncFigures
+from revisit_tui.callscripts import ScriptBook, load_book
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent
 
@@ -57,8 +58,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def scripts_of(settings: Settings) -> ScriptBook:
+    """The call scripts and SMS templates the app uses: the bank's (`[ui] scripts_dir`) or the
+    shipped ones, all read now; ScriptsBroken lists every problem."""
+    configured = settings.ui.scripts_dir
+    return load_book(Path(configured).expanduser() if configured else None)
+
+
 class RevisitApp(App[None]):
-    """The agent's workstation. `store` None starts on the sign-in screen."""
+    """The agent's workstation. `store` None starts on the sign-in screen. The call scripts
+    are read once, here (`scripts`, default `scripts_of(settings)`): a broken file refuses the
+    start, a call never reads one."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Revisit"
@@ -85,9 +95,11 @@ class RevisitApp(App[None]):
         agent: Agent | None = None,
         data_dir: Path | None = None,
         sign_in_token: str = "",
+        scripts: ScriptBook | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.scripts = scripts or scripts_of(settings)
         self.policy = settings.policy
         self.store = store
         self.api = api

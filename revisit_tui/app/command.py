@@ -61,13 +61,21 @@ def start(settings: Settings, locale: str, *, offline: bool = False) -> int:
 def build_app(settings: Settings, locale: str, *, offline: bool = False) -> RevisitApp | int:
     """The app on this server's remembered agent and cached store (sign-in when none is known);
     an exit status after printing the reason when it cannot start."""
-    from revisit_tui.app.app import RevisitApp
+    from revisit_tui.app.app import RevisitApp, scripts_of
     from revisit_tui.app.session import data_dir_of, remembered_agent
+    from revisit_tui.callscripts import ScriptsBroken
     from revisit_tui.client.agent_token import TokenError
     from revisit_tui.client.store import AgentStore, StoreBusy
 
     # What is loaded so far (modules, classes, settings) lives as long as the app: the cyclic
     # collector need not walk it again (a full walk costs ~25 ms during the first paint).
+    try:
+        scripts = scripts_of(settings)
+    except ScriptsBroken as exc:
+        print(translate(locale, "scripts.broken", path=str(exc.directory)), file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
     gc.freeze()
     data_dir = data_dir_of(settings)
     server = settings.client.server_url.rstrip("/")
@@ -92,7 +100,14 @@ def build_app(settings: Settings, locale: str, *, offline: bool = False) -> Revi
 
             api = ApiClient.from_settings(settings, token)
     return RevisitApp(
-        settings, store, api, locale=locale, agent=agent, data_dir=data_dir, sign_in_token=token
+        settings,
+        store,
+        api,
+        locale=locale,
+        agent=agent,
+        data_dir=data_dir,
+        sign_in_token=token,
+        scripts=scripts,
     )
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from revisit_tui.callscripts import load_script, load_sms_templates, render
+from revisit_tui.callscripts import render
 from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import CustomerType, Language, QueueItem, Transaction
 from revisit_tui.domain.scripts import FLAGGED, fill
@@ -93,7 +92,7 @@ def transaction_placeholders(tx: Transaction, zone: str, t: Translate) -> dict[s
 def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
     """The task kind's script in the app's locale, each step with its placeholders filled and
     no line naming a value that is not on file."""
-    script = load_script(item.task.kind, app.locale, scripts_dir(app))
+    script = app.scripts.script(item.task.kind, app.locale)
     context = placeholders(item, app, app.locale)
     steps = []
     for step in script.steps:
@@ -121,15 +120,9 @@ def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
     return steps
 
 
-def scripts_dir(app: RevisitApp) -> Path | None:
-    """The bank's edited scripts (`[ui] scripts_dir`), or None for the shipped ones."""
-    configured = app.settings.ui.scripts_dir
-    return Path(configured) if configured else None
-
-
 def script_version(item: QueueItem, app: RevisitApp) -> str:
     """The version of the script the call followed, recorded with the outcome."""
-    script = load_script(item.task.kind, app.locale, scripts_dir(app))
+    script = app.scripts.script(item.task.kind, app.locale)
     return f"{script.kind.value}/{script.locale}/{script.version}"
 
 
@@ -140,5 +133,5 @@ def sms_templates(item: QueueItem, app: RevisitApp) -> list[SmsTemplateView]:
     context = placeholders(item, app, language)
     return [
         SmsTemplateView(template.id, template.title, render(template.text, context))
-        for template in load_sms_templates(language, scripts_dir(app))
+        for template in app.scripts.sms_templates(language)
     ]

@@ -183,6 +183,11 @@ def script_problems(text: str, path: str = "<script>") -> list[ScriptError]:
     return _Parser(text, path).parse()[1]
 
 
+def read_script(text: str, path: str = "<script>") -> tuple[CallScript | None, list[ScriptError]]:
+    """The script in a TOML text and every problem of it, in one reading (None if any)."""
+    return _Parser(text, path).parse()
+
+
 def unknown_placeholders(text: str) -> list[str]:
     """The placeholder names in a text that are not in PLACEHOLDERS (also for SMS templates)."""
     return [name for name in placeholders(text) if name not in PLACEHOLDERS]
@@ -371,6 +376,13 @@ def parse_sms_templates(text: str, path: str = "<sms>") -> list[SmsTemplate]:
 def sms_problems(text: str, path: str = "<sms>") -> list[ScriptError]:
     """Every problem of an sms.toml text, each with its line."""
     return _parse_sms(text, path)[1]
+
+
+def read_sms_templates(
+    text: str, path: str = "<sms>"
+) -> tuple[list[SmsTemplate], list[ScriptError]]:
+    """The usable templates of an sms.toml text and every problem of it, in one reading."""
+    return _parse_sms(text, path)
 
 
 def _parse_sms(text: str, path: str) -> tuple[list[SmsTemplate], list[ScriptError]]:
