@@ -107,7 +107,8 @@ class SupervisorSettings(Section):
 
 
 class Settings(BaseSettings, RevisitPolicy):
-    """The policy sections (bank, calendar, schedule, calls, sms, escalations, retention) and
+    """The policy sections (bank, calendar, schedule, calls, checks, sms, escalations, retention)
+    and
     the deployment's own: server, client, sync, privacy, ui, supervisor.
 
     `Settings(...)` is the defaults plus what is passed; `load_settings` reads the file and the

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from revisit_tui.callscripts import render
 from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import CustomerType, Language, QueueItem, Transaction
-from revisit_tui.domain.scripts import FLAGGED, fill
+from revisit_tui.domain.rules import IdentityReason, identity_check_reasons
+from revisit_tui.domain.scripts import FLAGGED, StepKind, fill
 
 if TYPE_CHECKING:
     from revisit_tui.app.app import RevisitApp
@@ -89,13 +90,34 @@ def transaction_placeholders(tx: Transaction, zone: str, t: Translate) -> dict[s
     }
 
 
+def identity_reasons(item: QueueItem, app: RevisitApp) -> list[IdentityReason]:
+    """Why this call checks the identity document (the server's rule, `[checks]`); empty: the
+    call does not ask for it."""
+    flagged = bool(item.flagged_transactions)
+    return identity_check_reasons(
+        item.task.kind, item.customer, item.account, flagged, app.clock(), app.policy
+    )
+
+
 def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
     """The task kind's script in the app's locale, each step with its placeholders filled and
-    no line naming a value that is not on file."""
+    no line naming a value that is not on file. The identity step is left out unless the call
+    requires it (§四.1), and then says why."""
     script = app.scripts.script(item.task.kind, app.locale)
     context = placeholders(item, app, app.locale)
+    reasons = identity_reasons(item, app)
     steps = []
     for step in script.steps:
+        hint = fill(step.hint, context)
+        if step.kind is StepKind.IDENTITY_CHECK:
+            if not reasons:
+                continue
+            why = app.t("call.identity.separator").join(
+                app.t(f"call.identity_reason.{reason.value}") for reason in reasons
+            )
+            hint = "\n".join(
+                part for part in (app.t("call.identity.required", reasons=why), hint) if part
+            )
         prompts: dict[str, str] = {}
         if step.kind == "transaction_check":
             for tx in item.flagged_transactions:
@@ -112,7 +134,7 @@ def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
                 kind=step.kind.value,
                 title=fill(step.title, context),
                 prompt=fill(step.corporate_prompt if corporate else step.prompt, context),
-                hint=fill(step.hint, context),
+                hint=hint,
                 items=tuple(step.items),
                 item_prompts=prompts,
             )

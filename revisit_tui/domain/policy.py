@@ -14,7 +14,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from revisit_tui.domain.models import AccountType, Disposition, RiskLevel, TaskKind, Urgency
+from revisit_tui.domain.models import (
+    AccountStatus,
+    AccountType,
+    Disposition,
+    RiskLevel,
+    TaskKind,
+    Urgency,
+)
 
 RetryDisposition = Literal[
     Disposition.NO_ANSWER, Disposition.BUSY, Disposition.WRONG_NUMBER, Disposition.REFUSED
@@ -89,6 +96,19 @@ class CallPolicy(Policy):
     clock_tolerance_minutes: int = Field(5, ge=0, le=120)  # client clock skew accepted
 
 
+class ChecksPolicy(Policy):
+    """What a call checks beyond the contact points (§四.1). The identity document only "在必要
+    情况下": an abnormal account or a rule (a regulator's) requires it, never on every call; the
+    address "特别是对于长期未发生业务或账户状态异常的客户"."""
+
+    identity_account_statuses: list[AccountStatus] = [AccountStatus.ABNORMAL]
+    identity_risk_levels: list[RiskLevel] = [RiskLevel.HIGH]
+    identity_task_kinds: list[TaskKind] = []  # kinds a regulator requires the check for
+    identity_with_flagged_transactions: bool = True  # the account has flagged transactions
+    identity_expiry_days: int = Field(30, ge=0, le=3650)  # the document expires within N days
+    address_emphasis_statuses: list[AccountStatus] = [AccountStatus.DORMANT, AccountStatus.ABNORMAL]
+
+
 class SmsPolicy(Policy):
     quiet_start: time = time(21, 0)  # the customer's rest hours, in their own time zone
     quiet_end: time = time(8, 0)
@@ -124,6 +144,7 @@ class RevisitPolicy(Policy):
     calendar: CalendarPolicy = CalendarPolicy()
     schedule: SchedulePolicy = SchedulePolicy()
     calls: CallPolicy = CallPolicy()
+    checks: ChecksPolicy = ChecksPolicy()
     sms: SmsPolicy = SmsPolicy()
     escalations: EscalationPolicy = EscalationPolicy()
     retention: RetentionPolicy = RetentionPolicy()

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from uuid import uuid5
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -338,6 +339,55 @@ def callback_problem(
     """`check_callback` as a sentence in `locale` (for a 422 reason), or None when fine."""
     problem = check_callback(customer, callback_at, now, policy)
     return None if problem is None else problem.message(locale)
+
+
+# --- what a call checks (§四.1) -----------------------------------------------------------
+
+
+class IdentityReason(StrEnum):
+    """Why a call checks the customer's identity document."""
+
+    ACCOUNT_STATUS = "account_status"  # the account's status is one that requires it (abnormal)
+    RISK_LEVEL = "risk_level"  # the customer's risk level requires it
+    TASK_KIND = "task_kind"  # a rule (a regulator's) requires it for this kind of revisit
+    FLAGGED_TRANSACTIONS = "flagged_transactions"  # the account has flagged transactions
+    DOCUMENT_EXPIRING = "document_expiring"  # the document on record expires soon, or has
+
+
+def identity_check_reasons(
+    kind: TaskKind,
+    customer: Customer,
+    account: Account | None,
+    flagged: bool,
+    now: datetime,
+    policy: RevisitPolicy,
+) -> list[IdentityReason]:
+    """Why this call checks the identity document (§四.1 "在必要情况下"), in a fixed order; empty
+    when it does not: the check is asked only where the account is abnormal or a configured
+    rule requires it, never on every call. `flagged`: the account has flagged transactions."""
+    _require_aware(now, "now")
+    checks = policy.checks
+    reasons = []
+    if account is not None and account.status in checks.identity_account_statuses:
+        reasons.append(IdentityReason.ACCOUNT_STATUS)
+    if customer.risk in checks.identity_risk_levels:
+        reasons.append(IdentityReason.RISK_LEVEL)
+    if kind in checks.identity_task_kinds:
+        reasons.append(IdentityReason.TASK_KIND)
+    if flagged and checks.identity_with_flagged_transactions:
+        reasons.append(IdentityReason.FLAGGED_TRANSACTIONS)
+    expires = customer.identity.expires_on if customer.identity else None
+    if expires is not None:
+        today = now.astimezone(customer_zone(customer)).date()
+        if expires <= today + timedelta(days=checks.identity_expiry_days):
+            reasons.append(IdentityReason.DOCUMENT_EXPIRING)
+    return reasons
+
+
+def address_emphasis(account: Account | None, policy: RevisitPolicy) -> bool:
+    """Whether the call checks the residential address with emphasis (§四.1 "特别是对于长期未
+    发生业务或账户状态异常的客户"): the account is dormant or abnormal, as configured."""
+    return account is not None and account.status in policy.checks.address_emphasis_statuses
 
 
 # --- SMS ----------------------------------------------------------------------------------

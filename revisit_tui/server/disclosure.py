@@ -18,16 +18,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from revisit_tui.domain import identity
+from revisit_tui.domain import identity, rules
 from revisit_tui.domain.masking import mask_field, mask_text
 from revisit_tui.domain.models import (
+    Account,
     Customer,
     IdentityCheck,
     MaskedField,
     OutcomeResult,
     Task,
+    TaskKind,
 )
-from revisit_tui.server.tables import accounts, customers, reveals, server_keys
+from revisit_tui.domain.policy import RevisitPolicy
+from revisit_tui.server.tables import accounts, customers, reveals, server_keys, transactions
 
 IDENTITY_KEY = "identity_check"
 SALT_BYTES = 16
@@ -112,6 +115,30 @@ def record(
             received_at=now,
         )
     )
+
+
+def identity_reasons(
+    conn: Connection, task: Any, customer: Customer, policy: RevisitPolicy, now: datetime
+) -> list[rules.IdentityReason]:
+    """Why the task's call checks the customer's identity document (empty: it does not, and
+    no identity check leaves the server for it)."""
+    account = None
+    flagged = False
+    if task.account_number:
+        body = conn.scalar(
+            sa.select(accounts.c.body).where(accounts.c.number == task.account_number)
+        )
+        account = Account.model_validate(body) if body is not None else None
+        flagged = (
+            conn.scalar(
+                sa.select(transactions.c.id)
+                .where(transactions.c.account_number == task.account_number, transactions.c.flagged)
+                .limit(1)
+            )
+            is not None
+        )
+    kind = TaskKind(task.kind)
+    return rules.identity_check_reasons(kind, customer, account, flagged, now, policy)
 
 
 def identity_check(

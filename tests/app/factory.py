@@ -1,5 +1,6 @@
 """A deterministic queue for app tests: every task kind, a corporate customer, flagged
-transactions, overdue tasks, customers outside their callable window, and CJK names."""
+transactions, overdue tasks, customers outside their callable window, abnormal and dormant
+accounts (periodic tasks), and CJK names."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 from revisit_tui.domain.models import (
     Account,
+    AccountStatus,
     AccountType,
     Customer,
     CustomerType,
@@ -30,6 +32,7 @@ SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳"]
 # customers in these zones are outside the 09:00-20:00 window at NOW
 ZONES = ["Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Asia/Urumqi"]
+ACCOUNT_STATUS = {1: AccountStatus.ABNORMAL, 6: AccountStatus.DORMANT}  # by i % 10: periodic
 
 
 def make_item(i: int, now: datetime = NOW) -> QueueItem:
@@ -65,6 +68,7 @@ def make_item(i: int, now: datetime = NOW) -> QueueItem:
         customer_id=customer_id,
         type=AccountType.CORPORATE_BASIC if corporate else AccountType.PERSONAL_SAVINGS,
         opened_on=date(2026, 11, 1),
+        status=ACCOUNT_STATUS.get(i % 10, AccountStatus.ACTIVE),
         branch="B001",
     )
     flagged = (

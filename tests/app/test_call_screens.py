@@ -217,7 +217,7 @@ async def test_the_identity_check_works_offline_from_the_prefetch_without_the_nu
     app_factory: Callable[..., RevisitApp], store: AgentStore
 ) -> None:
     app = app_factory(locale="en")  # no server
-    item = item_of(store, TaskKind.NEW_ACCOUNT)
+    item = item_of(store, TaskKind.PERIODIC)  # an abnormal account: the call checks identity
     number = "11010519491231002X"  # what the bank holds; the cache has only its digest
     check = identity.make_check(item.task.id, number, b"0123456789abcdef", 10)
     prefetched = PrefetchItem(
@@ -247,7 +247,7 @@ async def test_the_identity_check_says_so_when_offline_and_not_prefetched(
     app_factory: Callable[..., RevisitApp], store: AgentStore
 ) -> None:
     app = app_factory(locale="en")
-    item = item_of(store, TaskKind.NEW_ACCOUNT)
+    item = item_of(store, TaskKind.PERIODIC)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_call(app, pilot, item)
         await pilot.press("f5")

@@ -30,6 +30,7 @@ from revisit_tui.domain.models import (
     MaskedField,
     Reveal,
     RevealSource,
+    RiskLevel,
 )
 from revisit_tui.domain.validation import id_check_digit
 from revisit_tui.server.process import free_port
@@ -75,6 +76,7 @@ def test_offline_reveal_of_a_prefetched_number_is_one_audit_row_and_left_tasks_l
             name="王五",
             mobile=mobile(i),
             identity=IdentityDocument(kind=DocumentKind.RESIDENT_ID, number=id_number(i)),
+            risk=RiskLevel.HIGH,  # a call that checks identity (§四.1): its check is prefetched
             branch="b1",
         )
         for i in range(TASKS)

@@ -63,7 +63,11 @@ class World:
         assert answer.status_code < 300, answer.text
         return answer.json()
 
-    def add_customer(self, label: str, **fields: Any) -> str:
+    def add_customer(
+        self, label: str, *, account_status: str = "active", flagged: bool = True, **fields: Any
+    ) -> str:
+        """A customer with a savings account (of that status) and, when `flagged`, a flagged
+        large transaction on it."""
         customer_id = self.id(label)
         account = f"62{uuid.uuid4().int % 10**14:014d}"
         customer = {
@@ -88,6 +92,7 @@ class World:
                         "type": "personal_savings",
                         "opened_on": "2026-01-05",
                         "branch": "b1",
+                        "status": account_status,
                     }
                 ],
                 "transactions": [
@@ -99,7 +104,9 @@ class World:
                         "channel": "atm",
                         "flag": "large_abnormal",
                     }
-                ],
+                ]
+                if flagged
+                else [],
             },
         )
         self.accounts[customer_id] = account

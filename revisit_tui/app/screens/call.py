@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, Static
 from revisit_tui.app.callform import CallForm
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.screens.reveal import RevealScreen
-from revisit_tui.app.script_texts import StepView, script_steps
+from revisit_tui.app.script_texts import StepView, identity_reasons, script_steps
 from revisit_tui.app.widgets.call_timer import CallTimer
 from revisit_tui.app.widgets.choice_row import ChoiceRow
 from revisit_tui.app.widgets.customer_card import CustomerCard, masked_value
@@ -218,7 +218,9 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     async def _build_steps(self) -> None:
         """The script in the current language, every step's inputs built from the form."""
         self.steps = script_steps(self.item, self.shell)
-        await self.query_one(ScriptStepper).build(self.steps, self.item, self.current, self.t)
+        await self.query_one(ScriptStepper).build(
+            self.steps, self.item, self.current, self.t, self.shell.policy
+        )
         self.messages = list(self.query(FieldMessage))
         self._show_step()
 
@@ -403,8 +405,13 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         self.query_one(CustomerCard).reveal(field, value)
 
     def action_identity_check(self) -> None:
-        """Check the ID number the customer says, without the number (works offline)."""
+        """Check the ID number the customer says, without the number (works offline); only
+        where the call requires it (§四.1), as the server does."""
         from revisit_tui.app.screens.identity import IdentityCheckScreen
+
+        if not identity_reasons(self.item, self.shell):
+            self.notify(self.t("call.identity.not_required"), severity="warning")
+            return
 
         self.app.push_screen(IdentityCheckScreen(self.item))
 

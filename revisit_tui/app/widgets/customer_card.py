@@ -1,5 +1,6 @@
-"""The customer card: who is on the line, their masked numbers, recent revisits, and the
-flagged transactions to read out. A field shows in full only after a deliberate reveal."""
+"""The customer card: who is on the line, their masked numbers, the account's status, recent
+revisits, and the flagged transactions to read out. A field shows in full only after a
+deliberate reveal."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from revisit_tui.domain.masking import mask_field
-from revisit_tui.domain.models import MaskedField, QueueItem, Transaction
+from revisit_tui.domain.models import AccountStatus, MaskedField, QueueItem, Transaction
 from revisit_tui.domain.validation import display_phone
 
 Translate = Callable[..., str]
@@ -79,6 +80,11 @@ class CustomerCard(Static):
             shown = masked_value(item, field, self.revealed.get(field), self.phone_region)
             if shown is not None:
                 grid.add_row(t(f"call.card.{field.value}"), Text(shown))
+        if item.account is not None:
+            status = item.account.status
+            style = "" if status is AccountStatus.ACTIVE else "bold"
+            label = t(f"call.account_status.{status.value}")
+            grid.add_row(t("call.card.account_status"), Text(label, style=style))
         if customer.email:
             grid.add_row(t("call.card.email"), Text(customer.email))
         if customer.address:

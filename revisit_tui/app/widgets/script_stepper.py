@@ -17,6 +17,8 @@ from revisit_tui.app.widgets.step_contact import ContactStep
 from revisit_tui.app.widgets.step_questions import AnswerStep, NotedQuestions
 from revisit_tui.app.widgets.step_transactions import TransactionStep
 from revisit_tui.domain.models import ContactField, Feature, LeadProduct, QueueItem
+from revisit_tui.domain.policy import RevisitPolicy
+from revisit_tui.domain.rules import address_emphasis
 
 Translate = Callable[..., str]
 
@@ -29,11 +31,14 @@ ANSWER_STEPS = {
 """Steps that record one answer: the form path of that answer, and its translation key."""
 
 
-def step_inputs(step: StepView, item: QueueItem, form: CallForm, t: Translate) -> Widget:
+def step_inputs(
+    step: StepView, item: QueueItem, form: CallForm, t: Translate, policy: RevisitPolicy
+) -> Widget:
     """The inputs for what a step records (an empty box for a prompt-only step)."""
     if step.kind in ("contact_check", "identity_check"):
         fields = [ContactField(name) for name in step.items]
-        return ContactStep(fields, item.customer, form, t)
+        emphasis = address_emphasis(item.account, policy)
+        return ContactStep(fields, item, form, t, address_emphasis=emphasis)
     if step.kind == "transaction_check":
         return TransactionStep(item, form, t)
     if step.kind == "feature_use":
@@ -70,13 +75,18 @@ class ScriptStepper(Vertical):
             yield Static(id="step-hint", classes="step-hint")
 
     async def build(
-        self, steps: Sequence[StepView], item: QueueItem, form: CallForm, t: Translate
+        self,
+        steps: Sequence[StepView],
+        item: QueueItem,
+        form: CallForm,
+        t: Translate,
+        policy: RevisitPolicy,
     ) -> None:
         """(Re)build every step's inputs from the form: answers already given show."""
         self.steps = steps
         slot = self.query_one("#step-slot", Vertical)
         await slot.remove_children()
-        boxes = [step_inputs(step, item, form, t) for step in steps]
+        boxes = [step_inputs(step, item, form, t, policy) for step in steps]
         for box in boxes:
             box.display = False
         await slot.mount_all(boxes)

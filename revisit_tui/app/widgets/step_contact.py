@@ -13,7 +13,7 @@ from revisit_tui.app.callform import CallForm
 from revisit_tui.app.widgets.choice_row import ContactChoice
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage
 from revisit_tui.domain.masking import mask_field
-from revisit_tui.domain.models import ContactCheckResult, ContactField, Customer
+from revisit_tui.domain.models import ContactCheckResult, ContactField, Customer, QueueItem
 
 Translate = Callable[..., str]
 
@@ -39,26 +39,43 @@ def on_record(customer: Customer, field: ContactField, t: Translate) -> str:
 
 
 class ContactStep(Vertical):
-    """One choice row per contact point, its new-value field and its inline message."""
+    """One choice row per contact point, its new-value field and its inline message. The
+    address of a dormant or abnormal account is marked, with a line saying why (§四.1)."""
 
     def __init__(
-        self, fields: Sequence[ContactField], customer: Customer, form: CallForm, t: Translate
+        self,
+        fields: Sequence[ContactField],
+        item: QueueItem,
+        form: CallForm,
+        t: Translate,
+        *,
+        address_emphasis: bool = False,
     ) -> None:
         super().__init__(classes="step-inputs")
         self.fields = fields
-        self.customer = customer
+        self.item = item
         self.form = form
         self.t = t
+        self.address_emphasis = address_emphasis
 
     def compose(self) -> ComposeResult:
+        account = self.item.account
         for field in self.fields:
             answer = self.form.contact_checks.get(field)
             result = answer.result if answer else None
+            emphasis = self.address_emphasis and field is ContactField.ADDRESS
+            if emphasis and account is not None:
+                status = self.t(f"call.account_status.{account.status.value}")
+                yield Static(
+                    self.t("call.contact.address_emphasis", status=status),
+                    classes="step-emphasis",
+                )
             yield ContactChoice(
                 f"contact_checks.{field.value}",
-                self.t(f"call.contact.{field.value}"),
+                ("★ " if emphasis else "") + self.t(f"call.contact.{field.value}"),
                 result.value if result else None,
-                detail=on_record(self.customer, field, self.t),
+                detail=on_record(self.item.customer, field, self.t),
+                classes="-emphasis" if emphasis else None,
             )
             yield FieldInput(
                 f"contact_checks.{field.value}.new_value",

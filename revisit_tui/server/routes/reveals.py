@@ -119,9 +119,9 @@ def _same_reveal(stored: Any, reveal: Reveal, caller: Agent) -> None:
 
 @router.post("/prefetch", response_model=Prefetch, responses=errors())
 def prefetch(request: PrefetchRequest, context: Context, caller: AgentCaller) -> Prefetch:
-    """Dial numbers and identity checks of the caller's next open tasks (at most
-    `privacy.prefetch_tasks`) that the app does not hold yet; every number sent is audited
-    as a disclosure."""
+    """Dial numbers of the caller's next open tasks (at most `privacy.prefetch_tasks`) that
+    the app does not hold yet, and the identity checks of those whose call requires one
+    (`[checks]`); every number sent is audited as a disclosure."""
     bound = context.settings.privacy.prefetch_tasks
     now = datetime.now(UTC)
     cost = context.settings.privacy.identity_check_cost
@@ -157,7 +157,9 @@ def prefetch(request: PrefetchRequest, context: Context, caller: AgentCaller) ->
                     customer_id=customer.id,
                     mobile=numbers[MaskedField.MOBILE],
                     landline=numbers[MaskedField.LANDLINE],
-                    identity_check=disclosure.identity_check(conn, row.id, customer, cost, now),
+                    identity_check=disclosure.identity_check(conn, row.id, customer, cost, now)
+                    if disclosure.identity_reasons(conn, row, customer, context.policy, now)
+                    else None,
                 )
             )
     return Prefetch(task_ids=[row.id for row in upcoming], items=items, limit=bound)
@@ -178,17 +180,23 @@ def _next_tasks(conn: Connection, agent_id: str, count: int) -> list[Any]:
 
 @router.get("/tasks/{task_id}/identity-check", response_model=IdentityCheck, responses=errors(404))
 def get_identity_check(task_id: str, context: Context, caller: AgentCaller) -> IdentityCheck:
-    """The check of the identity number the customer will say; 404 when none is on record."""
+    """The check of the identity number the customer will say; 404 when none is on record,
+    422 identity_check_not_required when this call does not check identity (§四.1)."""
     now = datetime.now(UTC)
     with context.engine.begin() as conn:
         row = task_row_for(conn, caller, task_id)
         customer = disclosure.customer_of(conn, row.customer_id)
-        check = (
-            disclosure.identity_check(
-                conn, row.id, customer, context.settings.privacy.identity_check_cost, now
+        if customer is None:
+            raise not_found("identity number for task", task_id)
+        if not disclosure.identity_reasons(conn, row, customer, context.policy, now):
+            raise ProblemError(
+                422,
+                "identity_check_not_required",
+                "this call does not check the customer's identity: the account is not abnormal "
+                "and no rule of [checks] requires it (seed 002 §四.1)",
             )
-            if customer is not None
-            else None
+        check = disclosure.identity_check(
+            conn, row.id, customer, context.settings.privacy.identity_check_cost, now
         )
     if check is None:
         raise not_found("identity number for task", task_id)
