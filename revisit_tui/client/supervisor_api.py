@@ -171,6 +171,11 @@ class SupervisorApi:
         }
         return self._pages("/v1/escalations", Escalation, params)
 
+    def escalation(self, escalation_id: str) -> Escalation:
+        """One escalation with its whole history."""
+        response = self.client.request("GET", f"/v1/escalations/{escalation_id}")
+        return Escalation.model_validate(response.json())
+
     def resolve_escalation(self, escalation_id: str, resolution: str) -> Escalation:
         """Record the department's answer; the server creates the follow-up task."""
         return self._escalation_action(escalation_id, "resolve", resolution)

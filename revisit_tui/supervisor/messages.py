@@ -57,6 +57,12 @@ class Messages:
         text = catalog(self.locale).get(key) or catalog(FALLBACK).get(key, key)
         return text.format(**params) if params else text
 
+    def value(self, group: str, value: object) -> str:
+        """A wire value (a task kind, an urgency…) in words: `values.<group>.<value>`, or the
+        value itself when the catalogues do not name it (a kind newer than they are)."""
+        key = f"values.{group}.{value}"
+        return catalog(self.locale).get(key) or catalog(FALLBACK).get(key) or str(value)
+
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     out: dict[str, str] = {}

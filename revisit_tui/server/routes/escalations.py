@@ -19,7 +19,7 @@ from revisit_tui.domain.models import (
 from revisit_tui.server import escalating
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, cursor_time, decode_cursor, next_cursor
-from revisit_tui.server.problems import ProblemError, errors
+from revisit_tui.server.problems import ProblemError, errors, not_found
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import escalations
 
@@ -64,6 +64,18 @@ def list_escalations(
         items=[Escalation.model_validate(masked_escalation(row.body)) for row in rows],
         next_cursor=next_cursor(rows, limit, lambda r: [r.deadline.isoformat(), r.id]),
     )
+
+
+@router.get("/escalations/{escalation_id}", response_model=Escalation, responses=errors(404))
+def get_escalation(escalation_id: UUID, context: Context, _caller: Supervisor) -> Escalation:
+    """One escalation with its whole history (resolutions, reopen reasons), numbers masked."""
+    with context.read.connect() as conn:
+        body = conn.scalar(
+            sa.select(escalations.c.body).where(escalations.c.id == str(escalation_id))
+        )
+    if body is None:
+        raise not_found("escalation", str(escalation_id))
+    return Escalation.model_validate(masked_escalation(body))
 
 
 @router.post(

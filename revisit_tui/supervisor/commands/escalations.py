@@ -1,10 +1,13 @@
 """`revisit escalations`: the escalations still waiting for a department's answer, and
 resolving or reopening one (seed 002 §九): resolving creates the follow-up revisit for the
 agent who escalated; reopening starts the problem handling again when the customer is not
-satisfied. Deadlines are shown on the centre's clock.
+satisfied. Every resolution and reopen reason stays in the escalation's history, shown
+under the table. Deadlines and steps are shown on the centre's clock.
 
-    revisit escalations                     # open and reopened, overdue marked
+    revisit escalations                     # open and reopened, overdue marked, their history
     revisit escalations --overdue
+    revisit escalations --all               # resolved ones too
+    revisit escalations --show ID           # one escalation and its whole history
     revisit escalations --resolve ID --text "已更换设备，客户确认可用"
     revisit escalations --reopen ID --text "客户仍无法登录"
 """
@@ -14,22 +17,42 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from revisit_tui.client.api import ApiError
 from revisit_tui.client.supervisor_api import SupervisorApi
-from revisit_tui.domain.models import NOTES_MAX, EscalationStatus
+from revisit_tui.domain.models import (
+    NOTES_MAX,
+    Escalation,
+    EscalationAction,
+    EscalationStatus,
+)
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.escalation_history import LocalTime, step_lines
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.table import render
 
 SUMMARY_WIDTH = 30
-HEADER_KEYS = ["id", "agent", "category", "department", "urgency", "deadline", "overdue", "summary"]
+HEADER_KEYS = [
+    "id",
+    "agent",
+    "category",
+    "department",
+    "urgency",
+    "status",
+    "deadline",
+    "overdue",
+    "reopened",
+    "summary",
+]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     script.add_connection(parser)
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--overdue", action="store_true", help="only those past their deadline")
+    action.add_argument("--all", action="store_true", help="resolved ones too")
+    action.add_argument("--show", metavar="ID", help="one escalation and its whole history")
     action.add_argument("--resolve", metavar="ID", help="record the department's answer")
     action.add_argument("--reopen", metavar="ID", help="handle the problem again")
     parser.add_argument(
@@ -59,31 +82,85 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     api = script.connect(args, config)
     if args.resolve or args.reopen:
         return _decide(api, args, say)
+    local = partial(script.local_time, config=config)
+    if args.show:
+        return _show(api, args.show, local, say)
     now = datetime.now(UTC)
-    waiting = [
+    listed = [
         e
         for e in api.escalations(overdue=True if args.overdue else None)
-        if e.status is not EscalationStatus.RESOLVED
+        if args.all or e.status is not EscalationStatus.RESOLVED
     ]
     rows = [
         [
             str(e.id),
             e.agent_id,
-            e.category.value,
+            say.value("category", e.category),
             e.department,
-            e.urgency.value,
-            script.local_time(e.deadline, config),
-            say("escalations.overdue") if e.deadline < now else "",
-            e.summary[:SUMMARY_WIDTH],
+            say.value("urgency", e.urgency),
+            say.value("escalation_status", e.status),
+            local(e.deadline),
+            say("escalations.overdue") if _overdue(e, now) else "",
+            _reopens(e),
+            _cut(e.summary),
         ]
-        for e in sorted(waiting, key=lambda e: e.deadline)
+        for e in sorted(listed, key=lambda e: e.deadline)
     ]
     zone = config.supervisor.timezone
     headers = [say(f"escalations.{key}", zone=zone) for key in HEADER_KEYS]
     print(render(headers, rows))
-    overdue = sum(1 for row in rows if row[6])
-    print(say("escalations.waiting", count=len(rows), overdue=overdue))
+    for escalation in sorted(listed, key=lambda e: e.deadline):
+        if escalation.history:
+            print(f"\n{escalation.id}")
+            print("\n".join(f"  {line}" for line in step_lines(escalation, local, say)))
+    waiting = [e for e in listed if e.status is not EscalationStatus.RESOLVED]
+    overdue = sum(1 for e in waiting if _overdue(e, now))
+    print(say("escalations.waiting", count=len(waiting), overdue=overdue))
     return 0
+
+
+def _show(api: SupervisorApi, escalation_id: str, local: LocalTime, say: Messages) -> int:
+    try:
+        e = api.escalation(escalation_id)
+    except ApiError as exc:
+        if exc.status in (404, 422):
+            raise script.BadInput(f"--show {escalation_id}: {exc.reason}") from None
+        raise
+    fields = [
+        ("id", str(e.id)),
+        ("agent", e.agent_id),
+        ("customer", e.customer_id),
+        ("category", say.value("category", e.category)),
+        ("department", e.department),
+        ("urgency", say.value("urgency", e.urgency)),
+        ("status", say.value("escalation_status", e.status)),
+        ("opened", local(e.opened_at)),
+        ("deadline_at", local(e.deadline)),
+        ("summary", e.summary),
+        ("resolution", e.resolution),
+    ]
+    print(
+        render(
+            [say("escalations.field"), say("escalations.value")],
+            [[say(f"escalations.{key}"), value] for key, value in fields],
+        )
+    )
+    print(say("escalations.history"))
+    lines = step_lines(e, local, say)
+    print("\n".join(f"  {line}" for line in lines) if lines else say("common.no_records"))
+    return 0
+
+
+def _overdue(escalation: Escalation, now: datetime) -> bool:
+    return escalation.status is not EscalationStatus.RESOLVED and escalation.deadline < now
+
+
+def _reopens(escalation: Escalation) -> int:
+    return sum(1 for step in escalation.history if step.action is EscalationAction.REOPENED)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SUMMARY_WIDTH else text[: SUMMARY_WIDTH - 1] + "…"
 
 
 def _decide(api: SupervisorApi, args: argparse.Namespace, say: Messages) -> int:
@@ -97,7 +174,8 @@ def _decide(api: SupervisorApi, args: argparse.Namespace, say: Messages) -> int:
         if exc.status in (404, 409, 422):
             raise script.BadInput(f"escalation {escalation_id}: {exc.reason}") from None
         raise
-    print(say("escalations.now", id=escalation.id, status=escalation.status.value))
+    status = say.value("escalation_status", escalation.status)
+    print(say("escalations.now", id=escalation.id, status=status))
     if escalation.follow_up_task_id:
         task = escalation.follow_up_task_id
         print(say("escalations.follow_up", task=task, agent=escalation.agent_id))

@@ -1,10 +1,11 @@
 """`revisit report`: the day's and the month's figures per agent and per kind of task
 (attempts, reach rate, dispositions, average satisfaction, escalations open and overdue at the
-period's end), with the month's satisfaction ranking; days are the centre's ([supervisor]
-timezone). As tables on the terminal and, with --csv, as a CSV file.
+period's end), with the month's satisfaction ranking, and the month's escalation history
+(first resolution, reopens and why, the follow-up's verdict); days are the centre's
+([supervisor] timezone). As tables on the terminal and, with --csv, as CSV files.
 
     revisit report                          # today and this month
-    revisit report --day 2026-11-24 --csv report.csv
+    revisit report --day 2026-11-24 --csv report.csv --escalations-csv escalations.csv
     revisit report --agent wang             # every figure of one agent
 """
 
@@ -12,12 +13,17 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from datetime import timedelta
+from functools import partial
 
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.escalation_history import HEADER_KEYS as HISTORY_KEYS
+from revisit_tui.supervisor.escalation_history import handled_within
 from revisit_tui.supervisor.messages import Messages
-from revisit_tui.supervisor.report import HEADERS, Figures, gather, table_rows
+from revisit_tui.supervisor.report import HEADERS, Figures, gather, month_of, table_rows
 from revisit_tui.supervisor.table import render
 
+TEXT_WIDTH = 24  # resolutions and reasons on the terminal; the CSV has them whole
 TABLE_KEYS = [
     "id",
     "name",
@@ -48,6 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="ratings an agent needs to be ranked (default [supervisor] min_ratings)",
     )
     parser.add_argument("--csv", metavar="FILE", help="also write every figure to this CSV file")
+    parser.add_argument(
+        "--escalations-csv",
+        metavar="FILE",
+        help="also write the month's escalation history (full texts) to this CSV file",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,9 +87,21 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
             rows = [f for f in figures if f.period == period and f.by == by]
             title = say("report.section", period=period, by=say(f"report.by_{by}"), zone=zone)
             _print_section(title, rows, say)
+    first = day.replace(day=1)
+    last = first.replace(month=first.month % 12 + 1, year=first.year + first.month // 12)
+    history = handled_within(api, first, last - timedelta(days=1), zone, args.agent)
+    local = partial(script.local_time, config=config)
+    print(f"\n{say('report.escalations', period=month_of(day), zone=zone)}")
+    headers = [say(f"escalations.{key}") for key in HISTORY_KEYS]
+    history_rows = [row.cells(local, say, width=TEXT_WIDTH) for row in history]
+    print(render(headers, history_rows) if history_rows else say("common.no_records"))
     if args.csv:
         script.write_csv_file(args.csv, HEADERS, [f.row() for f in figures])
         print(say("common.wrote_rows", count=len(figures), path=args.csv))
+    if args.escalations_csv:
+        full = [row.cells(local, say) for row in history]
+        script.write_csv_file(args.escalations_csv, HISTORY_KEYS, full)
+        print(say("common.wrote_rows", count=len(full), path=args.escalations_csv))
     return 0
 
 
