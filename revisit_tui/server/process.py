@@ -82,7 +82,7 @@ class ServerProcess:
             *["--workers", str(self.workers)],
         ]
 
-    def start(self, timeout: float = 20) -> ServerProcess:
+    def start(self, timeout: float = 60) -> ServerProcess:
         """Start the server and wait until /v1/health answers (ServerStartError otherwise)."""
         if self.process is not None and self.process.poll() is None:
             return self
@@ -138,7 +138,7 @@ class ServerProcess:
                 os.kill(pid, signal.SIGKILL)
         self.process.wait()
 
-    def restart(self, timeout: float = 20) -> ServerProcess:
+    def restart(self, timeout: float = 60) -> ServerProcess:
         """Stop, then start again on the same port and database."""
         self.stop()
         return self.start(timeout)
