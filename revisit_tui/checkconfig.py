@@ -27,6 +27,10 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(args.file or args.config)
         if scripts is None and settings.ui.scripts_dir:
             scripts = Path(settings.ui.scripts_dir)
+        if settings.keymap:  # the bindings live in the app: Textual only when asked
+            from revisit_tui.app.keymap import keymap_problems
+
+            problems += keymap_problems(settings.keymap)
     except ConfigError as exc:
         problems += [f"{exc.source}: {problem}" for problem in exc.problems]
     problems += check_scripts(scripts)

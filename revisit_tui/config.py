@@ -129,6 +129,8 @@ class Settings(BaseSettings, RevisitPolicy):
     privacy: PrivacySettings = PrivacySettings()
     ui: UiSettings = UiSettings()
     supervisor: SupervisorSettings = SupervisorSettings()
+    keymap: dict[str, str] = Field(default_factory=dict, max_length=500)
+    """The app's keys by binding id (`"call.wrap_up" = "f10,w"`), checked by the app at start."""
 
     @classmethod
     def settings_customise_sources(

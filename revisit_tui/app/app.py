@@ -22,6 +22,7 @@ from textual.reactive import var
 from textual.worker import get_current_worker
 
 from revisit_tui.app.i18n import next_locale, translate
+from revisit_tui.app.keymap import normalized
 from revisit_tui.app.messages import LocaleChanged, SyncFinished
 from revisit_tui.app.session import DayLog
 from revisit_tui.app.widgets.status_line import SyncFigures
@@ -74,10 +75,18 @@ class RevisitApp(App[None]):
     TITLE = "Revisit"
     COMMANDS = App.COMMANDS | {shell_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "key.help", tooltip="hint.help"),
-        Binding("question_mark", "help", "key.help", show=False, tooltip="hint.help"),
-        Binding("f2", "switch_locale", "key.locale", tooltip="hint.locale"),
-        Binding("ctrl+q", "quit", "key.quit", tooltip="hint.quit"),
+        Binding("f1,question_mark", "help", "key.help", tooltip="hint.help", id="app.help"),
+        Binding("f2,t", "switch_locale", "key.locale", tooltip="hint.locale", id="app.locale"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "key.palette",
+            show=False,
+            priority=True,
+            tooltip="hint.palette",
+            id="app.palette",
+        ),
+        Binding("ctrl+q", "quit", "key.quit", tooltip="hint.quit", id="app.quit"),
     ]
 
     locale: var[str] = var("zh-CN")
@@ -114,6 +123,9 @@ class RevisitApp(App[None]):
         self._offline_until = 0.0  # while offline, periodic rounds wait for the engine's backoff
         self.day_log: DayLog | None = None
         self._clock_warned = False
+        self.keymap = normalized(settings.keymap)
+        """The user's `[keymap]` (binding id -> keys), checked before start (`keymap_problems`)."""
+        self.set_keymap(self.keymap)
 
     def t(self, key: str, **params: Any) -> str:
         """The UI text for `key` in the current locale (else English, else the key)."""

@@ -62,13 +62,16 @@ def build_app(settings: Settings, locale: str, *, offline: bool = False) -> Revi
     """The app on this server's remembered agent and cached store (sign-in when none is known);
     an exit status after printing the reason when it cannot start."""
     from revisit_tui.app.app import RevisitApp, scripts_of
+    from revisit_tui.app.keymap import keymap_problems
     from revisit_tui.app.session import data_dir_of, remembered_agent
     from revisit_tui.callscripts import ScriptsBroken
     from revisit_tui.client.agent_token import TokenError
     from revisit_tui.client.store import AgentStore, StoreBusy
 
-    # What is loaded so far (modules, classes, settings) lives as long as the app: the cyclic
-    # collector need not walk it again (a full walk costs ~25 ms during the first paint).
+    problems = keymap_problems(settings.keymap)
+    if problems:
+        print("revisit: configuration:", *problems, sep="\n  ", file=sys.stderr)
+        return 2
     try:
         scripts = scripts_of(settings)
     except ScriptsBroken as exc:
@@ -76,6 +79,8 @@ def build_app(settings: Settings, locale: str, *, offline: bool = False) -> Revi
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
+    # What is loaded so far (modules, classes, settings) lives as long as the app: the cyclic
+    # collector need not walk it again (a full walk costs ~25 ms during the first paint).
     gc.freeze()
     data_dir = data_dir_of(settings)
     server = settings.client.server_url.rstrip("/")

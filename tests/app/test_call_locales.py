@@ -32,7 +32,7 @@ CALL_MODULES = [
         )
     ),
 ]
-STATIC_KEY = re.compile(r"""["'](call\.[a-z_.0-9]+[a-z0-9_])["']""")
+STATIC_KEY = re.compile(r"""(?<!id=)["'](call\.[a-z_.0-9]+[a-z0-9_])["']""")
 
 
 def flatten(table: dict[str, Any], prefix: str = "") -> set[str]:

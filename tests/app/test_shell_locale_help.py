@@ -8,14 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.binding import Binding
 from textual.command import CommandList
-from textual.widgets import DataTable
 
 from revisit_tui.app import i18n
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.i18n import catalog, translate
-from revisit_tui.app.screens.help import HelpScreen
 from revisit_tui.app.screens.queue import QueueScreen
 from tests.app.test_shell_queue import screen_text
 
@@ -67,22 +64,6 @@ async def test_f2_switches_language_live_on_every_screen(app_factory: AppFactory
         assert text.splitlines()[-2].rstrip().endswith("EN"), "the status line names the locale"
         await pilot.press("f2")
         assert "任务队列" in screen_text(app)
-
-
-async def test_help_lists_every_key_of_the_queue_and_the_app(app_factory: AppFactory) -> None:
-    app = app_factory(locale="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen.query_one(DataTable)
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
-        described = {(row[1], row[2]) for row in rows}
-        for cls in (QueueScreen, RevisitApp):
-            for binding in Binding.make_bindings(cls.BINDINGS):
-                key = app.get_key_display(binding)
-                assert (key, translate("en", binding.tooltip or binding.description)) in described
-        await pilot.press("escape")
-        assert isinstance(app.screen, QueueScreen)
 
 
 async def run_from_palette(pilot: Any, text: str) -> None:

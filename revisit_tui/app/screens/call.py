@@ -104,19 +104,39 @@ class CallScreen(LocalizedScreen[Outcome | None]):
             "call.key.previous",
             priority=True,
             tooltip="call.hint.previous",
+            id="call.previous",
         ),
         Binding(
-            "pagedown,ctrl+n", "step(1)", "call.key.next", priority=True, tooltip="call.hint.next"
+            "pagedown,ctrl+n",
+            "step(1)",
+            "call.key.next",
+            priority=True,
+            tooltip="call.hint.next",
+            id="call.next",
         ),
         # Letters are never priority bindings: typed in a text field they are text.
-        Binding("f10,w", "wrap_up", "call.key.wrap_up", tooltip="call.hint.wrap_up"),
-        Binding("f4,r", "reveal", "call.key.reveal", tooltip="call.hint.reveal"),
         Binding(
-            "f5", "identity_check", "call.key.identity", show=False, tooltip="call.hint.identity"
+            "f10,w", "wrap_up", "call.key.wrap_up", tooltip="call.hint.wrap_up", id="call.wrap_up"
         ),
-        Binding("f3,i", "toggle_card", "call.key.card", tooltip="call.hint.card"),
-        Binding("enter", "write_notes", "call.key.notes", show=False, tooltip="call.hint.notes"),
-        Binding("escape", "leave", "key.back", tooltip="call.hint.leave"),
+        Binding("f4,r", "reveal", "call.key.reveal", tooltip="call.hint.reveal", id="call.reveal"),
+        Binding(
+            "f5,v",
+            "identity_check",
+            "call.key.identity",
+            show=False,
+            tooltip="call.hint.identity",
+            id="call.identity_check",
+        ),
+        Binding("f3,i", "toggle_card", "call.key.card", tooltip="call.hint.card", id="call.card"),
+        Binding(
+            "enter",
+            "write_notes",
+            "call.key.notes",
+            show=False,
+            tooltip="call.hint.notes",
+            id="call.notes",
+        ),
+        Binding("escape", "leave", "key.back", tooltip="call.hint.leave", id="call.back"),
     ]
 
     def __init__(self, item: QueueItem) -> None:

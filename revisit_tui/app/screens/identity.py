@@ -23,7 +23,9 @@ class IdentityCheckScreen(LocalizedModal[None]):
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "call.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "key.back", tooltip="call.hint.identity_close"),
+        Binding(
+            "escape", "close", "key.back", tooltip="call.hint.identity_close", id="identity.close"
+        ),
     ]
 
     def __init__(self, item: QueueItem) -> None:

@@ -39,10 +39,12 @@ class MyDayScreen(LocalizedScreen[None]):
 
     CSS_PATH = "myday.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "fix", "key.resubmit", priority=True, tooltip="hint.fix"),
-        Binding("x", "discard(False)", "key.discard", tooltip="hint.discard"),
-        Binding("h", "discard(True)", "key.hand_over", tooltip="hint.hand_over"),
-        Binding("escape", "back", "key.back", tooltip="hint.back"),
+        Binding("enter", "fix", "key.resubmit", priority=True, tooltip="hint.fix", id="myday.fix"),
+        Binding("x", "discard(False)", "key.discard", tooltip="hint.discard", id="myday.discard"),
+        Binding(
+            "h", "discard(True)", "key.hand_over", tooltip="hint.hand_over", id="myday.hand_over"
+        ),
+        Binding("escape", "back", "key.back", tooltip="hint.back", id="myday.back"),
     ]
 
     def __init__(self) -> None:
@@ -190,8 +192,8 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
 
     CSS_PATH = "myday.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "key.resubmit", tooltip="hint.resubmit"),
-        Binding("escape", "cancel", "key.back", tooltip="hint.back"),
+        Binding("ctrl+s", "save", "key.resubmit", tooltip="hint.resubmit", id="resubmit.save"),
+        Binding("escape", "cancel", "key.back", tooltip="hint.back", id="resubmit.back"),
     ]
 
     def __init__(self, item: OutboxItem) -> None:
@@ -271,7 +273,7 @@ class DiscardScreen(LocalizedModal[str | None]):
 
     CSS_PATH = "myday.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.back", tooltip="hint.back"),
+        Binding("escape", "cancel", "key.back", tooltip="hint.back", id="discard.back"),
     ]
 
     def __init__(self, item: OutboxItem, hand_over: bool) -> None:

@@ -32,15 +32,26 @@ class QueueScreen(LocalizedScreen[None]):
     CSS_PATH = "queue.tcss"
     AUTO_FOCUS = "#queue-table"  # not the (hidden) search box: one focus change at start
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_call", "key.open", priority=True, tooltip="hint.open"),
-        Binding("s", "open_sms", "key.sms", tooltip="hint.sms"),
-        Binding("k", "cycle_kind", "key.kind", tooltip="hint.kind"),
-        Binding("o", "toggle_overdue", "key.overdue", tooltip="hint.overdue"),
-        Binding("c", "toggle_callable", "key.callable", tooltip="hint.callable"),
-        Binding("slash", "search", "key.search", tooltip="hint.search"),
-        Binding("f5", "refresh", "key.refresh", tooltip="hint.refresh"),
-        Binding("d", "app.my_day", "key.myday", tooltip="hint.myday"),
-        Binding("escape", "clear_search", "key.clear", show=False, tooltip="hint.clear"),
+        Binding(
+            "enter", "open_call", "key.open", priority=True, tooltip="hint.open", id="queue.open"
+        ),
+        Binding("s", "open_sms", "key.sms", tooltip="hint.sms", id="queue.sms"),
+        Binding("k", "cycle_kind", "key.kind", tooltip="hint.kind", id="queue.kind"),
+        Binding("o", "toggle_overdue", "key.overdue", tooltip="hint.overdue", id="queue.overdue"),
+        Binding(
+            "c", "toggle_callable", "key.callable", tooltip="hint.callable", id="queue.callable"
+        ),
+        Binding("slash", "search", "key.search", tooltip="hint.search", id="queue.search"),
+        Binding("f5,r", "refresh", "key.refresh", tooltip="hint.refresh", id="queue.refresh"),
+        Binding("d", "app.my_day", "key.myday", tooltip="hint.myday", id="queue.my_day"),
+        Binding(
+            "escape",
+            "clear_search",
+            "key.clear",
+            show=False,
+            tooltip="hint.clear",
+            id="queue.clear_search",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -23,11 +23,18 @@ class RevealScreen(LocalizedModal[MaskedField | None]):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "call.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(str(n), f"pick({n})", "call.key.pick", key_display="1-4", show=n == 1)
+            Binding(
+                str(n),
+                f"pick({n})",
+                "call.key.pick",
+                key_display="1-4",
+                show=n == 1,
+                id=f"reveal.pick_{n}",
+            )
             for n in range(1, len(MaskedField) + 1)
         ),
-        Binding("y", "confirm", "call.key.confirm"),
-        Binding("escape", "cancel", "key.back"),
+        Binding("y", "confirm", "call.key.confirm", id="reveal.confirm"),
+        Binding("escape", "cancel", "key.back", id="reveal.back"),
     ]
 
     def __init__(self, item: QueueItem) -> None:

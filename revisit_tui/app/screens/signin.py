@@ -47,7 +47,7 @@ class SignInScreen(LocalizedScreen[None]):
 
     CSS_PATH = "signin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "key.sign_in", tooltip="hint.sign_in"),
+        Binding("ctrl+s", "submit", "key.sign_in", tooltip="hint.sign_in", id="signin.submit"),
     ]
 
     def __init__(self, token: str = "") -> None:

@@ -49,9 +49,22 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "sms.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f9,ctrl+s", "send", "call.key.send", priority=True, tooltip="call.hint.send"),
-        Binding("tab", "next_template", "call.key.template", tooltip="call.hint.template"),
-        Binding("escape", "leave", "key.back", tooltip="call.hint.leave_sms"),
+        Binding(
+            "f9,ctrl+s",
+            "send",
+            "call.key.send",
+            priority=True,
+            tooltip="call.hint.send",
+            id="sms.send",
+        ),
+        Binding(
+            "tab",
+            "next_template",
+            "call.key.template",
+            tooltip="call.hint.template",
+            id="sms.template",
+        ),
+        Binding("escape", "leave", "key.back", tooltip="call.hint.leave_sms", id="sms.back"),
     ]
 
     class Stored(Message):

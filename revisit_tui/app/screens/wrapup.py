@@ -52,19 +52,31 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "wrapup.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "f9,ctrl+s", "submit", "call.key.submit", priority=True, tooltip="call.hint.submit"
+            "f9,ctrl+s",
+            "submit",
+            "call.key.submit",
+            priority=True,
+            tooltip="call.hint.submit",
+            id="wrapup.submit",
         ),
         Binding(
-            "f6", "add_escalation", "call.key.escalate", priority=True, tooltip="call.hint.escalate"
+            "f6",
+            "add_escalation",
+            "call.key.escalate",
+            priority=True,
+            tooltip="call.hint.escalate",
+            id="wrapup.add_escalation",
         ),
+        Binding("e", "add_escalation", "call.key.escalate", show=False, id="wrapup.add_escalation"),
         Binding(
-            "f8",
+            "f8,d",
             "remove_escalation",
             "call.key.drop_escalation",
             tooltip="call.hint.drop_escalation",
+            id="wrapup.drop_escalation",
         ),
-        Binding("f7", "sms", "call.key.sms", tooltip="call.hint.sms"),
-        Binding("escape", "back", "key.back", tooltip="call.hint.back_to_call"),
+        Binding("f7,m", "sms", "call.key.sms", tooltip="call.hint.sms", id="wrapup.sms"),
+        Binding("escape", "back", "key.back", tooltip="call.hint.back_to_call", id="wrapup.back"),
     ]
 
     class Submitted(Message):

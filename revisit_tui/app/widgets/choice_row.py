@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
@@ -29,6 +30,8 @@ class ChoiceRow(Widget, can_focus=True):
 
     CHOICES: ClassVar[tuple[tuple[str, str, str], ...]] = ()
     """(key, value, locale key of the label) of each choice, in the order shown."""
+    KIND: ClassVar[str] = "row"
+    """The first part of its choices' binding ids (`contact.confirmed`)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "choice-row--key",
@@ -112,19 +115,32 @@ class ChoiceRow(Widget, can_focus=True):
             text.append_text(detail)
         key_style = self.get_component_rich_style("choice-row--key")
         selected_style = self.get_component_rich_style("choice-row--selected")
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})
         for key, value, label_key in self.CHOICES:
             label = translate(label_key)
             mark = "●" if value == self.value else "○"
             text.append(" ")
-            if label != key:
-                text.append(key, key_style)
+            shown = choice_key_display(self.app, keymap.get(f"{self.KIND}.{value}", key))
+            if label != shown:
+                text.append(shown, key_style)
             text.append(f"{mark}{label}", selected_style if value == self.value else "")
         return text
 
 
-def choice_keys(choices: tuple[tuple[str, str, str], ...]) -> list[BindingType]:
-    """Footer bindings for a row's choices: each key chooses its value."""
-    return [Binding(key, f"choose('{value}')", label, show=False) for key, value, label in choices]
+def choice_keys(kind: str, choices: tuple[tuple[str, str, str], ...]) -> list[BindingType]:
+    """A row's bindings for its choices: each key chooses its value (id `<kind>.<value>`)."""
+    return [
+        Binding(key, f"choose('{value}')", label, show=False, id=f"{kind}.{value}")
+        for key, value, label in choices
+    ]
+
+
+def choice_key_display(app: App[object], keys: str) -> str:
+    """How a row shows the key(s) of a choice: as typed for one character, else as the
+    footer names it (a keymap may bind a choice to `f12` or to two keys)."""
+    return "/".join(
+        key if len(key) == 1 else app.get_key_display(Binding(key, "")) for key in keys.split(",")
+    )
 
 
 class ContactChoice(ChoiceRow):
@@ -135,7 +151,8 @@ class ContactChoice(ChoiceRow):
         ("x", "changed", "call.choice.changed"),
         ("u", "unverified", "call.choice.unverified"),
     )
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+    KIND = "contact"
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)
 
 
 class TransactionChoice(ChoiceRow):
@@ -146,21 +163,24 @@ class TransactionChoice(ChoiceRow):
         ("n", "not_me", "call.choice.not_me"),
         ("u", "unsure", "call.choice.unsure"),
     )
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+    KIND = "transaction"
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)
 
 
 class YesNoChoice(ChoiceRow):
     """A yes (y) / no (n) answer: delivered? in use? interested?"""
 
     CHOICES = (("y", "yes", "call.choice.yes"), ("n", "no", "call.choice.no"))
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+    KIND = "yes_no"
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)
 
 
 class RatingChoice(ChoiceRow):
     """Satisfaction from 1 to 5 by the number keys."""
 
     CHOICES = tuple((str(n), str(n), f"call.choice.rating_{n}") for n in range(1, 6))
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+    KIND = "rating"
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)
 
 
 class DispositionChoice(ChoiceRow):
@@ -171,7 +191,8 @@ class DispositionChoice(ChoiceRow):
         (str(n), disposition.value, f"disposition.{disposition.value}")
         for n, disposition in enumerate(Disposition, start=1)
     )
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+    KIND = "disposition"
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)
 
 
 class CategoryChoice(ChoiceRow):
@@ -184,7 +205,8 @@ class CategoryChoice(ChoiceRow):
         ("f", "fraud", "call.category.fraud"),
         ("o", "other", "call.category.other"),
     )
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+    KIND = "category"
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)
 
 
 class UrgencyChoice(ChoiceRow):
@@ -196,4 +218,5 @@ class UrgencyChoice(ChoiceRow):
         ("n", "normal", "call.urgency.normal"),
         ("w", "low", "call.urgency.low"),
     )
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys(CHOICES)
+    KIND = "urgency"
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)

@@ -57,12 +57,12 @@ class QueueTable(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"queue-table--cursor", "queue-table--odd"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", show=False),
-        Binding("down", "cursor_down", show=False),
-        Binding("pageup", "page_up", show=False),
-        Binding("pagedown", "page_down", show=False),
-        Binding("home", "first", show=False),
-        Binding("end", "last", show=False),
+        Binding("up", "cursor_up", "help.table.up", show=False, id="table.up"),
+        Binding("down", "cursor_down", "help.table.down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "help.table.page_up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "help.table.page_down", show=False, id="table.page_down"),
+        Binding("home", "first", "help.table.first", show=False, id="table.first"),
+        Binding("end", "last", "help.table.last", show=False, id="table.last"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False)
