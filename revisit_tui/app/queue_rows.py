@@ -12,7 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from revisit_tui.domain.masking import mask_field
-from revisit_tui.domain.models import MaskedField, QueueItem, TaskKind
+from revisit_tui.domain.models import MaskedField, QueueItem, Task, TaskKind
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.queue import queue_order
 from revisit_tui.domain.rules import next_callable_at, start_block
@@ -96,13 +96,20 @@ def cells(
     return (
         str(task.priority),
         due,
-        translate(f"kind.{task.kind.value}"),
+        kind_label(task, translate),
         row.item.customer.name,
         row.phone,
         f"{task.attempts}/{task.attempt_limit}",
         callable_text,
         sync_text,
     )
+
+
+def kind_label(task: Task, translate: Callable[..., str]) -> str:
+    """What the task is, in a word: a special event's own event, else the task's kind."""
+    if task.event is not None:
+        return translate(f"event.{task.event.value}")
+    return translate(f"kind.{task.kind.value}")
 
 
 def sync_marks(pending: Iterable[str], attention: Iterable[str]) -> Mapping[str, str]:

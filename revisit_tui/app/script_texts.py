@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from revisit_tui.callscripts import render
 from revisit_tui.domain.masking import mask_field
-from revisit_tui.domain.models import CustomerType, Language, QueueItem, Transaction
+from revisit_tui.domain.models import CustomerType, Language, QueueItem, Task, Transaction
 from revisit_tui.domain.rules import IdentityReason, identity_check_reasons
-from revisit_tui.domain.scripts import FLAGGED, StepKind, fill
+from revisit_tui.domain.scripts import FLAGGED, StepKind, fill, steps_for
 
 if TYPE_CHECKING:
     from revisit_tui.app.app import RevisitApp
@@ -75,9 +75,17 @@ def placeholders(item: QueueItem, app: RevisitApp, locale: str) -> dict[str, str
         "identity_expiry": expiry.isoformat() if expiry else "",
         "escalation_summary": item.escalation.summary if item.escalation else item.task.reason,
         "escalation_resolution": item.escalation.resolution if item.escalation else "",
+        "event_reason": event_reason(item.task, app.t),
         "callback_time": callback.astimezone(zone).strftime("%m-%d %H:%M") if callback else "",
         "signature": sms.signature if locale == Language.ZH_CN else sms.signature_en,
     }
+
+
+def event_reason(task: Task, t: Translate) -> str:
+    """A special event's reason as recorded by the bank, else the event's name."""
+    if task.event is None:
+        return ""
+    return task.reason or t(f"event.{task.event.value}")
 
 
 def transaction_placeholders(tx: Transaction, zone: str, t: Translate) -> dict[str, str]:
@@ -107,7 +115,7 @@ def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
     context = placeholders(item, app, app.locale)
     reasons = identity_reasons(item, app)
     steps = []
-    for step in script.steps:
+    for step in steps_for(script, item):
         hint = fill(step.hint, context)
         if step.kind is StepKind.IDENTITY_CHECK:
             if not reasons:

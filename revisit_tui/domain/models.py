@@ -15,7 +15,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from pydantic import (
@@ -326,6 +326,16 @@ class AccountEvent(StrEnum):
     CLOSURE = "closure"
 
 
+SpecialEvent = Literal[
+    AccountEvent.LARGE_ABNORMAL_TRANSACTION,
+    AccountEvent.RESERVED_INFO_CHANGED,
+    AccountEvent.COMPLAINT,
+]
+"""The events a special_event task is for (§六.3); a closure has a task kind of its own."""
+
+SPECIAL_EVENTS: tuple[AccountEvent, ...] = get_args(SpecialEvent)
+
+
 class Event(Model):
     """Something that happened to an account and may call for a revisit."""
 
@@ -357,7 +367,8 @@ class Task(Model):
     id: Identifier
     key: TaskKey  # deterministic: re-runs create nothing twice
     kind: TaskKind
-    reason: ShortText = ""
+    reason: ShortText = ""  # why: a special event's own account (Event.detail), the cycle, …
+    event: SpecialEvent | None = None  # a special-event task: which event (§六.3)
     priority: Annotated[int, Strict(), Field(ge=0, le=9)]  # 0 is most urgent
     customer_id: Identifier
     account_number: AccountNumber | None = None
@@ -751,6 +762,7 @@ class TaskCreate(Model):
     key: TaskKey
     kind: TaskKind
     reason: ShortText = ""
+    event: SpecialEvent | None = None  # required for special_event tasks, refused for others
     priority: Annotated[int, Strict(), Field(ge=0, le=9)]
     customer_id: Identifier
     account_number: AccountNumber | None = None

@@ -522,7 +522,8 @@ def due_revisits(
     """The revisits due for these accounts today (§六), with deterministic keys.
 
     - special events (not closure): due `special_event_days` after the event, unless the
-      account was revisited after the event day;
+      account was revisited after the event day; the task names its event and carries the
+      event's detail as its reason (what the agent is calling about);
     - closure (status closing or a closure event): due `closure_days` after it; a closing
       account gets no new-account or periodic revisit;
     - new accounts never revisited: due `new_account_working_days` working days after
@@ -618,13 +619,20 @@ class _Planner:
         return found
 
     def _task(
-        self, kind: TaskKind, account: Account, period: str, due: date, reason: str
+        self,
+        kind: TaskKind,
+        account: Account,
+        period: str,
+        due: date,
+        reason: str,
+        event: AccountEvent | None = None,
     ) -> TaskCreate:
         return _trusted_task(
             {
                 "key": task_key(kind, account.number, period),
                 "kind": kind,
                 "reason": reason,
+                "event": event,
                 "priority": self.priority[kind],
                 "customer_id": account.customer_id,
                 "account_number": account.number,
@@ -675,8 +683,14 @@ class _Planner:
             day = _event_day(event, customer)
             if day > self.today or (last is not None and last > day):
                 continue
-            kind = TaskKind.SPECIAL_EVENT
-            yield self._task(kind, account, event.id, day + self.event_days, event.kind.value)
+            yield self._task(
+                TaskKind.SPECIAL_EVENT,
+                account,
+                event.id,
+                day + self.event_days,
+                event.detail,
+                event.kind,
+            )
 
     def closure(self, account: Account, customer: Customer, events: list[Event]) -> TaskCreate:
         days = [_event_day(e, customer) for e in events if e.kind is AccountEvent.CLOSURE]

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from revisit_tui.domain.models import ContactField, Feature, Language, LeadProduct, TaskKind
+from revisit_tui.domain.models import (
+    SPECIAL_EVENTS,
+    ContactField,
+    Feature,
+    Language,
+    LeadProduct,
+    QueueItem,
+    TaskKind,
+)
 
 
 class StepKind(StrEnum):
@@ -33,6 +41,7 @@ class StepKind(StrEnum):
     FEATURE_USE = "feature_use"
     NEEDS = "needs"
     ESCALATION_RESULT = "escalation_result"  # a follow-up: is the problem solved? (§九.3)
+    EVENT = "event"  # a special event: what happened, said to the customer (§六.3)
     FRAUD_WARNING = "fraud_warning"
     SECURITY_TIPS = "security_tips"
     CLOSE = "close"
@@ -55,6 +64,7 @@ PLACEHOLDERS = frozenset(
         "transaction_counterparty",
         "escalation_summary",
         "escalation_resolution",
+        "event_reason",
         "callback_time",
         "signature",
     }
@@ -85,6 +95,7 @@ _STEP_KEYS = {
     "items",
     "item_prompts",
     "missing_prompts",
+    "events",
 }
 ITEM_TEXTS = ("item_prompts", "missing_prompts")
 """The step tables that hold a line per item."""
@@ -115,6 +126,8 @@ class ScriptStep:
             return fill(text, context)
         return fill(self.missing_prompts.get(item) or text, context)
 
+    events: list[str] = field(default_factory=list)  # only for tasks of these special events
+
 
 @dataclass(frozen=True)
 class CallScript:
@@ -135,6 +148,13 @@ class ScriptError(Exception):
         self.line = line
         self.reason = reason
         super().__init__(f"{path}:{line}: {reason}")
+
+
+def steps_for(script: CallScript, item: QueueItem) -> list[ScriptStep]:
+    """The steps of `script` this task goes through: a step that names events only in a
+    special-event task of one of them (a complaint is not read a large transaction)."""
+    event = item.task.event
+    return [step for step in script.steps if not step.events or event in step.events]
 
 
 def placeholders(text: str) -> list[str]:
@@ -276,9 +296,23 @@ class _Parser:
             for required in REQUIRED_STEPS:
                 if required not in kinds:
                     self.fail(None, "steps", f"the script has no {required.value!r} step")
+            self.check_events(kind, steps)
         if self.problems or kind is None or locale is None:
             return None, self.problems
         return CallScript(data["version"], kind, locale.value, data["title"], steps), []
+
+    def check_events(self, kind: TaskKind | None, steps: list[ScriptStep]) -> None:
+        """Only a special-event script's steps name events, and it has a step of each event's
+        own (§六.3: each event is revisited as what it is)."""
+        named = {event for step in steps for event in step.events}
+        if kind is not TaskKind.SPECIAL_EVENT:
+            for index, step in enumerate(steps):
+                if step.events:
+                    self.fail(index, "events", "only steps of a special_event script name events")
+            return
+        for event in SPECIAL_EVENTS:
+            if event not in named:
+                self.fail(None, "steps", f"no step names the event {event.value!r}")
 
     def step(self, index: int, raw: Any) -> ScriptStep | None:
         """One [[steps]] table, or None after reporting every reason it cannot be used."""
@@ -300,6 +334,7 @@ class _Parser:
             self.fail(index, "kind", f"kind must be one of {', '.join(StepKind)}")
         allowed_items = ITEMS.get(kind, frozenset()) if kind else frozenset()
         items = self.names(index, raw, "items", allowed_items, f"item of a {kind} step")
+        events = self.names(index, raw, "events", frozenset(SPECIAL_EVENTS), "special event")
         per_item = {key: self.item_texts(index, raw, key, items) for key in ITEM_TEXTS}
         for key, lines in per_item.items():
             texts |= {f"{key}.{item}": text for item, text in lines.items()}
@@ -319,6 +354,7 @@ class _Parser:
             items=items,
             item_prompts=per_item["item_prompts"],
             missing_prompts=per_item["missing_prompts"],
+            events=events,
         )
 
     def item_texts(

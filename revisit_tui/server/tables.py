@@ -101,6 +101,7 @@ tasks = sa.Table(
     sa.Column("key", sa.String(200), nullable=False, unique=True),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("event", sa.String(30)),  # a special-event task's AccountEvent
     sa.Column("priority", sa.Integer, nullable=False),
     sa.Column("customer_id", ID, nullable=False, index=True),
     sa.Column("account_number", sa.String(34)),

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from revisit_tui.domain.models import (
     Account,
+    AccountEvent,
     AccountStatus,
     AccountType,
     Customer,
@@ -92,6 +93,7 @@ def make_item(i: int, now: datetime = NOW) -> QueueItem:
         id=f"K{i:05d}",
         key=f"{kind.value}:{customer_id}:{i}",
         kind=kind,
+        event=AccountEvent.LARGE_ABNORMAL_TRANSACTION if kind is TaskKind.SPECIAL_EVENT else None,
         priority=i % 6,
         customer_id=customer_id,
         account_number=account.number,

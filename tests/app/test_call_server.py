@@ -19,6 +19,7 @@ from revisit_tui.client.api import ApiClient
 from revisit_tui.client.store import AgentStore
 from revisit_tui.domain.models import (
     Account,
+    AccountEvent,
     AccountType,
     Customer,
     CustomerType,
@@ -79,6 +80,7 @@ def seed(server: Any) -> dict[str, str]:
             TaskCreate(
                 key="special_event:C1:1",
                 kind=TaskKind.SPECIAL_EVENT,
+                event=AccountEvent.LARGE_ABNORMAL_TRANSACTION,
                 priority=0,
                 customer_id="C1",
                 account_number="6222000011112222",

@@ -12,6 +12,7 @@ import pytest
 from revisit_tui.app.callform import CallForm
 from revisit_tui.domain.models import (
     Account,
+    AccountEvent,
     AccountType,
     ContactCheck,
     ContactCheckResult,
@@ -50,6 +51,7 @@ def make_item() -> QueueItem:
             id="T1",
             key="k1",
             kind=TaskKind.SPECIAL_EVENT,
+            event=AccountEvent.LARGE_ABNORMAL_TRANSACTION,
             priority=0,
             customer_id="C1",
             due=date(2026, 11, 25),

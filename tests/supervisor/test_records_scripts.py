@@ -11,6 +11,7 @@ import pytest
 from supervision import Supervisor, customer
 
 from revisit_tui.domain.models import (
+    AccountEvent,
     Disposition,
     EscalationCategory,
     EscalationRequest,
@@ -49,6 +50,7 @@ def record_attempts(supervisor: Supervisor, started_at: datetime = NOW) -> int:
             TaskCreate(
                 key=f"{agent_id}-{n}-{started_at.date()}",
                 kind=kind,
+                event=AccountEvent.COMPLAINT if kind is TaskKind.SPECIAL_EVENT else None,
                 priority=5,
                 customer_id=f"c{posted + n}",
                 due=started_at.date(),

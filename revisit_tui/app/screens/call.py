@@ -22,6 +22,7 @@ from textual.events import DescendantFocus
 from textual.widgets import Footer, Input, Static
 
 from revisit_tui.app.callform import CallForm
+from revisit_tui.app.queue_rows import kind_label
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.screens.reveal import RevealScreen
 from revisit_tui.app.script_texts import StepView, identity_reasons, script_steps
@@ -224,7 +225,9 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         item, t = self.item, self.t
         region = self.shell.policy.bank.default_region
         phone = masked_value(item, MaskedField.MOBILE, None, region) or t("call.card.none")
-        who = f"{item.customer.name} · {t(f'kind.{item.task.kind.value}')} · {phone}"
+        who = f"{item.customer.name} · {kind_label(item.task, t)} · {phone}"
+        if item.task.event and item.task.reason:
+            who += f" · {item.task.reason}"
         self.query_one("#call-who", Static).update(Text(who, no_wrap=True, overflow="ellipsis"))
 
     def _show_card(self) -> None:

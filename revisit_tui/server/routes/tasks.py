@@ -78,6 +78,7 @@ def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskB
             conn, "tasks.{}.assigned_agent", [t.assigned_agent for t in batch.tasks]
         )
         bad |= _foreign_accounts(conn, batch)
+        bad |= _events(batch)
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
         refused = donotcall.marked(conn, [t.customer_id for t in batch.tasks])
@@ -288,6 +289,19 @@ def _foreign_accounts(conn: Connection, batch: TaskBatch) -> dict[str, str]:
             bad[f"tasks.{index}.account_number"] = "no such account"
         elif owner[task.account_number] != task.customer_id:
             bad[f"tasks.{index}.account_number"] = "is not an account of the task's customer"
+    return bad
+
+
+def _events(batch: TaskBatch) -> dict[str, str]:
+    """A special-event task names its event (the agent's script and the reason follow from
+    it); a task of another kind names none."""
+    bad: dict[str, str] = {}
+    for index, task in enumerate(batch.tasks):
+        special = task.kind is TaskKind.SPECIAL_EVENT
+        if special and task.event is None:
+            bad[f"tasks.{index}.event"] = "a special_event task names its event"
+        elif not special and task.event is not None:
+            bad[f"tasks.{index}.event"] = "only a special_event task has an event"
     return bad
 
 
