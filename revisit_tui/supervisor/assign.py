@@ -143,7 +143,7 @@ def make_plan(
     """Read the open tasks, customers, escalations and who last reached each customer, then
     plan for `only` (default: every agent); writes nothing. `agents` is everyone active: a
     task held by anyone else (a revoked agent) is back in the pool."""
-    with Progress("reading", enabled=progress) as bar, SideBySide() as calls:
+    with Progress("common.reading", enabled=progress) as bar, SideBySide() as calls:
         open_tasks = calls.start(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
         customers = calls.start(lambda: {c.id: c for c in bar.track(api.customers())})
         escalations = calls.start(lambda: {str(e.id): e.agent_id for e in api.escalations()})
@@ -162,7 +162,7 @@ def write_plan(api: SupervisorApi, plan: Plan[Task], progress: bool = True) -> i
         for task, agent in plan.placed
     ]
     updated = 0
-    with Progress("assigning", len(assignments), enabled=progress) as bar:
+    with Progress("assign.progress", len(assignments), enabled=progress) as bar:
         for start in range(0, len(assignments), CHUNK):
             chunk = assignments[start : start + CHUNK]
             try:

@@ -97,7 +97,7 @@ def read_sources(
 ) -> Sources:
     """Read what the rules need (and, to assign on creation, the agents and open tasks) side by
     side: the server answers one list while this process parses another."""
-    with Progress("reading", enabled=progress) as bar, SideBySide() as calls:
+    with Progress("common.reading", enabled=progress) as bar, SideBySide() as calls:
         customers = calls.start(lambda: {c.id: c for c in bar.track(api.customers())})
         last = calls.start(lambda: last_revisits(api))
         resolved = calls.start(lambda: list(api.escalations(status=EscalationStatus.RESOLVED)))
@@ -175,7 +175,7 @@ def _with_agent(task: TaskCreate, agent_id: str) -> TaskCreate:
 def create(api: SupervisorApi, tasks: list[TaskCreate], progress: bool = True) -> BuildResult:
     """Send the tasks in chunks; keys the server has seen count as existing, not created."""
     result = BuildResult(due=len(tasks), by_kind=Counter(task.kind for task in tasks))
-    with Progress("creating tasks", len(tasks), enabled=progress) as bar:
+    with Progress("queue.progress", len(tasks), enabled=progress) as bar:
         for start in range(0, len(tasks), CHUNK):
             chunk = tasks[start : start + CHUNK]
             answer = api.create_tasks(chunk)

@@ -32,6 +32,7 @@ from revisit_tui.domain.models import (
     Task,
     TaskKind,
 )
+from revisit_tui.supervisor.messages import FALLBACK, Messages
 
 GroupKey = tuple[Language, CustomerType, str]  # (language, customer type, branch)
 PoolEntry = tuple[int, int, str]  # (specialisation, -capacity left, agent id)
@@ -56,11 +57,31 @@ T = TypeVar("T", bound=Plannable)
 
 
 @dataclass(frozen=True)
+class Why:
+    """Why a task fits nobody: `assign.<key>` of the commands' messages, with its values."""
+
+    key: str  # no_agent, all_full or unknown_customer
+    values: tuple[tuple[str, str], ...] = ()
+
+    def told(self, say: Messages) -> str:
+        """The reason in `say`'s language, the customer's language and type in words."""
+        groups = {"language": "language", "type": "customer_type"}
+        values = {
+            name: say.value(groups[name], value) if name in groups else value
+            for name, value in self.values
+        }
+        return say(f"assign.{self.key}", **values)
+
+    def __str__(self) -> str:
+        return self.told(Messages(FALLBACK))
+
+
+@dataclass(frozen=True)
 class Unplaced(Generic[T]):
     """A task no agent can take, and why."""
 
     task: T
-    reason: str
+    reason: Why
 
 
 @dataclass
@@ -157,7 +178,8 @@ def plan_assignments(
     for task in sorted(tasks, key=urgency_order):
         customer = customers.get(task.customer_id)
         if customer is None:
-            plan.unplaced.append(Unplaced(task, f"unknown customer {task.customer_id}"))
+            why = Why("unknown_customer", (("customer", task.customer_id),))
+            plan.unplaced.append(Unplaced(task, why))
             continue
         agent_id = _continuity(task, customer, preferred, customer_agent, available, remaining)
         if agent_id is None:
@@ -239,11 +261,9 @@ def _most_room(pool: list[PoolEntry], remaining: Mapping[str, int]) -> str | Non
     return None
 
 
-def _why_not(key: GroupKey, suitable: int) -> str:
+def _why_not(key: GroupKey, suitable: int) -> Why:
     language, customer_type, branch = key
     if suitable == 0:
-        return (
-            f"no agent on shift speaks {language.value} and handles {customer_type.value} customers"
-            f" of branch {branch}"
-        )
-    return f"all {suitable} suitable agents are at capacity"
+        values = (("language", language.value), ("type", customer_type.value), ("branch", branch))
+        return Why("no_agent", values)
+    return Why("all_full", (("count", str(suitable)),))

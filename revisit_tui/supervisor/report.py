@@ -7,7 +7,7 @@ those open at the end of the period (now, for today and this month).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -145,12 +145,15 @@ def gather(
         ]
 
 
-def table_rows(figures: Sequence[Figures]) -> list[list[object]]:
-    """Short rows for the terminal: the dispositions folded into reach figures."""
+def table_rows(
+    figures: Sequence[Figures], name: Callable[[Figures], str] = lambda f: f.name
+) -> list[list[object]]:
+    """Short rows for the terminal: the dispositions folded into reach figures; `name` gives
+    a row's name (a kind's in the reader's language)."""
     return [
         [
             f.id,
-            f.name,
+            name(f),
             f.attempts,
             f.reached,
             100 * f.reach_rate,

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from revisit_tui.client.api import ApiClient, ApiError, Unreachable
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.config import ConfigError, Settings, load_settings
+from revisit_tui.supervisor import progress
 from revisit_tui.supervisor.background import calls_abandoned
 from revisit_tui.supervisor.messages import FALLBACK, LOCALES, Messages, choose_locale
 from revisit_tui.supervisor.table import Row, write_csv
@@ -150,6 +151,7 @@ def run(args: argparse.Namespace, body: Callable[[Messages], int]) -> int:
     """Run a command's body with its Messages; expected failures become one line on stderr
     and an exit code."""
     say = messages(args)
+    progress.speak(say)
     try:
         code = body(say)
         sys.stdout.flush()  # a closed pipe shows here, not as Python's complaint at exit

@@ -123,7 +123,7 @@ def test_a_dry_run_prints_the_plan_and_writes_nothing(supervisor: Supervisor, ca
     out = capsys.readouterr().out
     [row] = [line for line in out.splitlines() if line.startswith("a1 ")]
     assert row.split()[:2] == ["a1", "2"]
-    assert "new_account 1, periodic 1" in row and row.split()[-2:] == ["1", "2/10"]
+    assert "new account 1, periodic 1" in row and row.split()[-2:] == ["1", "2/10"]
     assert "dry run: nothing was written" in out
     assert all(t.assigned_agent is None for t in open_tasks(supervisor))
 

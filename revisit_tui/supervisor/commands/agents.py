@@ -18,6 +18,7 @@ from revisit_tui.client.api import ApiError
 from revisit_tui.domain.models import CustomerType, Language
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
 
 HEADER_KEYS = ["id", "name", "role", "on_shift", "capacity", "languages", "skills", "branch"]
@@ -78,17 +79,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _roster(args: argparse.Namespace, say: Messages) -> int:
     api = script.connect(args, script.settings(args))
-    agents = api.agents()
+    with Progress("common.reading"):
+        agents = api.agents()
     yes, no = say("agents.yes"), say("agents.no")
     rows = [
         [
             agent.id,
             agent.name,
-            agent.role.value,
+            say.value("role", agent.role),
             yes if agent.on_shift else no,
             agent.capacity,
-            ",".join(language.value for language in agent.languages),
-            ",".join(skill.value for skill in agent.skills),
+            ",".join(say.value("language", language) for language in agent.languages),
+            ",".join(say.value("customer_type", skill) for skill in agent.skills),
             agent.branch or "*",
         ]
         for agent in agents
@@ -102,7 +104,8 @@ def _roster(args: argparse.Namespace, say: Messages) -> int:
 
 def _set(args: argparse.Namespace, say: Messages) -> int:
     api = script.connect(args, script.settings(args))
-    known = {agent.id: agent for agent in api.agents()}
+    with Progress("common.reading"):
+        known = {agent.id: agent for agent in api.agents()}
     agent = known.get(args.agent_id)
     if agent is None:
         raise script.BadInput(f"{args.agent_id}: no such agent (revisit agents lists them)")
@@ -119,7 +122,8 @@ def _set(args: argparse.Namespace, say: Messages) -> int:
         print(say("agents.unchanged", id=agent.id))
         return 0
     try:
-        api.put_agent(agent.model_copy(update=changes))
+        with Progress("common.writing"):
+            api.put_agent(agent.model_copy(update=changes))
     except ApiError as exc:
         if exc.status in (404, 422):
             raise script.BadInput(f"{agent.id}: {exc.reason}") from None

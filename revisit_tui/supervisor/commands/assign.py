@@ -28,6 +28,7 @@ from revisit_tui.supervisor.assign import (
 )
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.planning import Plan, summarise
+from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
 
 
@@ -82,7 +83,8 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     today = args.today or script.today(config)
     if args.transfer:
         _transfer(api, args.transfer, args.to_branch, args.dry_run, say)
-    everyone = api.agents()
+    with Progress("common.reading"):
+        everyone = api.agents()
     try:
         chosen = choose_agents(everyone, args.agent)
     except UnknownAgent as exc:
@@ -111,7 +113,8 @@ def _transfer(api: SupervisorApi, path: str, to_branch: str, dry_run: bool, say:
     except ValueError as exc:
         raise script.BadInput(f"--transfer: {exc}") from None
     try:
-        moved = transfer(api, lines, to_branch, dry_run=dry_run)
+        with Progress("assign.transferring"):
+            moved = transfer(api, lines, to_branch, dry_run=dry_run)
     except ValueError as exc:
         raise script.BadInput(f"--transfer: {Path(path).name} {exc}") from None
     counts = {"customers": moved.customers, "branch": to_branch, "tasks": moved.tasks}
@@ -129,7 +132,7 @@ def _print_plan(plan: Plan[Task], agents: Sequence[Agent], today: date, say: Mes
         [
             row.agent_id,
             row.new,
-            ", ".join(f"{kind.value} {n}" for kind, n in sorted(row.by_kind.items())),
+            ", ".join(f"{say.value('kind', kind)} {n}" for kind, n in sorted(row.by_kind.items())),
             row.overdue,
             f"{row.load}/{row.capacity}",
         ]
@@ -139,18 +142,25 @@ def _print_plan(plan: Plan[Task], agents: Sequence[Agent], today: date, say: Mes
     print(render(headers, rows))
     print(say("assign.placed", placed=len(plan.placed), unplaced=len(plan.unplaced)))
     for reason, count in Counter(u.reason for u in plan.unplaced).most_common():
-        print(say("assign.left", count=count, reason=reason))
+        print(say("assign.left", count=count, reason=reason.told(say)))
 
 
 def _print_tasks(plan: Plan[Task], say: Messages) -> None:
     rows: list[list[object]] = [
-        [task.id, task.kind.value, task.priority, task.due.isoformat(), task.customer_id, agent]
+        [
+            task.id,
+            say.value("kind", task.kind),
+            task.priority,
+            task.due.isoformat(),
+            task.customer_id,
+            agent,
+        ]
         for task, agent in plan.placed
     ]
     rows += [
         [
             u.task.id,
-            u.task.kind.value,
+            say.value("kind", u.task.kind),
             u.task.priority,
             u.task.due.isoformat(),
             u.task.customer_id,
@@ -158,5 +168,5 @@ def _print_tasks(plan: Plan[Task], say: Messages) -> None:
         ]
         for u in plan.unplaced
     ]
-    headers = [say("tasks.plan_header"), "kind", "priority", "due", "customer", say("assign.agent")]
-    print(render(headers, rows))
+    keys = ["plan_header", "kind", "priority", "due", "customer", "agent"]
+    print(render([say(f"tasks.{key}") for key in keys], rows))

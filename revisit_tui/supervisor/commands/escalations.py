@@ -30,6 +30,7 @@ from revisit_tui.domain.models import (
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.escalation_history import LocalTime, step_lines
 from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
 
 SUMMARY_WIDTH = 30
@@ -86,11 +87,12 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     if args.show:
         return _show(api, args.show, local, say)
     now = datetime.now(UTC)
-    listed = [
-        e
-        for e in api.escalations(overdue=True if args.overdue else None)
-        if args.all or e.status is not EscalationStatus.RESOLVED
-    ]
+    with Progress("common.reading") as bar:
+        listed = [
+            e
+            for e in bar.track(api.escalations(overdue=True if args.overdue else None))
+            if args.all or e.status is not EscalationStatus.RESOLVED
+        ]
     rows = [
         [
             str(e.id),
@@ -121,7 +123,8 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
 
 def _show(api: SupervisorApi, escalation_id: str, local: LocalTime, say: Messages) -> int:
     try:
-        e = api.escalation(escalation_id)
+        with Progress("common.reading"):
+            e = api.escalation(escalation_id)
     except ApiError as exc:
         if exc.status in (404, 422):
             raise script.BadInput(f"--show {escalation_id}: {exc.reason}") from None
@@ -166,10 +169,11 @@ def _cut(text: str) -> str:
 def _decide(api: SupervisorApi, args: argparse.Namespace, say: Messages) -> int:
     escalation_id = args.resolve or args.reopen
     try:
-        if args.resolve:
-            escalation = api.resolve_escalation(escalation_id, args.text.strip())
-        else:
-            escalation = api.reopen_escalation(escalation_id, args.text.strip())
+        with Progress("common.writing"):
+            if args.resolve:
+                escalation = api.resolve_escalation(escalation_id, args.text.strip())
+            else:
+                escalation = api.reopen_escalation(escalation_id, args.text.strip())
     except ApiError as exc:
         if exc.status in (404, 409, 422):
             raise script.BadInput(f"escalation {escalation_id}: {exc.reason}") from None

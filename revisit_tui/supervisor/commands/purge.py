@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from revisit_tui.domain.models import PurgeRequest
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.progress import Progress
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +47,8 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     if not 1 <= years <= 100:
         raise script.BadInput(f"--years: {years} is not between 1 and 100")
     api = script.connect(args, config)
-    result = api.purge(PurgeRequest(older_than_years=years, dry_run=not args.yes))
+    with Progress("purge.progress"):
+        result = api.purge(PurgeRequest(older_than_years=years, dry_run=not args.yes))
     counts = say(
         "purge.counts",
         outcomes=result.outcomes,

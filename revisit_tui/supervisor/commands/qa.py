@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.qa import export, summarise
 
 
@@ -52,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, say: Messages) -> int:
     config = script.settings(args)
     api = script.connect(args, config)
-    records = api.qa_sample(args.month, args.rate, args.seed, tz=config.supervisor.timezone)
+    with Progress("qa.progress"):
+        zone = config.supervisor.timezone
+        records = api.qa_sample(args.month, args.rate, args.seed, tz=zone)
     try:
         export(records, args.out)
     except IsADirectoryError:

@@ -24,6 +24,7 @@ from revisit_tui.supervisor import script
 from revisit_tui.supervisor.build import assign_on_creation, create, due_tasks, read_sources
 from revisit_tui.supervisor.exportfile import ExportError, read_export
 from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.progress import Progress
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,22 +78,25 @@ def _build(args: argparse.Namespace, say: Messages) -> int:
     today = args.today or script.today(config)
     tasks = due_tasks(sources, today, config.policy)
     kinds = ", ".join(
-        f"{kind.value} {n}" for kind, n in sorted(Counter(t.kind for t in tasks).items())
+        f"{say.value('kind', kind)} {n}"
+        for kind, n in sorted(Counter(t.kind for t in tasks).items())
     )
     print(say("queue.due", day=today, count=len(tasks), kinds=kinds or say("queue.none")))
     if args.assign:
-        last = api.last_reached(sorted({task.customer_id for task in tasks}))
-        tasks, plan = assign_on_creation(tasks, sources, last)
+        with Progress("queue.planning"):
+            last = api.last_reached(sorted({task.customer_id for task in tasks}))
+            tasks, plan = assign_on_creation(tasks, sources, last)
         print(say("queue.planned", placed=len(plan.placed), agents=len(plan.load)))
         for reason, count in Counter(u.reason for u in plan.unplaced).most_common():
-            print(say("queue.left_unassigned", count=count, reason=reason))
+            print(say("queue.left_unassigned", count=count, reason=reason.told(say)))
     if args.dry_run:
         print(say("queue.dry_run"))
         return 0
     if export is not None:
         # the server takes tasks only for accounts it holds, as its customer's: the export's
         # accounts and events are master data like any other import
-        api.import_batch(ImportBatch(accounts=export.accounts, events=export.events))
+        with Progress("queue.importing"):
+            api.import_batch(ImportBatch(accounts=export.accounts, events=export.events))
         print(say("queue.imported", accounts=len(export.accounts), events=len(export.events)))
     result = create(api, tasks)
     print(say("queue.created", created=result.created, existing=result.existing))

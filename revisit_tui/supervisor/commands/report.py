@@ -20,6 +20,7 @@ from revisit_tui.supervisor import script
 from revisit_tui.supervisor.escalation_history import HEADER_KEYS as HISTORY_KEYS
 from revisit_tui.supervisor.escalation_history import handled_within
 from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.report import HEADERS, Figures, gather, month_of, table_rows
 from revisit_tui.supervisor.table import render
 
@@ -77,19 +78,20 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     if min_ratings < 1:
         raise script.BadInput(f"--min-ratings: {min_ratings} is less than 1")
     api = script.connect(args, config)
-    if args.agent and args.agent not in {agent.id for agent in api.agents()}:
-        raise script.BadInput(f"--agent: unknown agent {args.agent}")
     zone = config.supervisor.timezone
     day = args.day or script.today(config)
-    figures = gather(api, day, tz=zone, min_ratings=min_ratings, agent=args.agent)
+    first = day.replace(day=1)
+    last = first.replace(month=first.month % 12 + 1, year=first.year + first.month // 12)
+    with Progress("report.progress"):
+        if args.agent and args.agent not in {agent.id for agent in api.agents()}:
+            raise script.BadInput(f"--agent: unknown agent {args.agent}")
+        figures = gather(api, day, tz=zone, min_ratings=min_ratings, agent=args.agent)
+        history = handled_within(api, first, last - timedelta(days=1), zone, args.agent)
     for period in dict.fromkeys(f.period for f in figures):
         for by in ("agent", "kind"):
             rows = [f for f in figures if f.period == period and f.by == by]
             title = say("report.section", period=period, by=say(f"report.by_{by}"), zone=zone)
             _print_section(title, rows, say)
-    first = day.replace(day=1)
-    last = first.replace(month=first.month % 12 + 1, year=first.year + first.month // 12)
-    history = handled_within(api, first, last - timedelta(days=1), zone, args.agent)
     local = partial(script.local_time, config=config)
     print(f"\n{say('report.escalations', period=month_of(day), zone=zone)}")
     headers = [say(f"escalations.{key}") for key in HISTORY_KEYS]
@@ -108,4 +110,5 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
 def _print_section(title: str, figures: Sequence[Figures], say: Messages) -> None:
     print(f"\n{title}")
     headers = [say(f"report.{key}") for key in TABLE_KEYS]
-    print(render(headers, table_rows(figures)) if figures else say("common.no_records"))
+    rows = table_rows(figures, lambda f: say.value("kind", f.id) if f.by == "kind" else f.name)
+    print(render(headers, rows) if figures else say("common.no_records"))

@@ -19,6 +19,7 @@ from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import Assignment, Task, TaskStatus
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.messages import Messages
+from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
 
 CHUNK = 5000
@@ -61,25 +62,33 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
         raise script.BadInput("name the tasks or give --from AGENT (one of the two)")
     config = script.settings(args)
     api = script.connect(args, config)
-    chosen = _chosen(api, args)
+    with Progress("common.reading"):
+        chosen = _chosen(api, args)
     if args.dry_run:
-        rows = [[t.id, t.kind.value, t.customer_id, t.assigned_agent or "-"] for t in chosen]
-        print(render([say("tasks.plan_header"), "kind", "customer", say("assign.agent")], rows))
+        rows = [
+            [t.id, say.value("kind", t.kind), t.customer_id, t.assigned_agent or "-"]
+            for t in chosen
+        ]
+        headers = ["plan_header", "kind", "customer", "agent"]
+        print(render([say(f"tasks.{key}") for key in headers], rows))
         print(say("common.dry_run_nothing_written"))
         return 0
     try:
         if args.tasks_action == "park":
             until = datetime.combine(args.until, time(), ZoneInfo(config.supervisor.timezone))
-            count = api.park_tasks([t.id for t in chosen], until)
+            with Progress("common.writing"):
+                count = api.park_tasks([t.id for t in chosen], until)
             print(say("tasks.parked", count=count, day=args.until))
             return 0
         agent = args.to_agent if args.tasks_action == "move" else None
         count = 0
-        for start in range(0, len(chosen), CHUNK):
-            part = chosen[start : start + CHUNK]
-            count += api.assign(
-                [Assignment(task_id=t.id, agent_id=agent, version=t.version) for t in part]
-            )
+        with Progress("common.writing", len(chosen)) as bar:
+            for start in range(0, len(chosen), CHUNK):
+                part = chosen[start : start + CHUNK]
+                count += api.assign(
+                    [Assignment(task_id=t.id, agent_id=agent, version=t.version) for t in part]
+                )
+                bar.advance(len(part))
     except ApiError as exc:
         if exc.status in (409, 422):
             raise script.BadInput(exc.reason) from None
