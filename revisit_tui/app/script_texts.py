@@ -157,11 +157,15 @@ def script_version(item: QueueItem, app: RevisitApp) -> str:
 
 
 def sms_templates(item: QueueItem, app: RevisitApp) -> list[SmsTemplateView]:
-    """The SMS templates in the customer's language (the message is theirs, whatever the
-    agent's screen language), filled, with the bank's signature."""
+    """The SMS templates that apply to the task (its kind, its account's status) in the
+    customer's language (the message is theirs, whatever the agent's screen language), filled,
+    with the bank's signature. A template naming a value the task does not have is left out:
+    its SMS would carry a blank (the server refuses it too)."""
     language = item.customer.language.value
     context = placeholders(item, app, language)
+    status = item.account.status if item.account else None
     return [
         SmsTemplateView(template.id, template.title, render(template.text, context))
         for template in app.scripts.sms_templates(language)
+        if template.applies(item.task.kind, status) and not template.missing(context)
     ]

@@ -11,6 +11,9 @@ step records follows from its kind and items: a contact_check step with items ["
 records the outcome's `contact_checks` for mobile.
 
 Lines are filled with `fill`: the agent never reads out a blank or a raw {name}.
+
+An sms.toml has `locale` and `[templates.<id>]` tables with `title`, `text` and optionally
+`account_statuses` and `task_kinds` (where the template applies; see `SmsTemplate`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, TypeVar
 
 from revisit_tui.domain.models import (
     SPECIAL_EVENTS,
+    AccountStatus,
     ContactField,
     Feature,
     Language,
@@ -393,16 +397,45 @@ _TEMPLATE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 @dataclass(frozen=True)
 class SmsTemplate:
-    """An SMS text with placeholders; `id` is what an SmsRequest names as its template."""
+    """An SMS text with placeholders; `id` is what an SmsRequest names as its template. A
+    template is offered only where it applies: for an account in one of `account_statuses`
+    and a task of one of `task_kinds` (empty: any), e.g. "your account is closed" only for a
+    closed account."""
 
     id: str
     title: str
     text: str
+    account_statuses: tuple[AccountStatus, ...] = ()
+    task_kinds: tuple[TaskKind, ...] = ()
+
+    def applies(self, kind: TaskKind, account_status: AccountStatus | None) -> bool:
+        """Whether the template fits a task of this kind whose account has this status (None:
+        the task has no account)."""
+        if self.task_kinds and kind not in self.task_kinds:
+            return False
+        return not self.account_statuses or account_status in self.account_statuses
+
+    def missing(self, context: Mapping[str, str]) -> list[str]:
+        """The placeholders of the text with no value in `context`: a template with any is not
+        offered (its SMS would carry a blank)."""
+        return [name for name in placeholders(self.text) if not context.get(name, "").strip()]
+
+    def values_in(self, text: str) -> list[tuple[str, str]] | None:
+        """What a text filled each placeholder with, in order; None when the text is not this
+        template's (its fixed wording differs)."""
+        pieces = _PLACEHOLDER.split(self.text)
+        pattern = "".join(
+            re.escape(piece) if index % 2 == 0 else "(.*?)" for index, piece in enumerate(pieces)
+        )
+        found = re.fullmatch(pattern, text, flags=re.DOTALL)
+        if found is None:
+            return None
+        return list(zip(pieces[1::2], found.groups(), strict=True))
 
 
 def parse_sms_templates(text: str, path: str = "<sms>") -> list[SmsTemplate]:
-    """The templates of an sms.toml text (`[templates.<id>]` with title and text), in file
-    order; raises the first ScriptError (see `sms_problems`)."""
+    """The templates of an sms.toml text (`[templates.<id>]` with title, text and where it
+    applies), in file order; raises the first ScriptError (see `sms_problems`)."""
     templates, problems = _parse_sms(text, path)
     if problems:
         raise problems[0]
@@ -450,9 +483,19 @@ def _parse_sms(text: str, path: str) -> tuple[list[SmsTemplate], list[ScriptErro
         if not isinstance(raw, dict):
             problems.append(ScriptError(path, header, f"templates.{template_id} is not a table"))
             continue
-        for key in sorted(set(raw) - {"title", "text"}):
-            reason = f"templates.{template_id}: unknown key {key!r}; expected title, text"
+        for key in sorted(set(raw) - _SMS_KEYS):
+            expected = ", ".join(sorted(_SMS_KEYS))
+            reason = f"templates.{template_id}: unknown key {key!r}; expected {expected}"
             problems.append(ScriptError(path, header, reason))
+        statuses = _names(raw.get("account_statuses", []), AccountStatus)
+        kinds = _names(raw.get("task_kinds", []), TaskKind)
+        for key, names, enum in (
+            ("account_statuses", statuses, AccountStatus),
+            ("task_kinds", kinds, TaskKind),
+        ):
+            if names is None:
+                reason = f"templates.{template_id}.{key} must be a list of {', '.join(enum)}"
+                problems.append(ScriptError(path, header, reason))
         for key in ("title", "text"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 reason = f"templates.{template_id}.{key} must be a non-empty text"
@@ -467,5 +510,23 @@ def _parse_sms(text: str, path: str) -> tuple[list[SmsTemplate], list[ScriptErro
                 line = line_of("{" + name + "}") or header
                 problems.append(ScriptError(path, line, reason + allowed_placeholders()))
         if len(problems) == count:
-            templates.append(SmsTemplate(template_id, raw["title"], raw["text"]))
+            templates.append(
+                SmsTemplate(
+                    template_id,
+                    raw["title"],
+                    raw["text"],
+                    tuple(AccountStatus(name) for name in statuses or ()),
+                    tuple(TaskKind(name) for name in kinds or ()),
+                )
+            )
     return templates, problems
+
+
+_SMS_KEYS = {"title", "text", "account_statuses", "task_kinds"}
+
+
+def _names(value: Any, enum: type[StrEnum]) -> list[str] | None:
+    """A list of an enum's values, or None when it is not one."""
+    if not isinstance(value, list) or not all(_enum(enum, name) is not None for name in value):
+        return None
+    return value

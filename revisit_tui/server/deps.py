@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -12,9 +13,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
+from revisit_tui.callscripts import load_book
 from revisit_tui.config import Settings
-from revisit_tui.domain.models import Agent, Role
+from revisit_tui.domain.models import Agent, Language, Role
 from revisit_tui.domain.policy import RevisitPolicy
+from revisit_tui.domain.scripts import SmsTemplate
 from revisit_tui.domain.workdays import WorkCalendar
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.db import make_engine, reader
@@ -30,6 +33,10 @@ class ServerContext:
     settings: Settings
     engine: Engine  # for transactions that write
     read: Engine  # for read-only work (no write lock on SQLite)
+    # the SMS templates agents' messages follow: the bank's edited scripts folder (`[ui]
+    # scripts_dir`, the one the app reads) or the shipped one; read at start, so broken
+    # templates stop the start rather than an SMS
+    sms_templates: Mapping[Language, tuple[SmsTemplate, ...]]
 
     @property
     def policy(self) -> RevisitPolicy:
@@ -43,7 +50,9 @@ class ServerContext:
     @classmethod
     def from_settings(cls, settings: Settings) -> ServerContext:
         engine = make_engine(settings.server.db)
-        return cls(settings=settings, engine=engine, read=reader(engine))
+        directory = settings.ui.scripts_dir
+        templates = load_book(Path(directory) if directory else None).sms
+        return cls(settings=settings, engine=engine, read=reader(engine), sms_templates=templates)
 
 
 async def get_context(request: Request) -> ServerContext:

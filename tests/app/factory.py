@@ -1,6 +1,6 @@
 """A deterministic queue for app tests: every task kind, a corporate customer, flagged
 transactions, overdue tasks, customers outside their callable window, abnormal and dormant
-accounts (periodic tasks), and CJK names."""
+accounts (periodic tasks), closing accounts (closure tasks), and CJK names."""
 
 from __future__ import annotations
 
@@ -33,7 +33,16 @@ SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳"]
 # customers in these zones are outside the 09:00-20:00 window at NOW
 ZONES = ["Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Asia/Urumqi"]
-ACCOUNT_STATUS = {1: AccountStatus.ABNORMAL, 6: AccountStatus.DORMANT}  # by i % 10: periodic
+PERIODIC_STATUSES = (AccountStatus.ABNORMAL, AccountStatus.DORMANT, AccountStatus.ACTIVE)
+
+
+def account_status(i: int, kind: TaskKind) -> AccountStatus:
+    """Closure tasks' accounts are closing; periodic ones abnormal, dormant, active in turn."""
+    if kind is TaskKind.CLOSURE:
+        return AccountStatus.CLOSING
+    if kind is TaskKind.PERIODIC:
+        return PERIODIC_STATUSES[(i // len(KINDS)) % len(PERIODIC_STATUSES)]
+    return AccountStatus.ACTIVE
 
 
 def make_item(i: int, now: datetime = NOW) -> QueueItem:
@@ -69,7 +78,7 @@ def make_item(i: int, now: datetime = NOW) -> QueueItem:
         customer_id=customer_id,
         type=AccountType.CORPORATE_BASIC if corporate else AccountType.PERSONAL_SAVINGS,
         opened_on=date(2026, 11, 1),
-        status=ACCOUNT_STATUS.get(i % 10, AccountStatus.ACTIVE),
+        status=account_status(i, kind),
         branch="B001",
     )
     flagged = (

@@ -39,6 +39,26 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+FRAUD_WARNING_SMS = {
+    "zh-CN": "尊敬的客户，示例银行工作人员不会向您索要账户密码、验证码，请勿向任何人透露，"
+    "谨防电信网络诈骗。【示例银行】",
+    "en": "Dear customer, Example Bank staff will never ask for your password or verification "
+    "codes. Never share them with anyone, and beware of phone and online scams. [Example Bank]",
+}
+"""The shipped `fraud_warning` SMS template filled: it applies to every task."""
+
+
+def sms_request(task_id: str, sms_id: str | None = None, language: str = "zh-CN") -> dict[str, Any]:
+    """An SMS request the server accepts as a template's text (if the customer may get one)."""
+    return {
+        "id": sms_id or str(uuid.uuid4()),
+        "task_id": task_id,
+        "template": "fraud_warning",
+        "text": FRAUD_WARNING_SMS[language],
+        "requested_at": now().isoformat(),
+    }
+
+
 @dataclass
 class World:
     """One test's people and data on the shared server, with request helpers."""

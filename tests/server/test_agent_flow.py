@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from revisit_tui.domain.models import QueueSnapshot
 from revisit_tui.server.tables import customers, pending_contact_changes
-from tests.server.conftest import World
+from tests.server.conftest import FRAUD_WARNING_SMS, World, sms_request
 
 
 def test_queue_lists_own_open_tasks_with_what_the_call_needs(world: World) -> None:
@@ -182,16 +182,7 @@ def test_sms_is_queued_then_capped_and_the_gateway_delivers(world: World) -> Non
     task = world.add_task(customer, "a")
     world.tokens["gw"] = world.server.add_service(world.id("gw"), "sms_gateway")
 
-    def request() -> dict[str, str]:
-        return {
-            "id": str(uuid.uuid4()),
-            "task_id": task,
-            "template": "confirm",
-            "text": "您好",
-            "requested_at": datetime.now(UTC).isoformat(),
-        }
-
-    first = world.call("POST", "/v1/sms", "a", json=request())
+    first = world.call("POST", "/v1/sms", "a", json=sms_request(task))
     if first.status_code == 422:  # the customer's rest hours right now
         assert first.json()["code"] == "quiet_hours"
         assert first.json()["next_allowed_at"]
@@ -199,8 +190,8 @@ def test_sms_is_queued_then_capped_and_the_gateway_delivers(world: World) -> Non
     assert first.status_code == 202
     message = first.json()
     assert message["to"] == "****8000"  # the agent's echo is masked
-    assert message["text"].startswith("【示例银行】")
-    second = world.call("POST", "/v1/sms", "a", json=request())
+    assert message["text"] == FRAUD_WARNING_SMS["zh-CN"]  # signed once, as the template is
+    second = world.call("POST", "/v1/sms", "a", json=sms_request(task))
     assert second.status_code == 422
     assert second.json()["code"] == "frequency_cap"
     assert second.json()["next_allowed_at"]
@@ -212,14 +203,7 @@ def test_sms_is_queued_then_capped_and_the_gateway_delivers(world: World) -> Non
 
 def test_sms_refused_for_opted_out_customer(world: World) -> None:
     task = world.add_task(world.add_customer("c", sms_opt_out=True), "a")
-    body = {
-        "id": str(uuid.uuid4()),
-        "task_id": task,
-        "template": "confirm",
-        "text": "hi",
-        "requested_at": datetime.now(UTC).isoformat(),
-    }
-    refused = world.call("POST", "/v1/sms", "a", json=body)
+    refused = world.call("POST", "/v1/sms", "a", json=sms_request(task))
     assert refused.status_code == 422
     assert refused.json()["code"] == "sms_opt_out"
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 
 from revisit_tui.server.tables import audit_log
-from tests.server.conftest import World
-
-
-def _sms(task: str) -> dict[str, str]:
-    return {
-        "id": str(uuid.uuid4()),
-        "task_id": task,
-        "template": "confirm",
-        "text": "您好",
-        "requested_at": datetime.now(UTC).isoformat(),
-    }
+from tests.server.conftest import World, sms_request
 
 
 def _task(world: World, customer: str, key: str) -> dict[str, object]:
@@ -74,7 +63,7 @@ def test_a_do_not_call_answer_marks_the_customer_and_closes_every_open_task(worl
     )
     assert (built["created"], built["do_not_call"]) == (0, [key])
 
-    refused = world.call("POST", "/v1/sms", "a", json=_sms(other))
+    refused = world.call("POST", "/v1/sms", "a", json=sms_request(other))
     assert refused.status_code == 422
     assert refused.json()["code"] == "do_not_call"
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from revisit_tui.domain.models import Role
 from revisit_tui.server import admin
 from revisit_tui.server.tables import outcomes, reveals, sms_messages, tasks
-from tests.server.conftest import World
+from tests.server.conftest import World, sms_request
 
 WAYS = 10
 
@@ -72,20 +72,12 @@ def daytime_zone() -> str:
     return f"Etc/GMT{-offset:+d}" if offset else "UTC"
 
 
-def sms(task: str, sms_id: str | None = None) -> dict[str, Any]:
-    return {
-        "id": sms_id or str(uuid.uuid4()),
-        "task_id": task,
-        "template": "reminder",
-        "text": "请回电",
-        "requested_at": datetime.now(UTC).isoformat(),
-    }
-
-
 def test_ten_sms_to_one_customer_at_once_send_exactly_the_cap(world: World) -> None:
     customer = world.add_customer("c", timezone=daytime_zone())
     task = world.add_task(customer, "a")
-    answers = at_once(world, "a", lambda http, h: http.post("/v1/sms", json=sms(task), headers=h))
+    answers = at_once(
+        world, "a", lambda http, h: http.post("/v1/sms", json=sms_request(task), headers=h)
+    )
     statuses = Counter(a.status_code for a in answers)
     assert statuses == {202: 1, 422: WAYS - 1}, [a.text for a in answers]
     assert {a.json()["code"] for a in answers if a.status_code == 422} == {"frequency_cap"}
@@ -95,7 +87,7 @@ def test_ten_sms_to_one_customer_at_once_send_exactly_the_cap(world: World) -> N
 def test_ten_retries_of_one_sms_store_one_and_answer_it_to_all(world: World) -> None:
     customer = world.add_customer("c", timezone=daytime_zone())
     task = world.add_task(customer, "a")
-    body = sms(task)
+    body = sms_request(task)
     answers = at_once(world, "a", lambda http, h: http.post("/v1/sms", json=body, headers=h))
     assert [a.status_code for a in answers] == [202] * WAYS, [a.text for a in answers]
     assert len({a.text for a in answers}) == 1

@@ -12,17 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from revisit_tui.server.tables import audit_log, escalations, reveals
-from tests.server.conftest import World
-
-
-def sms(task_id: str, text: str = "您好，请回电") -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "task_id": task_id,
-        "template": "confirm",
-        "text": text,
-        "requested_at": datetime.now(UTC).isoformat(),
-    }
+from tests.server.conftest import World, sms_request
 
 
 def reveal(task_id: str, customer_id: str, field: str = "mobile") -> dict[str, Any]:
@@ -59,13 +49,13 @@ def leaks_nothing_of(answer: Any, *stored: str) -> None:
 
 def test_another_agents_sms_id_is_refused_without_its_stored_message(world: World) -> None:
     _, my_task, _, their_task = b_and_a(world)
-    theirs = sms(their_task, "B 的短信")
+    theirs = sms_request(their_task)
     stored = world.call("POST", "/v1/sms", "b", json=theirs)
     assert stored.status_code == 202, stored.text
     for attempt in (theirs, {**theirs, "task_id": my_task, "text": "A 的短信"}):
         answer = world.call("POST", "/v1/sms", "a", json=attempt)
         assert answer.status_code == 403, answer.text
-        leaks_nothing_of(answer, "B 的短信", stored.json()["requested_at"])
+        leaks_nothing_of(answer, stored.json()["text"], stored.json()["requested_at"])
     # B reusing the id for another task is refused too
     assert world.call("POST", "/v1/sms", "b", json={**theirs, "task_id": my_task}).status_code in (
         403,

@@ -20,6 +20,7 @@ from revisit_tui.domain import identity
 from revisit_tui.domain.models import IdentityCheck, Role
 from revisit_tui.server.tables import audit_log, reveals
 from tests.conftest import LiveServer, sqlite_url
+from tests.server.conftest import sms_request
 
 PREFETCH = 3
 ENV = {"REVISIT_PRIVACY_PREFETCH_TASKS": str(PREFETCH), "REVISIT_PRIVACY_IDENTITY_CHECK_COST": "12"}
@@ -115,13 +116,7 @@ def test_an_agent_walking_every_endpoint_sees_only_masked_identifiers_and_disclo
     walk.call(me, "GET", "/v1/me")
     walk.call(me, "POST", f"/v1/tasks/{first['id']}/start")
     check = walk.call(me, "GET", f"/v1/tasks/{first['id']}/identity-check")
-    sms = {
-        "id": str(uuid.uuid4()),
-        "task_id": first["id"],
-        "template": "confirm",
-        "text": "您好，请回电 95588",
-        "requested_at": datetime.now(UTC).isoformat(),
-    }
+    sms = sms_request(first["id"], language=customer.language.value)
     walk.call(me, "POST", "/v1/sms", json=sms)
     walk.call(me, "POST", "/v1/sms", json=sms)  # the echo of a re-sent request
     callback = outcome(

@@ -1,4 +1,5 @@
-"""SMS: agents request one (rest hours, frequency cap checked); the gateway pulls, confirms."""
+"""SMS: agents request one (a template that applies, filled; rest hours, frequency cap checked);
+the gateway pulls, confirms."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel
 from revisit_tui.domain import rules
 from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import (
+    Account,
     Agent,
     Customer,
     Language,
@@ -21,12 +23,13 @@ from revisit_tui.domain.models import (
     SmsMessage,
     SmsRequest,
     SmsStatus,
+    TaskKind,
 )
 from revisit_tui.server.access import task_row_for
-from revisit_tui.server.deps import AgentCaller, Context, SmsGateway
+from revisit_tui.server.deps import AgentCaller, Context, ServerContext, SmsGateway
 from revisit_tui.server.problems import ProblemError, errors, forbidden, not_found
 from revisit_tui.server.strictjson import StrictJsonRoute
-from revisit_tui.server.tables import audit_log, customers, sms_messages
+from revisit_tui.server.tables import accounts, audit_log, customers, sms_messages
 
 router = APIRouter(prefix="/v1", tags=["sms"], route_class=StrictJsonRoute)
 
@@ -68,6 +71,7 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
         if stored is not None:
             return _replayed(stored, request, caller)
         customer = Customer.model_validate(body)
+        _check_template(conn, request, task, customer, context)
         sent_at = conn.scalars(
             sa.select(sms_messages.c.requested_at).where(
                 sms_messages.c.customer_id == customer.id,
@@ -119,6 +123,60 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
             requested_at=now,
         )
     )
+
+
+def _check_template(
+    conn: sa.Connection,
+    request: SmsRequest,
+    task: Any,
+    customer: Customer,
+    context: ServerContext,
+) -> None:
+    """422 unless the text is the wording of a template in the customer's language that
+    applies to the task (its kind, its account's status) with every value filled."""
+    templates = {t.id: t for t in context.sms_templates[customer.language]}
+    template = templates.get(request.template)
+    if template is None:
+        raise ProblemError(
+            422,
+            "sms_template_unknown",
+            f"no SMS template {request.template!r} in {customer.language.value}, the "
+            f"customer's language; known: {', '.join(templates)}",
+            {"template": "unknown"},
+        )
+    body = (
+        conn.scalar(sa.select(accounts.c.body).where(accounts.c.number == task.account_number))
+        if task.account_number
+        else None
+    )
+    status = Account.model_validate(body).status if body is not None else None
+    if not template.applies(TaskKind(task.kind), status):
+        raise ProblemError(
+            422,
+            "sms_template_not_applicable",
+            f"the template {template.id!r} does not apply to this task (a {task.kind} task, "
+            f"account {status.value if status else 'none'}): it is for accounts "
+            f"{', '.join(template.account_statuses) or 'of any status'} and tasks "
+            f"{', '.join(template.task_kinds) or 'of any kind'}",
+            {"template": "does not apply"},
+        )
+    values = template.values_in(request.text)
+    if values is None:
+        raise ProblemError(
+            422,
+            "sms_text_mismatch",
+            f"the text is not the wording of the template {template.id!r}: only its "
+            "placeholders may differ",
+            {"text": "not the template's wording"},
+        )
+    blank = next((name for name, value in values if not value.strip()), None)
+    if blank is not None:
+        raise ProblemError(
+            422,
+            "sms_blank",
+            f"the template's {{{blank}}} has no value: choose another template",
+            {"text": f"unfilled: {{{blank}}}"},
+        )
 
 
 def _replayed(stored: Any, request: SmsRequest, caller: Agent) -> SmsMessage:
