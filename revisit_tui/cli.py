@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "revisit_tui.supervisor.commands.tasks",
         "supervisors: move, unassign or park tasks by hand",
     ),
+    "wallboard": ("revisit_tui.wallboard.command", "supervisors: the live wallboard of the floor"),
 }
 
 

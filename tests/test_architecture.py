@@ -114,6 +114,7 @@ FORBIDDEN = {
     "server-headless": ("server/problems.py", "import httpx"),
     "client-below-app": ("client/durable.py", "from revisit_tui.app import i18n"),
     "supervisor-headless": ("supervisor/table.py", "import textual.app"),
+    "wallboard-client-only": ("wallboard/snapshot.py", "import revisit_tui.server.process"),
 }
 
 
