@@ -94,14 +94,14 @@ class WallboardApp(App[None]):
     TITLE = "Revisit wallboard"
     ENABLE_COMMAND_PALETTE = False  # six keys, all in the footer
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show('overview')", "wallboard.key.overview"),
-        Binding("2", "show('agents')", "wallboard.key.agents"),
-        Binding("3", "show('escalations')", "wallboard.key.escalations"),
-        Binding("r", "refresh", "wallboard.key.refresh"),
-        Binding("f5", "refresh", "wallboard.key.refresh", show=False),
-        Binding("f2", "switch_locale", "wallboard.key.locale"),
-        Binding("ctrl+q", "quit", "wallboard.key.quit"),
-        Binding("q", "quit", "wallboard.key.quit", show=False),
+        Binding("1", "show('overview')", "wallboard.key.overview", id="wallboard.overview"),
+        Binding("2", "show('agents')", "wallboard.key.agents", id="wallboard.agents"),
+        Binding(
+            "3", "show('escalations')", "wallboard.key.escalations", id="wallboard.escalations"
+        ),
+        Binding("r,f5", "refresh", "wallboard.key.refresh", id="wallboard.refresh"),
+        Binding("f2,t", "switch_locale", "wallboard.key.locale", id="wallboard.locale"),
+        Binding("ctrl+q,q", "quit", "wallboard.key.quit", id="wallboard.quit"),
     ]
 
     def __init__(

@@ -48,6 +48,7 @@ def tasks(
                 "customer_id": customer,
                 "due": due.isoformat(),
                 "assigned_agent": world.id(agent_id),
+                **({"event": "complaint"} if task_kind == "special_event" else {}),
             }
             for task_kind, due in kinds_and_dues
         ]

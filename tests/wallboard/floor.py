@@ -82,6 +82,7 @@ def make_floor(server: LiveServer) -> Floor:
                         "customer_id": "c1",
                         "due": due.isoformat(),
                         "assigned_agent": "wang",
+                        **({"event": "complaint"} if kind == "special_event" else {}),
                     }
                     for n, (kind, due) in enumerate(kinds)
                 ]
