@@ -15,7 +15,7 @@ from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import MaskedField, QueueItem, Task, TaskKind
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.queue import queue_order
-from revisit_tui.domain.rules import next_callable_at, start_block
+from revisit_tui.domain.rules import StartBlock, next_callable_at, start_block
 
 Translate = Callable[..., str]
 KIND_CYCLE: tuple[TaskKind | None, ...] = (None, *TaskKind)
@@ -147,10 +147,20 @@ def start_notice(
     block = start_block(row.item.task, row.item.customer, now, policy)
     if block is None:
         return None
+    return held_text(block, row.item.customer.timezone, now, translate)
+
+
+HELD_CODES = frozenset({"outside_window", "retry_spacing", "callback", "not_before", "do_not_call"})
+"""Why a start is held back (`rules.StartBlock.code`, the server's 422 codes for a start)."""
+
+
+def held_text(block: StartBlock, timezone: str, now: datetime, translate: Translate) -> str:
+    """Why a task cannot start and from when, in the customer's time: one sentence for the
+    app's own rule and the server's refusal alike."""
     reason = translate(f"queue.held.{block.code}")
     if block.allowed_at is None:
         return translate("queue.held.never", reason=reason)
-    at = _local_time(block.allowed_at, row.item.customer.timezone, now)
+    at = _local_time(block.allowed_at, timezone, now)
     return translate("queue.held.until", reason=reason, at=at)
 
 

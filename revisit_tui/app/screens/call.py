@@ -22,7 +22,7 @@ from textual.events import DescendantFocus
 from textual.widgets import Footer, Input, Static
 
 from revisit_tui.app.callform import CallForm
-from revisit_tui.app.queue_rows import kind_label
+from revisit_tui.app.queue_rows import HELD_CODES, held_text, kind_label
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.screens.reveal import RevealScreen
 from revisit_tui.app.script_texts import StepView, identity_reasons, script_steps
@@ -41,6 +41,7 @@ from revisit_tui.domain.models import (
     RevealSource,
     TransactionAnswer,
 )
+from revisit_tui.domain.rules import StartBlock
 
 if TYPE_CHECKING:
     from revisit_tui.app.screens.wrapup import WrapUpResult
@@ -199,10 +200,24 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         try:
             engine.start_task(self.item.task.id)
         except ApiError as exc:
+            problem = exc.problem
+            if problem is not None and problem.code in HELD_CODES:
+                block = StartBlock(problem.code, problem.next_allowed_at)
+                self.app.call_from_thread(self._held_by_server, block)
+                return
             key = "call.leased_elsewhere" if exc.status == 409 else "call.lease_refused"
             self.app.call_from_thread(
                 self.notify, self.t(key, reason=exc.reason), severity="warning", timeout=8
             )
+
+    def _held_by_server(self, block: StartBlock) -> None:
+        """The server holds the task back (its clock or policy saw what the queue's check did
+        not): say why and from when, and leave the call before it is made (the draft stays)."""
+        now = self.shell.clock()
+        text = held_text(block, self.item.customer.timezone, now, self.t)
+        self.notify(text, severity="warning", timeout=10)
+        if self.app.screen is self:
+            self.action_leave()
 
     def on_resize(self) -> None:
         self._show_card()
