@@ -34,11 +34,27 @@ EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command cut off by `| head`
 
 
-class BadInput(Exception):
+class Told(Exception):
+    """A failure told in the reader's language: a message key of the catalogue with its
+    values (`BadInput("errors.unknown_agent", option="--agent", agent="x")`), or a text
+    printed as it is (a server's or a file's own words)."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.values = values
+
+    def told(self, say: Messages) -> str:
+        return say(str(self.args[0]), **self.values)
+
+    def __str__(self) -> str:
+        return self.told(Messages(FALLBACK))
+
+
+class BadInput(Told):
     """The user gave something unusable (file line, agent id, option); the message says what."""
 
 
-class Failed(Exception):
+class Failed(Told):
     """The run could not do its job for a reason outside the input; the message says why."""
 
 
@@ -119,9 +135,9 @@ def write_csv_file(path: str, headers: Sequence[str], rows: Sequence[Row]) -> No
     try:
         write_csv(path, headers, rows)
     except IsADirectoryError:
-        raise BadInput(f"{path}: is a folder; give a file name") from None
+        raise BadInput("errors.is_folder", path=path) from None
     except OSError as exc:
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+        raise BadInput("errors.cannot_write", path=path, reason=exc.strerror) from None
 
 
 def settings(args: argparse.Namespace) -> Settings:
@@ -159,9 +175,9 @@ def run(args: argparse.Namespace, body: Callable[[Messages], int]) -> int:
     except BrokenPipeError:
         return _quiet_broken_pipe()
     except BadInput as exc:
-        return _fail(say, str(exc), EXIT_BAD_INPUT)
+        return _fail(say, exc.told(say), EXIT_BAD_INPUT)
     except Failed as exc:
-        return _fail(say, str(exc), EXIT_FAILED)
+        return _fail(say, exc.told(say), EXIT_FAILED)
     except ConfigError as exc:
         return _fail(say, say("common.config", detail=exc), EXIT_BAD_INPUT)
     except ApiError as exc:
@@ -197,15 +213,15 @@ def _token(args: argparse.Namespace) -> str:
             mode = path.stat().st_mode
             token = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise BadInput(f"--token-file: cannot read {path}: {exc.strerror}") from None
+            raise BadInput("errors.token_unreadable", path=path, reason=exc.strerror) from None
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise BadInput(f"--token-file: others can read {path}; run: chmod 600 {path}")
+            raise BadInput("errors.token_readable_by_others", path=path)
         if not token:
-            raise BadInput(f"--token-file: {args.token_file} is empty")
+            raise BadInput("errors.token_empty", path=args.token_file)
         return token
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
-        raise BadInput(f"no token: give --token, --token-file or set {TOKEN_ENV}")
+        raise BadInput("common.no_token", env=TOKEN_ENV)
     return token
 
 

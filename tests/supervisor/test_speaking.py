@@ -20,7 +20,7 @@ from revisit_tui.supervisor.messages import Messages, catalog
 from revisit_tui.supervisor.planning import Why
 
 SOURCES = Path(__file__).resolve().parents[2] / "revisit_tui" / "supervisor"
-SAID = re.compile(r"""(?:say|Progress|Why)\(\s*"([a-z_]+\.[a-z_.]+)\"""")
+SAID = re.compile(r"""(?:say|Progress|Why|BadInput|Failed)\(\s*"([a-z_]+\.[a-z_.]+)\"""")
 
 
 class Terminal(io.StringIO):
@@ -38,7 +38,7 @@ def test_every_key_the_commands_say_is_in_the_catalogue():
         for path in SOURCES.rglob("*.py")
         for key in SAID.findall(path.read_text(encoding="utf-8"))
     }
-    assert {"common.reading", "assign.progress", "queue.progress"} <= said
+    assert {"common.reading", "assign.progress", "queue.progress", "errors.unknown_agent"} <= said
     assert said - set(catalog("en")) == set()
 
 
@@ -67,6 +67,17 @@ def test_why_a_task_fits_nobody_is_told_in_the_readers_language(
     unknown = Why("unknown_customer", (("customer", "c9"),))
     assert unknown.told(Messages("zh-CN")) == "未知客户 c9"
     assert str(unknown) == "unknown customer c9"
+
+
+def test_what_went_wrong_is_told_in_the_readers_language(
+    supervisor: Supervisor, capsys: pytest.CaptureFixture[str]
+):
+    assert revisit(supervisor, "assign", "--agent", "ghost", "--lang", "zh-CN") == 2
+    assert capsys.readouterr().err == "错误：--agent：未知坐席 ghost\n"
+    assert revisit(supervisor, "tasks", "unassign", "t9", "--lang", "zh-CN") == 2
+    assert capsys.readouterr().err == "错误：没有该任务：t9\n"
+    assert revisit(supervisor, "report", "--min-ratings", "0") == 2
+    assert capsys.readouterr().err == "error: --min-ratings: 0 is less than 1\n"
 
 
 def test_the_roster_names_roles_languages_and_skills_in_words(

@@ -108,9 +108,9 @@ def _set(args: argparse.Namespace, say: Messages) -> int:
         known = {agent.id: agent for agent in api.agents()}
     agent = known.get(args.agent_id)
     if agent is None:
-        raise script.BadInput(f"{args.agent_id}: no such agent (revisit agents lists them)")
+        raise script.BadInput("errors.no_such_agent", agent=args.agent_id)
     if args.capacity is not None and not 0 <= args.capacity <= 1000:
-        raise script.BadInput(f"--capacity: {args.capacity} is not between 0 and 1000")
+        raise script.BadInput("errors.capacity", value=args.capacity)
     changes: dict[str, Any] = {}
     for name in ("capacity", "on_shift", "languages", "skills", "branch"):
         value = getattr(args, name)
@@ -126,7 +126,7 @@ def _set(args: argparse.Namespace, say: Messages) -> int:
             api.put_agent(agent.model_copy(update=changes))
     except ApiError as exc:
         if exc.status in (404, 422):
-            raise script.BadInput(f"{agent.id}: {exc.reason}") from None
+            raise script.BadInput("errors.about", subject=agent.id, reason=exc.reason) from None
         raise
     described = ", ".join(f"{name}={_shown(value)}" for name, value in changes.items())
     print(say("agents.updated", id=agent.id, changes=described))

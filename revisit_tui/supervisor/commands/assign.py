@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _needs_both(say: Messages) -> int:
-    raise script.BadInput("--transfer and --to-branch go together")
+    raise script.BadInput("errors.transfer_needs_branch")
 
 
 def _run(args: argparse.Namespace, say: Messages) -> int:
@@ -88,7 +88,7 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     try:
         chosen = choose_agents(everyone, args.agent)
     except UnknownAgent as exc:
-        raise script.BadInput(f"--agent: unknown agent {exc}") from None
+        raise script.BadInput("errors.unknown_agent", agent=exc) from None
     if args.dry_run:
         plan = make_plan(api, everyone, rebalance=args.rebalance, only=chosen)
         _print_plan(plan, chosen, today, say)
@@ -99,7 +99,7 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     try:
         done = assign_open_tasks(api, everyone, rebalance=args.rebalance, only=chosen)
     except Contended:
-        raise script.Failed(say("assign.contended")) from None
+        raise script.Failed("assign.contended") from None
     _print_plan(done.plan, chosen, today, say)
     if done.replans:
         print(say("assign.replanned", count=done.replans))
@@ -111,12 +111,13 @@ def _transfer(api: SupervisorApi, path: str, to_branch: str, dry_run: bool, say:
     try:
         lines = read_customer_ids(path)
     except ValueError as exc:
-        raise script.BadInput(f"--transfer: {exc}") from None
+        raise script.BadInput("errors.about", subject="--transfer", reason=exc) from None
     try:
         with Progress("assign.transferring"):
             moved = transfer(api, lines, to_branch, dry_run=dry_run)
     except ValueError as exc:
-        raise script.BadInput(f"--transfer: {Path(path).name} {exc}") from None
+        subject = f"--transfer: {Path(path).name}"
+        raise script.BadInput("errors.file_problem", subject=subject, reason=exc) from None
     counts = {"customers": moved.customers, "branch": to_branch, "tasks": moved.tasks}
     if dry_run:
         headers = [say(f"transfer.{key}") for key in ("customer", "from_branch", "to_branch")]

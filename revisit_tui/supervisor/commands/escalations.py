@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, say: Messages) -> int:
     config = script.settings(args)
     if (args.resolve or args.reopen) and not args.text:
-        raise script.BadInput("--resolve and --reopen need --text")
+        raise script.BadInput("errors.needs_text")
     api = script.connect(args, config)
     if args.resolve or args.reopen:
         return _decide(api, args, say)
@@ -127,7 +127,9 @@ def _show(api: SupervisorApi, escalation_id: str, local: LocalTime, say: Message
             e = api.escalation(escalation_id)
     except ApiError as exc:
         if exc.status in (404, 422):
-            raise script.BadInput(f"--show {escalation_id}: {exc.reason}") from None
+            raise script.BadInput(
+                "errors.about", subject=f"--show {escalation_id}", reason=exc.reason
+            ) from None
         raise
     fields = [
         ("id", str(e.id)),
@@ -176,7 +178,9 @@ def _decide(api: SupervisorApi, args: argparse.Namespace, say: Messages) -> int:
                 escalation = api.reopen_escalation(escalation_id, args.text.strip())
     except ApiError as exc:
         if exc.status in (404, 409, 422):
-            raise script.BadInput(f"escalation {escalation_id}: {exc.reason}") from None
+            raise script.BadInput(
+                "errors.escalation", id=escalation_id, reason=exc.reason
+            ) from None
         raise
     status = say.value("escalation_status", escalation.status)
     print(say("escalations.now", id=escalation.id, status=status))

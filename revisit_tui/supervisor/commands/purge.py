@@ -45,7 +45,7 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     config = script.settings(args)
     years = config.retention.years if args.years is None else args.years
     if not 1 <= years <= 100:
-        raise script.BadInput(f"--years: {years} is not between 1 and 100")
+        raise script.BadInput("errors.years", value=years)
     api = script.connect(args, config)
     with Progress("purge.progress"):
         result = api.purge(PurgeRequest(older_than_years=years, dry_run=not args.yes))

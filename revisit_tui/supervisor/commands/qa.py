@@ -59,9 +59,9 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     try:
         export(records, args.out)
     except IsADirectoryError:
-        raise script.BadInput(f"--out: {args.out} is a folder; give a file name") from None
+        raise script.BadInput("errors.out_is_folder", path=args.out) from None
     except OSError as exc:
-        raise script.BadInput(f"--out: cannot write {args.out}: {exc.strerror}") from None
+        raise script.BadInput("errors.out_unwritable", path=args.out, reason=exc.strerror) from None
     summary = summarise(records)
     print(
         say(

@@ -74,7 +74,7 @@ def _build(args: argparse.Namespace, say: Messages) -> int:
         name = Path(args.from_file).name if args.from_file else ""
         sources = read_sources(api, export, name, for_assignment=args.assign)
     except ExportError as exc:
-        raise script.BadInput(f"--from-file: {exc}") from None
+        raise script.BadInput("errors.about", subject="--from-file", reason=exc) from None
     today = args.today or script.today(config)
     tasks = due_tasks(sources, today, config.policy)
     kinds = ", ".join(

@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     config = script.settings(args)
     min_ratings = config.supervisor.min_ratings if args.min_ratings is None else args.min_ratings
     if min_ratings < 1:
-        raise script.BadInput(f"--min-ratings: {min_ratings} is less than 1")
+        raise script.BadInput("errors.min_ratings", value=min_ratings)
     api = script.connect(args, config)
     zone = config.supervisor.timezone
     day = args.day or script.today(config)
@@ -84,7 +84,7 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     last = first.replace(month=first.month % 12 + 1, year=first.year + first.month // 12)
     with Progress("report.progress"):
         if args.agent and args.agent not in {agent.id for agent in api.agents()}:
-            raise script.BadInput(f"--agent: unknown agent {args.agent}")
+            raise script.BadInput("errors.unknown_agent", agent=args.agent)
         figures = gather(api, day, tz=zone, min_ratings=min_ratings, agent=args.agent)
         history = handled_within(api, first, last - timedelta(days=1), zone, args.agent)
     for period in dict.fromkeys(f.period for f in figures):

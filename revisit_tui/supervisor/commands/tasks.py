@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, say: Messages) -> int:
     if bool(args.task_ids) == bool(args.from_agent):
-        raise script.BadInput("name the tasks or give --from AGENT (one of the two)")
+        raise script.BadInput("errors.tasks_or_from")
     config = script.settings(args)
     api = script.connect(args, config)
     with Progress("common.reading"):
@@ -107,8 +107,8 @@ def _chosen(api: SupervisorApi, args: argparse.Namespace) -> list[Task]:
     found = {task.id: task for task in api.tasks_by_id(args.task_ids)}
     missing = [task_id for task_id in args.task_ids if task_id not in found]
     if missing:
-        raise script.BadInput(f"no such task: {', '.join(missing)}")
+        raise script.BadInput("errors.no_such_task", ids=", ".join(missing))
     closed = [t.id for t in found.values() if t.status is not TaskStatus.OPEN]
     if closed:
-        raise script.BadInput(f"not open any more: {', '.join(closed)}")
+        raise script.BadInput("errors.not_open", ids=", ".join(closed))
     return [found[task_id] for task_id in dict.fromkeys(args.task_ids)]
