@@ -30,6 +30,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = "http://127.0.0.1:9"
+SERVER_ID = "bench-server"
 MARKER = "READY"
 
 START_TARGET_S = 1.0
@@ -46,8 +47,8 @@ def prepare(data_dir: Path, tasks: int) -> None:
     from revisit_tui.domain.models import Agent
     from tests.app.factory import AGENT_ID, make_queue
 
-    remember_agent(data_dir, SERVER, Agent(id=AGENT_ID, name="Bench Agent"))
-    with AgentStore.open(data_dir, SERVER, AGENT_ID) as store:
+    remember_agent(data_dir, SERVER, Agent(id=AGENT_ID, name="Bench Agent"), SERVER_ID)
+    with AgentStore.open(data_dir, SERVER_ID, AGENT_ID) as store:
         store.save_queue(make_queue(tasks), "bench")
 
 

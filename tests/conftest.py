@@ -23,7 +23,8 @@ import pytest
 import sqlalchemy as sa
 
 from revisit_tui.domain.models import Role
-from revisit_tui.server import admin
+from revisit_tui.server import admin, serverkeys
+from revisit_tui.server.db import make_engine
 from revisit_tui.server.process import ServerProcess
 
 PG_ENV = "REVISIT_TEST_PG_URL"
@@ -56,6 +57,15 @@ class LiveServer:
 
     def add_service(self, name: str, role: Role) -> str:
         return admin.add_service(self.db_url, name, role)
+
+    @property
+    def server_id(self) -> str:
+        """The id GET /v1/me answers with (the database's)."""
+        engine = make_engine(self.db_url)
+        try:
+            return serverkeys.server_id(engine)
+        finally:
+            engine.dispose()
 
 
 def sqlite_url(directory: Path) -> str:

@@ -210,8 +210,8 @@ FIRST_PAINT = textwrap.dedent(
 @pytest.mark.parametrize("mode", ["offline", "online"])
 def test_the_apps_first_paint_does_not_load_the_server_stack(tmp_path: Path, mode: str) -> None:
     server = f"http://127.0.0.1:{free_port()}"  # nothing listens: the sync only fails
-    remember_agent(tmp_path, server, Agent(id=AGENT_ID, name="Agent"))
-    with AgentStore.open(tmp_path, server, AGENT_ID) as store:
+    remember_agent(tmp_path, server, Agent(id=AGENT_ID, name="Agent"), "server-1")
+    with AgentStore.open(tmp_path, "server-1", AGENT_ID) as store:
         store.save_queue(make_queue(20), "v1")
     env = {
         **os.environ,

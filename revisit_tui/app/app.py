@@ -7,6 +7,7 @@ Screens read state from the app (`store`, `api`, `agent`, `figures`, `store_revi
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +31,8 @@ from revisit_tui.callscripts import ScriptBook, load_book
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from textual.command import Provider
 
@@ -51,6 +54,9 @@ KEY_SETTLE_SECONDS = 5.0
 freeze the keyboard for good)."""
 
 KEY_HOLD_GROUPS = frozenset({"submit"})
+
+REFUSALS = frozenset({"refused", "other_server"})
+"""Troubles (client.sync.Trouble values) where a server answered but took nothing."""
 """Workers whose end decides where the next keys go: while one runs, keys wait."""
 
 
@@ -126,6 +132,7 @@ class RevisitApp(App[None]):
         self.keymap = normalized(settings.keymap)
         """The user's `[keymap]` (binding id -> keys), checked before start (`keymap_problems`)."""
         self.set_keymap(self.keymap)
+        self._server_noted: str | None = None  # the server id noted in sessions.json
 
     def t(self, key: str, **params: Any) -> str:
         """The UI text for `key` in the current locale (else English, else the key)."""
@@ -280,7 +287,9 @@ class RevisitApp(App[None]):
 
         def sync_round() -> None:
             try:
-                self.post_message(SyncFinished(engine.sync_once()))
+                state = engine.sync_once()
+                self._remember_server(state.server_id)
+                self.post_message(SyncFinished(state))
             finally:
                 finished.set()
 
@@ -289,6 +298,27 @@ class RevisitApp(App[None]):
         while not finished.wait(0.05):
             if worker.is_cancelled:
                 return
+
+    def _remember_server(self, server_id: str | None) -> None:
+        """Note the id of the server this URL reaches for the next start, which opens the
+        store by it (a store an older version kept by its URL moves there). Once per app run,
+        on the sync thread: it may write."""
+        if server_id is None or server_id == self._server_noted:
+            return
+        self._server_noted = server_id
+        data_dir, agent, api = self.data_dir, self.agent, self.api
+        if data_dir is None or agent is None or api is None:
+            return
+        from revisit_tui.app.session import remember_agent, remembered
+        from revisit_tui.client.durable import DiskError
+
+        known = remembered(data_dir, api.base_url)
+        if known is not None and known.server_id == server_id:
+            return
+        try:
+            remember_agent(data_dir, api.base_url, agent, server_id)
+        except DiskError as exc:
+            log.warning("the server's id is not noted yet: %s", exc)
 
     def sync_engine(self) -> SyncEngine | None:
         """The engine that pushes the outbox and pulls the queue (None while offline-only);
@@ -304,7 +334,7 @@ class RevisitApp(App[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         state = message.state
         before = self.figures
-        refused = state.trouble is not None and state.trouble.value == "refused"
+        refused = state.trouble is not None and state.trouble.value in REFUSALS
         self.figures = SyncFigures(
             online=state.online,
             offline_since=state.offline_since,
@@ -312,7 +342,7 @@ class RevisitApp(App[None]):
             last_sync=state.last_success,
             attention=state.needs_attention,
             refused=(state.last_error or "") if refused else "",
-            trouble=state.trouble.value if state.trouble and not state.online else "",
+            trouble=state.trouble.value if state.trouble and (refused or not state.online) else "",
             disk=state.disk is not None or (before.disk and state.trouble is not None),
         )
         self._warn_clock_skew(state.clock_skew)

@@ -63,7 +63,7 @@ def build_app(settings: Settings, locale: str, *, offline: bool = False) -> Revi
     an exit status after printing the reason when it cannot start."""
     from revisit_tui.app.app import RevisitApp, scripts_of
     from revisit_tui.app.keymap import keymap_problems
-    from revisit_tui.app.session import data_dir_of, remembered_agent
+    from revisit_tui.app.session import data_dir_of, remembered
     from revisit_tui.callscripts import ScriptsBroken
     from revisit_tui.client.agent_token import TokenError
     from revisit_tui.client.store import AgentStore, StoreBusy
@@ -89,14 +89,15 @@ def build_app(settings: Settings, locale: str, *, offline: bool = False) -> Revi
     except TokenError as exc:
         print(f"revisit: {exc}", file=sys.stderr)
         return 2
-    agent = remembered_agent(data_dir, server)
-    if agent is None and offline:
+    known = remembered(data_dir, server)
+    agent = known.agent if known else None
+    if known is None and offline:
         print("revisit: " + translate(locale, "offline.no_cache", server=server), file=sys.stderr)
         return 1
     store = api = None
-    if agent is not None and (token or offline):
+    if known is not None and (token or offline):
         try:
-            store = AgentStore.open(data_dir, server, agent.id)
+            store = AgentStore.open(data_dir, known.server_id, known.agent.id, url=server)
         except StoreBusy as exc:
             print(f"revisit: {exc}", file=sys.stderr)
             return 1

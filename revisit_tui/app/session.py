@@ -11,6 +11,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -53,21 +54,36 @@ def save_token(path: Path, token: str) -> None:
     atomic_write(path, token.encode("utf-8"))
 
 
-def remember_agent(data_dir: Path, server_url: str, agent: Agent) -> None:
-    """Note who signed in on this server, so a later start can open the cache offline (read,
-    change and write under the data dir's lock: another session may write it too)."""
+@dataclass(frozen=True)
+class Session:
+    """Who last signed in on a server URL, and the id that server answered with (None: noted
+    by an older version; the first sync round learns it)."""
+
+    agent: Agent
+    server_id: str | None
+
+
+def remember_agent(data_dir: Path, server_url: str, agent: Agent, server_id: str) -> None:
+    """Note who signed in on this server and its id, so a later start can open the cache
+    offline (read, change and write under the data dir's lock: another session may write
+    it too)."""
     ensure_private_dir(data_dir)
     with _locked(data_dir):
         sessions = _read_json(data_dir / SESSIONS_FILE)
-        sessions[server_url.rstrip("/")] = agent.model_dump(mode="json")
+        entry = {"agent": agent.model_dump(mode="json"), "server_id": server_id}
+        sessions[server_url.rstrip("/")] = entry
         atomic_write(data_dir / SESSIONS_FILE, json.dumps(sessions, ensure_ascii=False).encode())
 
 
-def remembered_agent(data_dir: Path, server_url: str) -> Agent | None:
-    """The last agent signed in on this server, or None."""
+def remembered(data_dir: Path, server_url: str) -> Session | None:
+    """The last agent signed in on this server and the server's id, or None."""
     raw = _read_json(data_dir / SESSIONS_FILE).get(server_url.rstrip("/"))
+    if not isinstance(raw, dict):
+        return None
+    server_id = raw.get("server_id")
+    agent = raw.get("agent") if "server_id" in raw else raw  # an older version's entry
     try:
-        return Agent.model_validate(raw) if raw else None
+        return Session(Agent.model_validate(agent), str(server_id) if server_id else None)
     except ValueError:
         return None
 

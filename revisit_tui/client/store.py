@@ -1,7 +1,8 @@
 """The agent's local store: the cached queue, the outbox of unsent work, and drafts.
 
 One directory per server and agent (mode 0700) holds these files (mode 0600), kept apart so
-a keystroke never re-serialises the queue:
+a keystroke never re-serialises the queue. A server is named by its id (`Me.server_id`), not
+by the URL that reaches it: `localhost` and `127.0.0.1` open the same store.
 
 - `queue.json`  — the last queue snapshot (identifiers masked by the server) and its ETag,
   and the prefetched dial numbers of the next few tasks; rewritten on refresh only, when
@@ -10,7 +11,9 @@ a keystroke never re-serialises the queue:
   acknowledged by the server, in the order they were made, plus items the server refused
   ("needs attention", with its reason) until they are fixed and resubmitted: a snapshot and
   the journal of changes since (see `journal`), so a submit appends one line;
-- `drafts.json` — forms in progress, one per task, saved on every change.
+- `drafts.json` — forms in progress, one per task, saved on every change;
+- `server.json` — the id of the server the store belongs to, recorded when it first answers:
+  the store's items are sent to that server only.
 
 Every write is atomic or appended, and fsynced (see `durable`, `journal`); nothing is read or
 written through a symlink. A file that cannot be read is kept aside as
@@ -30,6 +33,7 @@ import json
 import logging
 import os
 import re
+import stat
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -51,6 +55,7 @@ from revisit_tui.client.durable import (
     DiskError,
     atomic_write,
     ensure_private_dir,
+    fsync_dir,
     private_dir,
     read_private,
     read_tables,
@@ -70,6 +75,7 @@ OUTBOX_FILE = "outbox.json"
 OUTBOX_LOG = "outbox.log"  # changes since outbox.json was written (see `journal`)
 DRAFTS_FILE = "drafts.json"
 LOCK_FILE = ".lock"
+SERVER_FILE = "server.json"  # the id of the server the store belongs to
 RECOVERY_LOG = "recovery.log"  # what was kept aside and recovered, one JSON line each
 DISCARDED_LOG = "discarded.log"  # refused items the agent discarded or handed over, whole
 APP_NAME = "revisit-tui"
@@ -170,8 +176,16 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME))
 
 
-def store_dir(data_dir: Path, server_url: str, agent_id: str) -> Path:
-    """`<data_dir>/<host-port>-<hash of the URL>/<agent>`: a safe, stable name per server/agent."""
+def store_dir(data_dir: Path, server_id: str, agent_id: str) -> Path:
+    """`<data_dir>/server-<server id>/<agent>`: one directory per server and agent."""
+    name = _slug(server_id)
+    if name != server_id:  # two ids must not meet in one slug
+        name += "-" + hashlib.sha256(server_id.encode("utf-8")).hexdigest()[:10]
+    return data_dir / f"server-{name}" / _slug(agent_id)
+
+
+def url_store_dir(data_dir: Path, server_url: str, agent_id: str) -> Path:
+    """Where versions before server ids kept a store: `<host-port>-<hash of the URL>/<agent>`."""
     parts = urlsplit(server_url)
     host = _slug(f"{parts.hostname or 'local'}-{parts.port or parts.scheme}")
     digest = hashlib.sha256(server_url.rstrip("/").encode("utf-8")).hexdigest()[:10]
@@ -216,22 +230,42 @@ class AgentStore:
             draft.task_id: (doc_id, draft) for doc_id, draft in drafts.items()
         }
         self._drop_submitted_drafts()
+        self.server_id = _read_server_id(path / SERVER_FILE)  # None until a server answered
 
     @classmethod
     def open(
         cls,
         data_dir: str | os.PathLike[str] | None,
-        server_url: str,
+        server_id: str | None,
         agent_id: str,
         clock: Callable[[], datetime] = _utcnow,
+        *,
+        url: str = "",
     ) -> AgentStore:
-        """Open (creating if needed) the store of `agent_id` on `server_url` under `data_dir`
-        (None or "": the user's data directory). Raises StoreBusy if another process has it."""
+        """Open (creating if needed) the store of `agent_id` on the server `server_id` under
+        `data_dir` (None or "": the user's data directory). A store an older version kept
+        under the server's `url` moves here first; with no server id known yet, that store is
+        opened where it is. Raises StoreBusy if another process has the store."""
         root = Path(data_dir) if data_dir else default_data_dir()
-        path = store_dir(root, server_url, agent_id)
         ensure_private_dir(root)
+        former = url_store_dir(root, url, agent_id) if url else None
+        if server_id is None:
+            if former is None:
+                raise ValueError("a store needs the server's id or, for an old store, its URL")
+            path = former
+        else:
+            path = store_dir(root, server_id, agent_id)
         private_dir(path.parent)
+        if former is not None and former != path and _is_dir(former) and not _exists(path):
+            _move_store(former, path)
         return cls(private_dir(path), clock)
+
+    def note_server(self, server_id: str) -> None:
+        """Record the id of the server this store belongs to (the first server to answer it);
+        from then on the store's items go to that server only."""
+        data = json.dumps({"server_id": server_id}).encode("utf-8")
+        atomic_write(self.path / SERVER_FILE, data)
+        self.server_id = server_id
 
     def close(self) -> None:
         """Release the files; the store must not be used afterwards."""
@@ -800,6 +834,47 @@ def _lock(path: Path) -> int:
             " login or terminal of the same agent): quit that one (Ctrl+Q), then start again"
         ) from None
     return fd
+
+
+def _read_server_id(path: Path) -> str | None:
+    """The id in `server.json`; None when there is none yet (or it cannot be read: the next
+    answer of the server records it again)."""
+    try:
+        raw = read_private(path)
+        found = json.loads(raw)["server_id"] if raw else None
+    except (CorruptFile, DiskError, ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return found if isinstance(found, str) and found else None
+
+
+def _move_store(former: Path, path: Path) -> None:
+    """Move a store to its new place, under its lock (a session of an older version holding
+    it gets StoreBusy here, not a store pulled from under it)."""
+    fd = _lock(former / LOCK_FILE)
+    try:
+        os.rename(former, path)
+        fsync_dir(path.parent)
+        fsync_dir(former.parent)
+    except OSError as exc:
+        raise DiskError("move the store to", path, exc) from None
+    finally:
+        os.close(fd)
+
+
+def _is_dir(path: Path) -> bool:
+    """A real directory (a link in its place is not followed)."""
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _remove_stale_tmp(path: Path) -> None:

@@ -4,7 +4,8 @@
 it sends the outbox in order (outcomes in batches, reveals and SMS one by one), removes what
 the server acknowledged, sets aside what it refused with its reason ("needs attention"; never
 retried as is), and stops at the first sign the server is unreachable. Then it pulls the queue
-with the cached ETag. Between rounds, wait `next_delay()` seconds: the sync interval while
+with the cached ETag. Each round first asks the server its id: a store is sent to the server
+it belongs to only. Between rounds, wait `next_delay()` seconds: the sync interval while
 online, a jittered exponential backoff (up to `backoff_max_seconds`) while offline.
 
 No exception leaves a round: an item this version cannot read is set aside into "needs
@@ -41,11 +42,23 @@ class Trouble(StrEnum):
     SERVER_ERROR = "server_error"  # 5xx or 429 after the retries
     BAD_ANSWER = "bad_answer"  # 2xx with a body that is not the API's (proxy page, version)
     REFUSED = "refused"  # the server refused the whole round (e.g. 401: token revoked)
+    OTHER_SERVER = "other_server"  # the URL reaches another central API than the store's
     DISK = "disk"  # a local file could not be written: the network is not to blame
 
     @property
     def offline(self) -> bool:
-        return self not in (Trouble.REFUSED, Trouble.DISK)
+        return self not in (Trouble.REFUSED, Trouble.OTHER_SERVER, Trouble.DISK)
+
+
+class OtherServer(Exception):
+    """The server answering is not the one the store belongs to: nothing may be sent to it."""
+
+    def __init__(self, answered: str, expected: str) -> None:
+        super().__init__(
+            f"the server at this address is another central API (id {answered}) than the one"
+            f" this agent's store belongs to (id {expected}); nothing was sent: check the"
+            " server address, or ask a supervisor"
+        )
 
 
 _CAUSES = {
@@ -71,6 +84,7 @@ class SyncState:
     disk: DiskError | None = None  # the local write that failed, when trouble is DISK
     set_aside: int = 0  # items this round could not read and set aside for attention
     clock_skew: float | None = None  # seconds our clock is ahead of the server's (behind: <0)
+    server_id: str | None = None  # the store's server, once it answered (checked every round)
 
 
 def _utcnow() -> datetime:
@@ -107,6 +121,7 @@ class SyncEngine:
         self._trouble: Trouble | None = None
         self._disk: DiskError | None = None
         self._clock_skew: float | None = None
+        self._server_id: str | None = None  # the id the server last answered with
 
     def state(self) -> SyncState:
         """The state now, without touching the network."""
@@ -125,6 +140,7 @@ class SyncEngine:
                 disk=self._disk,
                 clock_skew=self._clock_skew,
                 set_aside=self._set_aside,
+                server_id=self._server_id,
             )
 
     def next_delay(self) -> float:
@@ -147,6 +163,7 @@ class SyncEngine:
             self._set_aside = 0
             self._queue_changed = False
             try:
+                self._check_server()
                 self._push()
                 self._queue_changed = self._pull()
             except Exception as exc:  # the boundary: every failure is reported
@@ -155,6 +172,19 @@ class SyncEngine:
                 self._succeeded()
             self._measure_clock()
             return self.state()
+
+    def _check_server(self) -> None:
+        """Ask the server its id (GET /v1/me) before sending anything: another server at the
+        same URL (a new database, an address moved) gets none of this store's items. The
+        first server to answer a store is recorded as its own."""
+        answered = self.api.me().server_id
+        expected = self.store.server_id
+        if expected is None:
+            self.store.note_server(answered)
+        elif answered != expected:
+            raise OtherServer(answered, expected)
+        with self._state_lock:
+            self._server_id = answered
 
     def start_task(self, task_id: str) -> Lease | None:
         """Hold a task before calling; None when the server is unreachable (the agent may
@@ -290,7 +320,7 @@ class SyncEngine:
             if trouble.offline:
                 self._online = False
                 self._offline_since = self._offline_since or now
-            elif trouble is Trouble.REFUSED:
+            elif trouble in (Trouble.REFUSED, Trouble.OTHER_SERVER):
                 self._online = True
                 self._offline_since = None
             self._next_retry_at = now + timedelta(seconds=self.next_delay())
@@ -317,6 +347,8 @@ def _trouble_of(exc: Exception) -> tuple[Trouble, str]:
         return Trouble.REFUSED, f"the server refused the request: {exc.reason}"
     if isinstance(exc, DiskError):
         return Trouble.DISK, str(exc)
+    if isinstance(exc, OtherServer):
+        return Trouble.OTHER_SERVER, str(exc)
     if isinstance(exc, BadAnswer):
         return Trouble.BAD_ANSWER, f"the server's answer made no sense: {exc}"
     log.exception("sync round failed")

@@ -220,7 +220,7 @@ def _sign_in(settings: Settings, home: Path, url: str) -> None:
 
     with ApiClient.from_settings(settings) as api:
         me = api.me()
-    remember_agent(home / CLIENT_DIR, url, me.agent)
+    remember_agent(home / CLIENT_DIR, url, me.agent, me.server_id)
 
 
 def _cache_queue(settings: Settings) -> None:
@@ -230,13 +230,12 @@ def _cache_queue(settings: Settings) -> None:
     from revisit_tui.client.sync import SyncEngine
 
     data_dir = settings.client.data_dir
-    with (
-        ApiClient.from_settings(settings) as api,
-        AgentStore.open(data_dir, settings.client.server_url, DEMO_AGENT_ID) as store,
-    ):
-        state = SyncEngine(api, store, settings.sync).sync_once()
-        if not state.online:
-            raise RuntimeError(f"could not cache the queue: {state.last_error}")
+    with ApiClient.from_settings(settings) as api:
+        server_id = api.me().server_id
+        with AgentStore.open(data_dir, server_id, DEMO_AGENT_ID) as store:
+            state = SyncEngine(api, store, settings.sync).sync_once()
+    if not state.online:
+        raise RuntimeError(f"could not cache the queue: {state.last_error}")
 
 
 def _start_app(settings: Settings, locale: str, offline: bool) -> int:

@@ -714,7 +714,11 @@ class Problem(Model):
 
 
 class Me(Model):
+    """GET /v1/me: the caller, and the server's id: one per central database, whichever URL
+    or API process answers (an agent's local store belongs to one server id)."""
+
     agent: Agent
+    server_id: Identifier
     server_time: UtcTime
 
 

@@ -19,6 +19,7 @@ from revisit_tui.domain.models import Agent, Language, Role
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.scripts import SmsTemplate
 from revisit_tui.domain.workdays import WorkCalendar
+from revisit_tui.server import serverkeys
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.db import make_engine, reader
 from revisit_tui.server.problems import ProblemError
@@ -46,6 +47,11 @@ class ServerContext:
     def calendar(self) -> WorkCalendar:
         """Working days by the policy's calendar (built once: it caches its years)."""
         return WorkCalendar(self.policy.calendar)
+
+    @cached_property
+    def server_id(self) -> str:
+        """The database's id (see `serverkeys`), read once per process."""
+        return serverkeys.server_id(self.engine)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ServerContext:

@@ -1,22 +1,20 @@
 """What leaves the server about a customer: masked by default, in full only as a disclosure
 that is audited (one `reveals` row each) in the transaction that reads the value.
 
-Also the server's identity-check key: a random secret made once per database, from which each
-task's identity-check salt is derived (so a salt is unpredictable before its check is sent).
+Each task's identity-check salt is derived from the database's identity-check key (see
+`serverkeys`), so a salt is unpredictable before its check is sent.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import uuid
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from revisit_tui.domain import identity, rules
 from revisit_tui.domain.masking import mask_field, mask_text
@@ -30,9 +28,9 @@ from revisit_tui.domain.models import (
     TaskKind,
 )
 from revisit_tui.domain.policy import RevisitPolicy
-from revisit_tui.server.tables import accounts, customers, reveals, server_keys, transactions
+from revisit_tui.server.serverkeys import identity_check_key
+from revisit_tui.server.tables import accounts, customers, reveals, transactions
 
-IDENTITY_KEY = "identity_check"
 SALT_BYTES = 16
 
 
@@ -147,25 +145,7 @@ def identity_check(
     """The task's identity check (None when the customer has no identity number on record)."""
     if customer.identity is None:
         return None
-    key = _key(conn, now)
+    key = identity_check_key(conn, now)
     number = identity.normalise(customer.identity.number)
     salt = hmac.new(key, f"{task_id}|{customer.id}|{number}".encode(), hashlib.sha256)
     return identity.make_check(task_id, number, salt.digest()[:SALT_BYTES], cost)
-
-
-def _key(conn: Connection, now: datetime) -> bytes:
-    """The database's identity-check key, made on first use (the same for every worker)."""
-    query = sa.select(server_keys.c.value).where(server_keys.c.name == IDENTITY_KEY)
-    found = conn.scalar(query)
-    if found is None:
-        try:
-            with conn.begin_nested():
-                conn.execute(
-                    sa.insert(server_keys).values(
-                        name=IDENTITY_KEY, value=secrets.token_hex(32), created_at=now
-                    )
-                )
-        except IntegrityError:
-            pass  # another worker made it first: use theirs
-        found = conn.scalar(query)
-    return bytes.fromhex(str(found))

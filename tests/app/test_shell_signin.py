@@ -4,6 +4,7 @@ remembered; a refused token says so; with the API down a known agent works offli
 from __future__ import annotations
 
 import argparse
+import json
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +15,8 @@ from revisit_tui.app import command
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.queue import QueueScreen
 from revisit_tui.app.screens.signin import SignInScreen
-from revisit_tui.app.session import remember_agent, remembered_agent, save_token
-from revisit_tui.client.store import AgentStore
+from revisit_tui.app.session import Session, remember_agent, remembered, save_token
+from revisit_tui.client.store import AgentStore, store_dir, url_store_dir
 from revisit_tui.config import Settings
 from revisit_tui.domain.models import Agent
 from tests.app.conftest import QUEUE_SIZE
@@ -54,8 +55,9 @@ async def test_sign_in_saves_the_token_privately_and_opens_the_queue(
     token_file = data_dir / "token"
     assert token_file.read_text() == token
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
-    known = remembered_agent(data_dir, url)
-    assert known is not None and known.id == "agent-7"
+    known = remembered(data_dir, url)
+    assert known is not None and known.agent.id == "agent-7"
+    assert known.server_id == live_server.server_id  # type: ignore[attr-defined]
     assert app.store is not None
     app.store.close()
     app.api.close()  # type: ignore[union-attr]
@@ -84,9 +86,9 @@ async def test_empty_fields_name_the_field(app_factory: AppFactory) -> None:
 async def test_api_down_with_a_known_agent_starts_offline_from_the_cache(
     settings: Settings, agent: Agent, data_dir: Path
 ) -> None:
-    with AgentStore.open(data_dir, settings.client.server_url, agent.id) as cache:
+    with AgentStore.open(data_dir, "server-1", agent.id) as cache:
         cache.save_queue(make_queue(QUEUE_SIZE), "etag-1")
-    remember_agent(data_dir, settings.client.server_url, agent)
+    remember_agent(data_dir, settings.client.server_url, agent, "server-1")
     app = RevisitApp(settings, None, None, locale="en", clock=lambda: NOW, data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, settings.client.server_url, "some-token")
@@ -120,7 +122,7 @@ def test_start_opens_the_cache_of_the_remembered_agent_with_the_saved_token(
 ) -> None:
     first = command.build_app(settings, "en")
     assert isinstance(first, RevisitApp) and first.store is None, "unknown agent: sign in"
-    remember_agent(data_dir, settings.client.server_url, agent)
+    remember_agent(data_dir, settings.client.server_url, agent, "server-1")
     save_token(data_dir / "token", "saved-token")
     app = command.build_app(settings, "en")
     assert isinstance(app, RevisitApp)
@@ -165,3 +167,61 @@ def test_saving_the_token_leaves_its_folders_mode_alone(tmp_path: Path) -> None:
     save_token(home / "revisit.token", "secret")
     assert stat.S_IMODE(home.stat().st_mode) == 0o755
     assert stat.S_IMODE((home / "revisit.token").stat().st_mode) == 0o600
+
+
+async def test_localhost_and_127_0_0_1_open_one_store_and_a_second_session_is_refused(
+    app_factory: AppFactory, live_server: object, data_dir: Path
+) -> None:
+    token = live_server.add_agent("agent-two-urls")  # type: ignore[attr-defined]
+    numeric = live_server.url  # type: ignore[attr-defined]
+    named = numeric.replace("127.0.0.1", "localhost")
+    first = app_factory(locale="en", store=None, agent=None)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await sign_in(first, pilot, numeric, token)
+        assert isinstance(first.screen, QueueScreen)
+    assert first.store is not None
+    first.store.save_draft("t1", {"notes": "typed in the first session"})
+    second = app_factory(locale="en", store=None, agent=None)
+    async with second.run_test(size=(80, 24)) as pilot:
+        await sign_in(second, pilot, named, token)
+        assert isinstance(second.screen, SignInScreen), "the same agent's store is in use"
+        assert "open in another revisit app" in message_of(second)
+        assert "quit that one" in message_of(second)
+    first.store.close()
+    first.api.close()  # type: ignore[union-attr]
+    third = app_factory(locale="en", store=None, agent=None)
+    async with third.run_test(size=(80, 24)) as pilot:
+        await sign_in(third, pilot, named, token)
+        assert isinstance(third.screen, QueueScreen)
+    assert third.store is not None and third.store.path == first.store.path
+    assert third.store.draft("t1") == {"notes": "typed in the first session"}
+    third.store.close()
+    third.api.close()  # type: ignore[union-attr]
+
+
+async def test_a_store_an_older_version_kept_by_url_moves_to_the_servers_id(
+    settings: Settings, agent: Agent, live_server: object, data_dir: Path
+) -> None:
+    url = live_server.url  # type: ignore[attr-defined]
+    token = live_server.add_agent(agent.id)  # type: ignore[attr-defined]
+    client = settings.client.model_copy(update={"server_url": url, "token": token})
+    configured = settings.model_copy(update={"client": client})
+    (data_dir / "sessions.json").write_text(json.dumps({url: agent.model_dump(mode="json")}))
+    with AgentStore.open(data_dir, None, agent.id, url=url) as old:
+        old.save_draft("t1", {"notes": "typed before the upgrade"})
+    app = command.build_app(configured, "en")
+    assert isinstance(app, RevisitApp) and app.store is not None
+    assert app.store.path == url_store_dir(data_dir, url, agent.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    app.store.close()
+    app.api.close()  # type: ignore[union-attr]
+    server_id = live_server.server_id  # type: ignore[attr-defined]
+    assert remembered(data_dir, url) == Session(agent, server_id)
+    again = command.build_app(configured, "en")
+    assert isinstance(again, RevisitApp) and again.store is not None
+    assert again.store.path == store_dir(data_dir, server_id, agent.id)
+    assert again.store.draft("t1") == {"notes": "typed before the upgrade"}
+    again.store.close()
+    again.api.close()  # type: ignore[union-attr]

@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.session import (
     remember_agent,
-    remembered_agent,
+    remembered,
     save_token,
     token_path,
 )
@@ -126,28 +126,28 @@ class SignInScreen(LocalizedScreen[None]):
             timeout=settings.timeout_seconds,
             retries=settings.retries,
         )
-        offline = False
         try:
-            agent = api.me().agent
+            me = api.me()
         except ApiError as exc:
             api.close()
             self.post_message(SignInFailed("signin.refused", exc.reason))
             return
         except Unreachable as exc:
-            known = remembered_agent(data_dir, server)
+            known = remembered(data_dir, server)
             if known is None:
                 api.close()
                 self.post_message(SignInFailed("signin.unreachable", str(exc)))
                 return
-            agent, offline = known, True
-        if not offline:
+            agent, server_id = known.agent, known.server_id
+        else:
+            agent, server_id = me.agent, me.server_id
             # a token the agent typed is kept for the next start; a configured one (env,
             # config, token file) is not copied to disk
             if token != self.initial_token:
                 save_token(token_path(self.shell.settings, data_dir), token)
-            remember_agent(data_dir, server, agent)
+            remember_agent(data_dir, server, agent, server_id)
         try:
-            store = AgentStore.open(data_dir, server, agent.id)
+            store = AgentStore.open(data_dir, server_id, agent.id, url=server)
         except StoreBusy as exc:
             api.close()
             self.post_message(SignInFailed("signin.busy", str(exc)))

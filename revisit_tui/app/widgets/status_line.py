@@ -24,7 +24,7 @@ class SyncFigures:
     last_sync: datetime | None = None
     attention: int = 0
     refused: str = ""  # the server answered but refused the round (e.g. a revoked token)
-    trouble: str = ""  # why the agent is offline: a client.sync.Trouble value, "" if unknown
+    trouble: str = ""  # why offline or refused: a client.sync.Trouble value, "" if unknown
     syncing: bool = False  # a round is in flight: `pending` is the store's count right now
     disk: bool = False  # the last local write failed (the message said what and where)
 
@@ -39,7 +39,8 @@ def status_text(figures: SyncFigures, translate: Any, locale_name: str) -> str:
     if figures.online is None:
         connection = translate("status.connecting")
     elif figures.online and figures.refused:
-        connection = "⚠ " + translate("status.refused")
+        other = figures.trouble == "other_server"
+        connection = "⚠ " + translate("status.other_server" if other else "status.refused")
     elif figures.online:
         connection = "● " + translate("status.online")
     elif figures.offline_since is not None:

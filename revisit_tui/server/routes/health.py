@@ -64,5 +64,7 @@ def _not_ready(message: str) -> JSONResponse:
 
 
 @router.get("/me", response_model=Me, responses=errors())
-def me(caller: Caller) -> Me:
-    return Me(agent=caller, server_time=datetime.now(UTC))
+def me(caller: Caller, context: Context) -> Me:
+    """Who the token belongs to, which server answers (its id, whatever URL reached it) and
+    the server's clock."""
+    return Me(agent=caller, server_id=context.server_id, server_time=datetime.now(UTC))
