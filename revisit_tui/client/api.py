@@ -27,6 +27,7 @@ from revisit_tui.client.agent_token import TokenError as TokenError
 from revisit_tui.client.agent_token import load_token as load_token
 from revisit_tui.config import ConfigError, Settings
 from revisit_tui.domain.models import (
+    AgentStoreReport,
     Disclosure,
     IdentityCheck,
     Lease,
@@ -42,6 +43,7 @@ from revisit_tui.domain.models import (
     Reveal,
     SmsMessage,
     SmsRequest,
+    StoreReport,
 )
 
 log = logging.getLogger(__name__)
@@ -279,6 +281,11 @@ class ApiClient:
         `next_allowed_at`), sms_opt_out or no_mobile when it may not be sent."""
         response = self.request("POST", "/v1/sms", json=sms.model_dump(mode="json"))
         return _parse(SmsMessage, response)
+
+    def store_report(self, report: StoreReport) -> AgentStoreReport:
+        """Tell supervisors what the app discarded, handed over or could not recover."""
+        body = report.model_dump(mode="json")
+        return _parse(AgentStoreReport, self.request("POST", "/v1/store-reports", json=body))
 
 
 M = TypeVar("M", bound=BaseModel)

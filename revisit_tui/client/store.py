@@ -7,10 +7,11 @@ by the URL that reaches it: `localhost` and `127.0.0.1` open the same store.
 - `queue.json`  — the last queue snapshot (identifiers masked by the server) and its ETag,
   and the prefetched dial numbers of the next few tasks; rewritten on refresh only, when
   numbers of tasks that left the queue are dropped;
-- `outbox.json` + `outbox.log` — outcomes, reveal audits and SMS requests not yet
-  acknowledged by the server, in the order they were made, plus items the server refused
-  ("needs attention", with its reason) until they are fixed and resubmitted: a snapshot and
-  the journal of changes since (see `journal`), so a submit appends one line;
+- `outbox.json` + `outbox.log` — outcomes, reveal audits, SMS requests and store reports
+  (discards, hand-overs, recoveries: for supervisors) not yet acknowledged by the server, in
+  the order they were made, plus items the server refused ("needs attention", with its
+  reason) until they are fixed and resubmitted: a snapshot and the journal of changes since
+  (see `journal`), so a submit appends one line;
 - `drafts.json` — forms in progress, one per task, saved on every change;
 - `server.json` — the id of the server the store belongs to, recorded when it first answers:
   the store's items are sent to that server only.
@@ -19,7 +20,7 @@ Every write is atomic or appended, and fsynced (see `durable`, `journal`); nothi
 written through a symlink. A file that cannot be read is kept aside as
 `<name>.corrupt-<UTC timestamp>`, whatever outbox items and drafts can be salvaged from it
 are carried into the new file (see `salvage`), and the recovery is reported in
-`AgentStore.recovered` and appended to `recovery.log` for supervisors.
+`AgentStore.recovered`, appended to `recovery.log` and sent to the server for supervisors.
 
 The store is safe to use from several threads of one process (the app's UI thread saves
 drafts while a worker syncs); a second process opening the same store gets `StoreBusy`.
@@ -63,11 +64,14 @@ from revisit_tui.client.durable import (
 from revisit_tui.client.journal import Journal, write_snapshot
 from revisit_tui.client.salvage import salvage as salvage_objects
 from revisit_tui.domain.models import (
+    NOTES_MAX,
     Outcome,
     PrefetchItem,
     QueueSnapshot,
     Reveal,
     SmsRequest,
+    StoreReport,
+    StoreReportKind,
 )
 
 QUEUE_FILE = "queue.json"
@@ -86,7 +90,7 @@ DRAFT_OUTCOME_KEY = "outcome_id"  # a draft's data names the outcome it will bec
 log = logging.getLogger(__name__)
 
 SyncMark = Literal["pending", "attention"]
-WireItem = Outcome | Reveal | SmsRequest
+WireItem = Outcome | Reveal | SmsRequest | StoreReport
 T = TypeVar("T")
 
 
@@ -94,12 +98,14 @@ class ItemKind(StrEnum):
     OUTCOME = "outcome"
     REVEAL = "reveal"
     SMS = "sms"
+    REPORT = "report"  # a discard, hand-over or recovery, for supervisors
 
 
 _MODEL_OF: dict[ItemKind, type[WireItem]] = {
     ItemKind.OUTCOME: Outcome,
     ItemKind.REVEAL: Reveal,
     ItemKind.SMS: SmsRequest,
+    ItemKind.REPORT: StoreReport,
 }
 
 
@@ -114,7 +120,7 @@ class OutboxItem(BaseModel):
 
     id: str  # the wire item's UUID
     kind: ItemKind
-    task_id: str
+    task_id: str  # "" for a report: it is no task's work
     body: dict[str, Any]  # the wire model as JSON
     queued_at: AwareDatetime
     attention: bool = False  # True: the server refused it; `reason` says why
@@ -124,7 +130,7 @@ class OutboxItem(BaseModel):
 
     @property
     def model(self) -> WireItem:
-        """The wire model this item carries (Outcome, Reveal or SmsRequest)."""
+        """The wire model this item carries (Outcome, Reveal, SmsRequest or StoreReport)."""
         return _MODEL_OF[self.kind].model_validate(self.body)
 
     def unreadable_reason(self) -> str:
@@ -147,7 +153,7 @@ class OutboxItem(BaseModel):
         return cls(
             id=str(item.id),
             kind=kind,
-            task_id=item.task_id,
+            task_id="" if isinstance(item, StoreReport) else item.task_id,
             body=compact(item),
             queued_at=now,
         )
@@ -230,6 +236,7 @@ class AgentStore:
             draft.task_id: (doc_id, draft) for doc_id, draft in drafts.items()
         }
         self._drop_submitted_drafts()
+        self._report_recoveries()
         self.server_id = _read_server_id(path / SERVER_FILE)  # None until a server answered
 
     @classmethod
@@ -467,22 +474,39 @@ class AgentStore:
         return corrected
 
     def discard(self, item_id: str, reason: str, handed_over: bool = False) -> None:
-        """Take a refused item out of the outbox for good, with the agent's reason: it is
-        appended (whole, with the server's reason) to `discarded.log` for supervisors, then
-        removed. `handed_over`: the agent hands it to a supervisor (e.g. the task is gone)."""
+        """Take a refused item out of the outbox for good, with the agent's reason: in the same
+        write a report of it (whole, with the server's reason) joins the outbox for the
+        supervisors (POST /v1/store-reports); it is also appended to `discarded.log` here.
+        `handed_over`: the agent hands it to a supervisor (e.g. the task is gone)."""
         with self._outbox_lock:
             item = self._outbox.get(item_id)
             if item is None:
                 return
+            now = self._clock()
+            kind = StoreReportKind.HANDED_OVER if handed_over else StoreReportKind.DISCARDED
+            report = StoreReport(
+                id=uuid.uuid4(),
+                kind=kind,
+                at=now,
+                reason=reason[:NOTES_MAX],
+                item_id=uuid.UUID(item.id),
+                item_kind=item.kind.value,
+                task_id=item.task_id or None,
+                refusal=item.reason[:NOTES_MAX],
+                refusal_status=item.status,
+                item=item.body,
+            )
             record = {
-                "at": self._clock().astimezone(UTC).isoformat(),
-                "action": "handed_over" if handed_over else "discarded",
+                "at": now.astimezone(UTC).isoformat(),
+                "action": kind.value,
                 "reason": reason,
                 "item": item.model_dump(mode="json"),
             }
             _append_line(self.path / DISCARDED_LOG, record)
-            self._journal.append(deletes=[item_id])
+            entry = OutboxItem.of(report, now)
+            self._journal.append(puts=[compact(entry)], deletes=[item_id])
             self._forget(item_id)
+            self._remember(entry)
 
     def task_sync_state(self, task_id: str) -> SyncMark | None:
         """Whether an item of the task was refused ("attention"), waits ("pending"), or None."""
@@ -530,7 +554,8 @@ class AgentStore:
     def _remember(self, item: OutboxItem) -> None:
         """Put an item into memory and the indexes (in its place if it is there already)."""
         self._outbox[item.id] = item
-        self._of_task.setdefault(item.task_id, set()).add(item.id)
+        if item.task_id:
+            self._of_task.setdefault(item.task_id, set()).add(item.id)
         if item.attention:
             self._attention.add(item.id)
         else:
@@ -574,7 +599,8 @@ class AgentStore:
         self._outbox = {item.id: item for item in items}
         self._attention = {item.id for item in items if item.attention}
         for item in items:
-            self._of_task.setdefault(item.task_id, set()).add(item.id)
+            if item.task_id:
+                self._of_task.setdefault(item.task_id, set()).add(item.id)
         self._snapshot_size = _size(path)
         try:
             replay = self._journal.replay()
@@ -609,6 +635,28 @@ class AgentStore:
         self._write_outbox_snapshot()
         self.recovered.append(recovery)
         _log_recovery(self.path, recovery)
+
+    def _report_recoveries(self) -> None:
+        """Each file recovered at opening is reported to the supervisors through the outbox
+        (it is in `recovery.log` already: a failure here loses no record of it)."""
+        now = self._clock()
+        reports = [
+            StoreReport(
+                id=uuid.uuid4(),
+                kind=StoreReportKind.RECOVERY,
+                at=now,
+                reason=recovery.reason[:NOTES_MAX],
+                file=recovery.file,
+                aside=str(recovery.aside)[:NOTES_MAX],
+                recovered=recovery.recovered,
+                lost=recovery.lost,
+            )
+            for recovery in self.recovered
+        ]
+        try:
+            self._enqueue(reports)
+        except DiskError as exc:
+            log.warning("recoveries not reported to the server (see %s): %s", RECOVERY_LOG, exc)
 
     def _drop_submitted_drafts(self) -> None:
         """A crash between the outbox write and the draft removal leaves a draft whose outcome

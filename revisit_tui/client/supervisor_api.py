@@ -17,6 +17,7 @@ from revisit_tui.domain.models import (
     Account,
     Agent,
     AgentMonth,
+    AgentStoreReport,
     Assignment,
     AssignmentBatch,
     Customer,
@@ -31,6 +32,7 @@ from revisit_tui.domain.models import (
     PurgeResult,
     QaRecord,
     Resolution,
+    StoreReportKind,
     Task,
     TaskBatch,
     TaskBatchResult,
@@ -189,6 +191,13 @@ class SupervisorApi:
     def outcomes(self, month: str, agent: str | None = None) -> Iterator[Outcome]:
         """A month's (YYYY-MM) outcomes, optionally one agent's, page by page."""
         return self._pages("/v1/outcomes", Outcome, {"month": month, "agent": agent})
+
+    def store_reports(
+        self, agent: str | None = None, kind: StoreReportKind | None = None
+    ) -> Iterator[AgentStoreReport]:
+        """What agents' apps discarded, handed over or could not recover, newest first."""
+        params = {"agent": agent, "kind": kind.value if kind else None}
+        return self._pages("/v1/store-reports", AgentStoreReport, params)
 
     def agent_report(
         self,

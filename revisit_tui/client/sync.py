@@ -1,16 +1,18 @@
 """Keeping the local store and the central API in step: push the outbox, pull the queue.
 
 `SyncEngine.sync_once` is one round, meant for a thread worker (nothing here touches the UI):
-it sends the outbox in order (outcomes in batches, reveals and SMS one by one), removes what
-the server acknowledged, sets aside what it refused with its reason ("needs attention"; never
-retried as is), and stops at the first sign the server is unreachable. Then it pulls the queue
-with the cached ETag. Each round first asks the server its id: a store is sent to the server
-it belongs to only. Between rounds, wait `next_delay()` seconds: the sync interval while
-online, a jittered exponential backoff (up to `backoff_max_seconds`) while offline.
+it sends the outbox in order (outcomes in batches, reveals, SMS and reports one by one),
+removes what the server acknowledged, sets aside what it refused with its reason ("needs
+attention"; never retried as is), and stops at the first sign the server is unreachable. Then
+it pulls the queue with the cached ETag. Each round first asks the server its id: a store is
+sent to the server it belongs to only. Between rounds, wait `next_delay()` seconds: the sync
+interval while online, a jittered exponential backoff (up to `backoff_max_seconds`) while
+offline.
 
 No exception leaves a round: an item this version cannot read is set aside into "needs
 attention" with the reason and the others go on; a failed round says why in `trouble`
-(unreachable, timeout, server error, bad answer, refused, disk) and `last_error`.
+(unreachable, timeout, server error, bad answer, refused, other server, disk) and
+`last_error`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from revisit_tui.client.api import ApiClient, ApiError, BadAnswer, Unreachable
 from revisit_tui.client.durable import DiskError
 from revisit_tui.client.store import AgentStore, ItemKind, OutboxItem
 from revisit_tui.config import SyncSettings
-from revisit_tui.domain.models import Lease, Outcome, Reveal, SmsRequest
+from revisit_tui.domain.models import Lease, Outcome, Reveal, SmsRequest, StoreReport
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +282,8 @@ class SyncEngine:
                 self.api.reveal(model)
             elif isinstance(model, SmsRequest):
                 self.api.request_sms(model)
+            elif isinstance(model, StoreReport):
+                self.api.store_report(model)
         except ApiError as exc:
             if exc.status == 401:
                 raise

@@ -8,6 +8,7 @@ wire's JSON dicts); the app masks again on screen, which leaves a masked value a
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -164,3 +165,30 @@ def masked_escalation(body: dict[str, Any]) -> dict[str, Any]:
         "summary": mask_text(body.get("summary", "")),
         "resolution": mask_text(body.get("resolution", "")),
     }
+
+
+def masked_store_report(body: dict[str, Any]) -> dict[str, Any]:
+    """A StoreReport's JSON with numbers in its texts masked, its item as an outcome is (any
+    other item, or one this version cannot read, with every text but ids and times masked)."""
+    out = dict(body)
+    for name in ("reason", "refusal"):
+        if out.get(name):
+            out[name] = mask_text(out[name])
+    item = body.get("item")
+    if item is not None:
+        with contextlib.suppress(KeyError, TypeError, AttributeError):  # not an outcome
+            item = masked_outcome(item) if body.get("item_kind") == "outcome" else item
+        out["item"] = _masked_json(item)
+    return out
+
+
+def _masked_json(value: Any, key: str = "") -> Any:
+    """JSON with mask_text applied to every string in it but ids and times."""
+    if isinstance(value, str):
+        plain = key == "id" or key.endswith(("_id", "_at"))
+        return value if plain else mask_text(value)
+    if isinstance(value, list):
+        return [_masked_json(v, key) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked_json(v, str(k)) for k, v in value.items()}
+    return value

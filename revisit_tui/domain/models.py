@@ -624,6 +624,50 @@ class Reveal(Model):
     source: RevealSource = RevealSource.SERVER
 
 
+class StoreReportKind(StrEnum):
+    DISCARDED = "discarded"  # the agent discarded a refused item, with a reason
+    HANDED_OVER = "handed_over"  # the agent handed a refused item (e.g. its task is gone) over
+    RECOVERY = "recovery"  # a file of the agent's store could not be read at start-up
+
+
+class StoreReport(Model):
+    """POST /v1/store-reports: what an agent's app took out of its outbox, or could not recover
+    from a damaged file, for supervisors (GET /v1/store-reports). Sent through the outbox like
+    an outcome; idempotent by id."""
+
+    id: Uuid
+    kind: StoreReportKind
+    at: UtcTime  # when the agent discarded or handed over, or the app found the damage
+    reason: NoteText  # the agent's reason, or why the file could not be read
+    # discarded / handed over: the item, the server's refusal and the item's body, whole
+    item_id: Uuid | None = None
+    item_kind: Annotated[str, Field(max_length=20, pattern=NO_NUL)] = ""
+    task_id: Identifier | None = None
+    refusal: NoteText = ""
+    refusal_status: Annotated[int, Strict(), Field(ge=100, le=599)] | None = None
+    item: dict[str, Any] | None = None
+    # recovery: the file, where its damaged copy is kept on the agent's machine, and counts
+    file: ShortText = ""
+    aside: NoteText = ""
+    recovered: Count | None = None  # None: a cache, fetched again rather than salvaged
+    lost: Count = 0
+
+
+class AgentStoreReport(Model):
+    """A store report as supervisors list it: who sent it and when it arrived."""
+
+    agent_id: Identifier
+    received_at: UtcTime
+    report: StoreReport
+
+
+class StoreReportPage(Model):
+    """GET /v1/store-reports?agent=&kind=&cursor=&limit=: newest first, numbers masked."""
+
+    items: list[AgentStoreReport]
+    next_cursor: str | None = None
+
+
 class Disclosure(Model):
     """The answer to a reveal: the full value (None for a recorded offline reveal, or when
     the customer has no such value)."""

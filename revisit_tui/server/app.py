@@ -33,6 +33,7 @@ from revisit_tui.server.routes import (
     retention,
     reveals,
     sms,
+    storereports,
     tasks,
     wallboard,
 )
@@ -55,6 +56,7 @@ ROUTERS = (
     floor.router,
     wallboard.router,
     retention.router,
+    storereports.router,
 )
 
 

@@ -203,6 +203,16 @@ reveals = sa.Table(
     sa.Column("reason", sa.String(200), nullable=False, server_default="on_call"),
 )
 
+store_reports = sa.Table(
+    "store_reports",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("agent_id", ID, nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("body", sa.JSON, nullable=False),  # the StoreReport as the agent's app sent it
+)
+
 server_keys = sa.Table(
     "server_keys",
     metadata,

@@ -163,7 +163,9 @@ async def test_a_refused_item_is_discarded_or_handed_over_with_a_reason(
         await pilot.pause()
         assert isinstance(app.screen, MyDayScreen)
         assert "Needing attention: 0" in screen_text(app)
-    assert store.attention_count() == 0 and store.pending_count() == 0
+    assert store.attention_count() == 0
+    (report,) = store.pending()  # for the supervisors, at the next sync
+    assert report.body["kind"] == action and report.body["reason"] == "task moved to branch BJ02"
     (line,) = (store.path / DISCARDED_LOG).read_text().splitlines()
     record = json.loads(line)
     assert record["action"] == action and record["reason"] == "task moved to branch BJ02"

@@ -26,6 +26,7 @@ from revisit_tui.client.store import (
     OUTBOX_LOG,
     QUEUE_FILE,
     AgentStore,
+    ItemKind,
     StoreBusy,
 )
 from revisit_tui.domain.models import Disposition, Outcome, QueueSnapshot
@@ -176,7 +177,8 @@ def test_garbage_is_moved_aside_and_reported(tmp_path: Path, name: str) -> None:
         assert (path / aside[0]).read_bytes() == b"\x00\xffnot json at all{"
         store.save_draft("t1", {"notes": "still works"})
         store.submit(outcome("t2"))
-        assert store.pending_count() == 1
+        kinds = [item.kind for item in store.pending()]
+        assert kinds == [ItemKind.REPORT, ItemKind.OUTCOME], "the recovery is reported too"
 
 
 def test_outcomes_are_salvaged_from_a_truncated_outbox(tmp_path: Path) -> None:
@@ -190,7 +192,7 @@ def test_outcomes_are_salvaged_from_a_truncated_outbox(tmp_path: Path) -> None:
     cut = raw.index(str(outcomes[4].id).encode()) + 20  # mid-way through the last outcome
     path.write_bytes(raw[:cut])
     with AgentStore.open(tmp_path, SERVER, AGENT) as store:
-        assert [item.model for item in store.pending()] == outcomes[:4]
+        assert [i.model for i in store.pending() if i.kind is ItemKind.OUTCOME] == outcomes[:4]
         assert "4 entries recovered" in str(store.recovered[0])
 
 

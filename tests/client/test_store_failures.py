@@ -15,7 +15,7 @@ from agent_world import no_answer, seed_tasks, stored_outcome_ids
 
 from revisit_tui.client.api import ApiClient, ApiError
 from revisit_tui.client.durable import DiskError
-from revisit_tui.client.store import OUTBOX_FILE, OUTBOX_LOG, QUEUE_FILE, AgentStore
+from revisit_tui.client.store import OUTBOX_FILE, OUTBOX_LOG, QUEUE_FILE, AgentStore, ItemKind
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.client.sync import SyncEngine, Trouble
 from revisit_tui.config import SyncSettings
@@ -165,7 +165,7 @@ def test_a_symlinked_outbox_is_not_read_nor_written_through(tmp_path: Path, name
         path = store.path
     (path / name).symlink_to(theirs)
     with AgentStore.open(tmp_path / "mine", SERVER, "a1") as store:
-        assert store.pending() == []
+        assert [item.kind for item in store.pending()] == [ItemKind.REPORT], "theirs not read"
         assert "symbolic link" in str(store.recovered[0])
         store.submit(outcome("mine"))
         store.compact()
@@ -197,7 +197,8 @@ def test_odd_files_are_kept_aside_and_reported_without_a_traceback(
         (report,) = store.recovered
         assert name in str(report)
         store.submit(outcome())
-        assert store.pending_count() == 1
+        kinds = [item.kind for item in store.pending()]
+        assert kinds == [ItemKind.REPORT, ItemKind.OUTCOME], "the recovery is reported too"
 
 
 def test_a_rotated_token_delivers_the_outbox_a_revoked_one_stranded(
