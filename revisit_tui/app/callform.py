@@ -27,6 +27,7 @@ from revisit_tui.domain.models import (
     EscalationRequest,
     Feature,
     FeatureUse,
+    Language,
     Lead,
     LeadProduct,
     Outcome,
@@ -106,6 +107,7 @@ class CallForm(FormPart):
     task_version: int
     started_at: datetime
     step: int = 0
+    script_locale: Language | None = None  # the script read out; None: the UI's language
     contact_checks: dict[ContactField, ContactAnswer] = {}
     transaction_checks: dict[str, TransactionAnswer] = {}
     features: dict[Feature, FeatureAnswer] = {}

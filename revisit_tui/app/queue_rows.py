@@ -98,6 +98,7 @@ def cells(
         due,
         kind_label(task, translate),
         row.item.customer.name,
+        translate(f"queue.language.{row.item.customer.language.value}"),
         row.phone,
         f"{task.attempts}/{task.attempt_limit}",
         callable_text,

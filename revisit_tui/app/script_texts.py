@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from revisit_tui.app.i18n import translate
 from revisit_tui.callscripts import render
 from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import CustomerType, Language, QueueItem, Task, Transaction
@@ -107,12 +109,13 @@ def identity_reasons(item: QueueItem, app: RevisitApp) -> list[IdentityReason]:
     )
 
 
-def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
-    """The task kind's script in the app's locale, each step with its placeholders filled and
-    no line naming a value that is not on file. The identity step is left out unless the call
-    requires it (§四.1), and then says why."""
-    script = app.scripts.script(item.task.kind, app.locale)
-    context = placeholders(item, app, app.locale)
+def script_steps(item: QueueItem, app: RevisitApp, locale: str) -> list[StepView]:
+    """The task kind's script in `locale` (the UI's, or the customer's when the agent switched
+    to it), each step with its placeholders filled and no line naming a value not on file. The
+    identity step is left out unless the call requires it (§四.1), and then says why."""
+    script = app.scripts.script(item.task.kind, locale)
+    context = placeholders(item, app, locale)
+    said = partial(translate, locale)
     reasons = identity_reasons(item, app)
     steps = []
     for step in steps_for(script, item):
@@ -129,7 +132,7 @@ def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
         prompts: dict[str, str] = {}
         if step.kind == "transaction_check":
             for tx in item.flagged_transactions:
-                values = transaction_placeholders(tx, item.customer.timezone, app.t)
+                values = transaction_placeholders(tx, item.customer.timezone, said)
                 line = step.item_line(FLAGGED, {**context, **values})
                 prompts[f"transaction_checks.{tx.id}"] = line
         elif step.kind in ITEM_SECTIONS:
@@ -150,9 +153,9 @@ def script_steps(item: QueueItem, app: RevisitApp) -> list[StepView]:
     return steps
 
 
-def script_version(item: QueueItem, app: RevisitApp) -> str:
-    """The version of the script the call followed, recorded with the outcome."""
-    script = app.scripts.script(item.task.kind, app.locale)
+def script_version(item: QueueItem, app: RevisitApp, locale: str) -> str:
+    """The version of the script the call followed (in `locale`), recorded with the outcome."""
+    script = app.scripts.script(item.task.kind, locale)
     return f"{script.kind.value}/{script.locale}/{script.version}"
 
 

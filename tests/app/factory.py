@@ -1,6 +1,7 @@
 """A deterministic queue for app tests: every task kind, a corporate customer, flagged
 transactions, overdue tasks, customers outside their callable window, abnormal and dormant
-accounts (periodic tasks), closing accounts (closure tasks), and CJK names."""
+accounts (periodic tasks), closing accounts (closure tasks), CJK names, and English-speaking
+customers (the "Customer N" ones)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from revisit_tui.domain.models import (
     CustomerType,
     DocumentKind,
     IdentityDocument,
+    Language,
     QueueItem,
     QueueSnapshot,
     Task,
@@ -72,6 +74,7 @@ def make_item(i: int, now: datetime = NOW) -> QueueItem:
         ),
         timezone=ZONES[i % len(ZONES)],
         branch="B001",
+        language=Language.EN if i % 11 == 5 else Language.ZH_CN,
     )
     account = Account(
         number=f"6222{i:012d}",

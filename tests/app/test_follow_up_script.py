@@ -34,7 +34,7 @@ async def test_the_resolution_is_read_out_and_satisfaction_recorded(
     app = app_factory(locale="zh-CN")
     async with app.run_test(size=(80, 24)):
         item = follow_up()
-        [result] = [s for s in script_steps(item, app) if s.kind == "escalation_result"]
+        [result] = [s for s in script_steps(item, app, app.locale) if s.kind == "escalation_result"]
         assert "处理结果是：已升级客户端版本" in result.prompt
         assert "手机银行转账卡顿" in result.prompt and "___" not in result.prompt
     form = CallForm.start(item, NOW)

@@ -22,6 +22,7 @@ from textual.events import DescendantFocus
 from textual.widgets import Footer, Input, Static
 
 from revisit_tui.app.callform import CallForm
+from revisit_tui.app.i18n import next_locale
 from revisit_tui.app.queue_rows import HELD_CODES, held_text, kind_label
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.screens.reveal import RevealScreen
@@ -34,6 +35,7 @@ from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage, dom_id
 from revisit_tui.domain.models import (
     ContactCheckResult,
+    Language,
     MaskedField,
     Outcome,
     QueueItem,
@@ -130,6 +132,14 @@ class CallScreen(LocalizedScreen[Outcome | None]):
             id="call.identity_check",
         ),
         Binding("f3,i", "toggle_card", "call.key.card", tooltip="call.hint.card", id="call.card"),
+        Binding(
+            "l",
+            "script_language",
+            "call.key.script_language",
+            show=False,
+            tooltip="call.hint.script_language",
+            id="call.script_language",
+        ),
         Binding(
             "enter",
             "write_notes",
@@ -236,11 +246,23 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         assert self.form is not None
         return self.form
 
+    @property
+    def script_locale(self) -> str:
+        """The language of the script read out: the agent's choice (l), else the UI's."""
+        chosen = self.current.script_locale
+        return chosen.value if chosen else self.shell.locale
+
     def _show_header(self) -> None:
+        """Who is called, why, on which number, and in which language: when the script is not
+        in the customer's language, the key that switches it."""
         item, t = self.item, self.t
         region = self.shell.policy.bank.default_region
         phone = masked_value(item, MaskedField.MOBILE, None, region) or t("call.card.none")
-        who = f"{item.customer.name} · {kind_label(item.task, t)} · {phone}"
+        spoken = item.customer.language.value
+        language = t(f"language.{spoken}")
+        if spoken != self.script_locale:
+            language = t("call.script_not_in", language=language)
+        who = f"{item.customer.name} · {kind_label(item.task, t)} · {phone} · {language}"
         if item.task.event and item.task.reason:
             who += f" · {item.task.reason}"
         self.query_one("#call-who", Static).update(Text(who, no_wrap=True, overflow="ellipsis"))
@@ -255,7 +277,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
 
     async def _build_steps(self) -> None:
         """The script in the current language, every step's inputs built from the form."""
-        self.steps = script_steps(self.item, self.shell)
+        self.steps = script_steps(self.item, self.shell, self.script_locale)
         await self.query_one(ScriptStepper).build(
             self.steps, self.item, self.current, self.t, self.shell.policy
         )
@@ -376,6 +398,15 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     def action_write_notes(self) -> None:
         """Enter where no row has the focus (a step without answers): the call's notes."""
         self.query_one("#notes", FieldInput).enter(self.focused)
+
+    def action_script_language(self) -> None:
+        """Read the script in the other language (e.g. the customer's), whatever the UI's;
+        answers stay, and the choice is part of the draft."""
+        form = self.current
+        form.script_locale = Language(next_locale(self.script_locale))
+        self.saver.save(form)
+        self._show_header()
+        self.call_later(self._build_steps)
 
     def action_toggle_card(self) -> None:
         """Show or hide the customer card."""

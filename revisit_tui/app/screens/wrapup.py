@@ -341,7 +341,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             self.shell.policy,
             agent_id=agent.id,
             ended_at=self.shell.clock(),
-            script_version=script_version(self.item, self.shell),
+            script_version=script_version(self.item, self.shell, self.call.script_locale),
         )
         self.submitting = True
         self._submit(outcome)

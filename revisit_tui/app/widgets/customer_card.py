@@ -1,6 +1,6 @@
-"""The customer card: who is on the line, their masked numbers, the account's status, recent
-revisits, and the flagged transactions to read out. A field shows in full only after a
-deliberate reveal."""
+"""The customer card: who is on the line and the language they speak, their masked numbers,
+the account's status, recent revisits, and the flagged transactions to read out. A field shows
+in full only after a deliberate reveal."""
 
 from __future__ import annotations
 
@@ -76,6 +76,7 @@ class CustomerCard(Static):
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
         grid.add_row(t(f"call.customer_type.{customer.type.value}"), Text(customer.name))
+        grid.add_row(t("call.card.language"), t(f"language.{customer.language.value}"))
         for field in MaskedField:
             shown = masked_value(item, field, self.revealed.get(field), self.phone_region)
             if shown is not None:
