@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from revisit_tui.domain.models import (
     NOTES_MAX,
     SHORT_TEXT_MAX,
+    ClosureReason,
     ContactCheck,
     ContactCheckResult,
     ContactField,
@@ -116,6 +117,7 @@ class CallForm(FormPart):
     security_tips_delivered: bool | None = None
     resolution_satisfied: bool | None = None  # a follow-up: happy with the resolution?
     satisfaction: int | None = None
+    closure_reason: ClosureReason | None = None  # a closure revisit: why the account was closed
     escalations: list[EscalationDraft] = []
     disposition: Disposition | None = None
     callback_at: str = ""
@@ -194,7 +196,8 @@ class CallForm(FormPart):
         `contact_checks.<field>` / `contact_checks.<field>.new_value`, `features.<f>` /
         `features.<f>.problem`, `needs.<product>` / `needs.<product>.note`,
         `fraud_warning_delivered`, `security_tips_delivered`, `resolution_satisfied`,
-        `satisfaction`, `notes`. Transactions go through `answer_transaction`."""
+        `satisfaction`, `closure_reason`, `notes`. Transactions go through
+        `answer_transaction`."""
         section, _, rest = path.partition(".")
         name, _, part = rest.partition(".")
         if section == "contact_checks" and part == "new_value":
@@ -216,6 +219,8 @@ class CallForm(FormPart):
             setattr(self, path, value == "yes")
         elif path == "satisfaction":
             self.satisfaction = int(value)
+        elif path == "closure_reason":
+            self.closure_reason = ClosureReason(value)
         elif path == "notes":
             self.notes = value
         else:
@@ -384,6 +389,7 @@ class CallForm(FormPart):
             security_tips_delivered=self.security_tips_delivered if spoke else None,
             resolution_satisfied=self.resolution_satisfied if spoke else None,
             satisfaction=self.satisfaction if spoke else None,
+            closure_reason=self.closure_reason if spoke else None,
             escalations=[
                 EscalationRequest(
                     id=e.id,

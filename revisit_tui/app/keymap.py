@@ -31,6 +31,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("help.transaction_row", "revisit_tui.app.widgets.choice_row", "TransactionChoice"),
     ("help.yes_no_row", "revisit_tui.app.widgets.choice_row", "YesNoChoice"),
     ("help.rating_row", "revisit_tui.app.widgets.choice_row", "RatingChoice"),
+    ("help.closure_reason_row", "revisit_tui.app.widgets.choice_row", "ClosureReasonChoice"),
     ("help.disposition_row", "revisit_tui.app.widgets.choice_row", "DispositionChoice"),
     ("help.category_row", "revisit_tui.app.widgets.choice_row", "CategoryChoice"),
     ("help.urgency_row", "revisit_tui.app.widgets.choice_row", "UrgencyChoice"),
@@ -47,6 +48,7 @@ SCOPES: Mapping[str, tuple[tuple[str, ...], ...]] = {
         (*ROWS, "TransactionChoice"),
         (*ROWS, "YesNoChoice"),
         (*ROWS, "RatingChoice"),
+        (*ROWS, "ClosureReasonChoice"),
         ("FieldInput",),
     ),
     "WrapUpScreen": (

@@ -20,6 +20,7 @@ from revisit_tui.domain.models import (
     AgentStoreReport,
     Assignment,
     AssignmentBatch,
+    ClosureReport,
     Customer,
     Escalation,
     EscalationStatus,
@@ -231,6 +232,14 @@ class SupervisorApi:
         params |= {"tz": tz, "agent": agent}
         response = self.client.request("GET", "/v1/reports/kinds", params=_present(params))
         return [KindReport.model_validate(item) for item in response.json()]
+
+    def closure_report(
+        self, *, month: str, tz: str = "UTC", agent: str | None = None
+    ) -> ClosureReport:
+        """Why customers closed their accounts in a month of time zone `tz` (seed 000 §一)."""
+        params = _present({"month": month, "tz": tz, "agent": agent})
+        response = self.client.request("GET", "/v1/reports/closures", params=params)
+        return ClosureReport.model_validate(response.json())
 
     def qa_sample(self, month: str, rate: float, seed: int, tz: str = "UTC") -> list[QaRecord]:
         """A month's (of time zone `tz`) reproducible random sample with the review checks

@@ -23,9 +23,14 @@ FIELD_LABELS: dict[str, dict[Language, str]] = {
     "date": {ZH: "日期", EN: "date"},
     "sms": {ZH: "短信", EN: "SMS"},
     "timezone": {ZH: "时区", EN: "time zone"},
+    "closure_reason": {ZH: "销户原因", EN: "closure reason"},
 }
 
 MESSAGES: dict[str, dict[Language, str]] = {
+    "closure_reason_not_closure": {
+        ZH: "只有销户回访记录{field}。",
+        EN: "Only a closure revisit records a {field}.",
+    },
     "required": {ZH: "{field}不能为空。", EN: "{field} is required."},
     "too_long": {
         ZH: "{field}过长：最多 {max} 个字符。",

@@ -230,6 +230,15 @@ class LeadProduct(StrEnum):
     OTHER = "other"
 
 
+class ClosureReason(StrEnum):
+    """Why the customer closed the account (seed 000 §一), recorded by the closure revisit."""
+
+    BUSINESS_CHANGE = "business_change"  # 业务调整: the business changed or shrank
+    COST_CONTROL = "cost_control"  # 成本控制
+    SERVICE_NOT_MEETING_NEEDS = "service_not_meeting_needs"  # 银行服务不满足需求
+    OTHER = "other"  # said in the outcome's notes
+
+
 class EscalationCategory(StrEnum):
     PRODUCT = "product"
     SERVICE = "service"  # staff attitude and efficiency (seed 001 §9.1.2)
@@ -462,6 +471,7 @@ class Outcome(Model):
     script_version: ShortText = ""
     task_version: Count = 0  # the task's version when the attempt began
     resolution_satisfied: StrictBool | None = None  # a follow-up: happy with the resolution?
+    closure_reason: ClosureReason | None = None  # a closure revisit: why the account was closed
     replaces: Uuid | None = None  # a refused outcome this one corrects (sent under a new id)
 
     @model_validator(mode="after")
@@ -884,6 +894,15 @@ class KindReport(Model):
     average_satisfaction: float | None
     escalations_open: Count
     escalations_overdue: Count
+
+
+class ClosureReport(Model):
+    """GET /v1/reports/closures: why customers closed their accounts (seed 000 §一), from the
+    period's reached closure revisits; `not_recorded` reached the customer without a reason."""
+
+    reached: Count
+    reasons: dict[ClosureReason, Count]
+    not_recorded: Count
 
 
 class QaRecord(Model):

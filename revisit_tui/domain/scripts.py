@@ -46,6 +46,7 @@ class StepKind(StrEnum):
     NEEDS = "needs"
     ESCALATION_RESULT = "escalation_result"  # a follow-up: is the problem solved? (§九.3)
     EVENT = "event"  # a special event: what happened, said to the customer (§六.3)
+    CLOSURE_REASON = "closure_reason"  # a closure: why the account was closed (seed 000 §一)
     FRAUD_WARNING = "fraud_warning"
     SECURITY_TIPS = "security_tips"
     CLOSE = "close"

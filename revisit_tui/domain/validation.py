@@ -22,6 +22,7 @@ from revisit_tui.domain.models import (
     DocumentKind,
     Language,
     Outcome,
+    TaskKind,
 )
 from revisit_tui.domain.policy import RevisitPolicy
 
@@ -227,9 +228,14 @@ def check_contact_value(field: ContactField, value: str, region: str, today: dat
     return check_date(name, value, not_before=today)
 
 
-def validate_outcome(outcome: Outcome, policy: RevisitPolicy, today: date) -> list[FieldProblem]:
-    """Every problem in an outcome's changed contact values, each with its field path."""
+def validate_outcome(
+    outcome: Outcome, policy: RevisitPolicy, today: date, kind: TaskKind | None = None
+) -> list[FieldProblem]:
+    """Every problem in an outcome's changed contact values, each with its field path, and,
+    given its task's kind, a closure reason on a task that is not a closure revisit."""
     problems: list[FieldProblem] = []
+    if kind is not None and kind is not TaskKind.CLOSURE and outcome.closure_reason is not None:
+        problems.append(FieldProblem("closure_reason", "closure_reason_not_closure"))
     for index, check in enumerate(outcome.contact_checks):
         if check.result is not ContactCheckResult.CHANGED or check.new_value is None:
             continue

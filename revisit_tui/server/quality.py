@@ -66,6 +66,8 @@ def findings(
             incomplete.append("no contact check recorded")
         if outcome.satisfaction is None:
             incomplete.append("no satisfaction recorded")
+        if kind is TaskKind.CLOSURE and outcome.closure_reason is None:
+            incomplete.append("no closure reason recorded")
         if outcome.fraud_warning_delivered is not True:
             uncompliant.append("fraud warning not delivered")
         tips_due = kind is None or kind in GIVES_SECURITY_TIPS

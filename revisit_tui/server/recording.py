@@ -30,6 +30,7 @@ from revisit_tui.domain.models import (
     OutcomeResult,
     Role,
     Task,
+    TaskKind,
 )
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.validation import validate_outcome
@@ -107,7 +108,7 @@ def record_outcomes(
         if clash:
             results.append(_refused(outcome, 409, clash))
             continue
-        problems = validate_outcome(outcome, policy, now.date())
+        problems = validate_outcome(outcome, policy, now.date(), TaskKind(row.kind))
         if problems:
             reason = "; ".join(f"{p.field}: {p.message(Language.EN)}" for p in problems)
             results.append(_refused(outcome, 422, reason))
@@ -146,6 +147,7 @@ def record_outcomes(
             "channel": outcome.channel.value,
             "disposition": outcome.disposition.value,
             "satisfaction": outcome.satisfaction,
+            "closure_reason": outcome.closure_reason,
             "started_at": outcome.started_at,
             "body": outcome.model_dump(mode="json"),
             "body_hash": body_hash,

@@ -149,6 +149,7 @@ outcomes = sa.Table(
     sa.Column("channel", sa.String(10), nullable=False),
     sa.Column("disposition", sa.String(30), nullable=False),
     sa.Column("satisfaction", sa.Integer),
+    sa.Column("closure_reason", sa.String(30)),  # a closure revisit's ClosureReason (reports)
     sa.Column("started_at", UtcDateTime, nullable=False),
     sa.Column("body", sa.JSON, nullable=False),
     sa.Column("body_hash", sa.String(64), nullable=False),

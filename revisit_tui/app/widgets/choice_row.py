@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from revisit_tui.domain.models import Disposition
+from revisit_tui.domain.models import ClosureReason, Disposition
 
 LABEL_CELLS = 14
 DETAIL_CELLS = 18
@@ -180,6 +180,18 @@ class RatingChoice(ChoiceRow):
 
     CHOICES = tuple((str(n), str(n), f"call.choice.rating_{n}") for n in range(1, 6))
     KIND = "rating"
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)
+
+
+class ClosureReasonChoice(ChoiceRow):
+    """Why the account was closed (seed 000 §一), by the number keys 1–4."""
+
+    WRAP = True
+    CHOICES = tuple(
+        (str(n), reason.value, f"call.choice.closure_{reason.value}")
+        for n, reason in enumerate(ClosureReason, start=1)
+    )
+    KIND = "closure_reason"
     BINDINGS: ClassVar[list[BindingType]] = choice_keys(KIND, CHOICES)
 
 

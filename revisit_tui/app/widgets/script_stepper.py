@@ -27,6 +27,7 @@ ANSWER_STEPS = {
     "security_tips": ("security_tips_delivered", "security_tips"),
     "escalation_result": ("resolution_satisfied", "resolution_satisfied"),
     "close": ("satisfaction", "satisfaction"),
+    "closure_reason": ("closure_reason", "closure_reason"),
 }
 """Steps that record one answer: the form path of that answer, and its translation key."""
 

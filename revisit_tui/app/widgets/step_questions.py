@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from revisit_tui.app.callform import CallForm
-from revisit_tui.app.widgets.choice_row import RatingChoice, YesNoChoice
+from revisit_tui.app.widgets.choice_row import ClosureReasonChoice, RatingChoice, YesNoChoice
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage
 
 Translate = Callable[..., str]
@@ -62,7 +62,8 @@ class NotedQuestions(Vertical):
 
 
 class AnswerStep(Vertical):
-    """A single question: fraud warning / security tips delivered (y/n), or satisfaction 1–5."""
+    """A single question: fraud warning / security tips delivered (y/n), satisfaction 1–5, or
+    why the account was closed (1–4)."""
 
     def __init__(self, path: str, label: str, form: CallForm, t: Translate) -> None:
         super().__init__(classes="step-inputs")
@@ -76,6 +77,9 @@ class AnswerStep(Vertical):
         if self.path == "satisfaction":
             value = self.form.satisfaction
             yield RatingChoice(self.path, label, str(value) if value else None)
+        elif self.path == "closure_reason":
+            reason = self.form.closure_reason
+            yield ClosureReasonChoice(self.path, label, reason.value if reason else None)
         else:
             yield YesNoChoice(self.path, label, yes_no(getattr(self.form, self.path)))
         yield FieldMessage(self.path)

@@ -19,6 +19,7 @@ from revisit_tui.domain.models import (
     OutcomeBatch,
     OutcomeBatchResult,
     OutcomeResult,
+    TaskKind,
 )
 from revisit_tui.domain.validation import validate_outcome
 from revisit_tui.server import metrics
@@ -29,7 +30,7 @@ from revisit_tui.server.periods import Month, month_range
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.recording import record_outcomes
 from revisit_tui.server.strictjson import StrictJsonRoute
-from revisit_tui.server.tables import outcomes
+from revisit_tui.server.tables import outcomes, tasks
 
 router = APIRouter(prefix="/v1", tags=["outcomes"], route_class=StrictJsonRoute)
 
@@ -64,7 +65,11 @@ def put_outcome(
         )
     (result,) = _record(context, caller, [outcome])
     if result.status == 422:
-        problems = validate_outcome(outcome, context.policy, datetime.now(UTC).date())
+        with context.read.connect() as conn:
+            kind = conn.scalar(sa.select(tasks.c.kind).where(tasks.c.id == outcome.task_id))
+        problems = validate_outcome(
+            outcome, context.policy, datetime.now(UTC).date(), TaskKind(kind) if kind else None
+        )
         fields = {p.field: p.message(Language.EN) for p in problems}
         raise ProblemError(422, "invalid", result.reason, fields)
     if result.status >= 400:

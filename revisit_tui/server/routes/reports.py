@@ -12,6 +12,8 @@ from fastapi import APIRouter, Query
 from revisit_tui.domain.masking import mask_field, masked_outcome
 from revisit_tui.domain.models import (
     AgentMonth,
+    ClosureReason,
+    ClosureReport,
     Customer,
     Disposition,
     Escalation,
@@ -202,6 +204,39 @@ def kind_report(
         )
         for kind in TaskKind
     ]
+
+
+@router.get("/reports/closures", response_model=ClosureReport, responses=errors())
+def closure_report(
+    context: Context,
+    _caller: Supervisor,
+    month: Month = None,
+    day: Day = None,
+    tz: Zone = "UTC",
+    agent: AgentFilter = None,
+) -> ClosureReport:
+    """Why customers closed their accounts (seed 000 §一): the period's reached closure
+    revisits counted by the reason recorded (every reason listed); `agent` narrows it."""
+    start, end = _period(month, day, tz)
+    query = (
+        sa.select(outcomes.c.closure_reason, sa.func.count())
+        .join(tasks, tasks.c.id == outcomes.c.task_id)
+        .where(
+            outcomes.c.started_at >= start,
+            outcomes.c.started_at < end,
+            outcomes.c.disposition == Disposition.REACHED.value,
+            tasks.c.kind == TaskKind.CLOSURE.value,
+        )
+        .group_by(outcomes.c.closure_reason)
+    )
+    if agent:
+        query = query.where(outcomes.c.agent_id == agent)
+    with context.read.connect() as conn:
+        counts: dict[str | None, int] = dict(conn.execute(query).tuples().all())
+    reasons = {reason: counts.get(reason.value, 0) for reason in ClosureReason}
+    return ClosureReport(
+        reached=sum(counts.values()), reasons=reasons, not_recorded=counts.get(None, 0)
+    )
 
 
 def open_escalations(

@@ -1,7 +1,8 @@
 """`revisit report`: the day's and the month's figures per agent and per kind of task
 (attempts, reach rate, dispositions, average satisfaction, escalations open and overdue at the
-period's end), with the month's satisfaction ranking, and the month's escalation history
-(first resolution, reopens and why, the follow-up's verdict); days are the centre's
+period's end), with the month's satisfaction ranking, the month's escalation history
+(first resolution, reopens and why, the follow-up's verdict) and why customers closed their
+accounts (seed 000 §一, from the closure revisits); days are the centre's
 ([supervisor] timezone). As tables on the terminal and, with --csv, as CSV files.
 
     revisit report                          # today and this month
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
 
+from revisit_tui.domain.models import ClosureReport
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.escalation_history import HEADER_KEYS as HISTORY_KEYS
 from revisit_tui.supervisor.escalation_history import handled_within
@@ -97,6 +99,9 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
     headers = [say(f"escalations.{key}") for key in HISTORY_KEYS]
     history_rows = [row.cells(local, say, width=TEXT_WIDTH) for row in history]
     print(render(headers, history_rows) if history_rows else say("common.no_records"))
+    month = month_of(day)
+    closures = api.closure_report(month=month, tz=zone, agent=args.agent)
+    _print_closures(closures, month, zone, say)
     if args.csv:
         script.write_csv_file(args.csv, HEADERS, [f.row() for f in figures])
         print(say("common.wrote_rows", count=len(figures), path=args.csv))
@@ -105,6 +110,17 @@ def _run(args: argparse.Namespace, say: Messages) -> int:
         script.write_csv_file(args.escalations_csv, HISTORY_KEYS, full)
         print(say("common.wrote_rows", count=len(full), path=args.escalations_csv))
     return 0
+
+
+def _print_closures(report: ClosureReport, month: str, zone: str, say: Messages) -> None:
+    """The month's closure reasons, each with its share of the reached closure revisits."""
+    title = say("report.closures", period=month, reached=report.reached, zone=zone)
+    print(f"\n{title}")
+    counts = [(say(f"closure_reason.{r.value}"), n) for r, n in report.reasons.items()]
+    counts.append((say("report.closure_not_recorded"), report.not_recorded))
+    rows = [[name, n, 100 * n / report.reached if report.reached else 0.0] for name, n in counts]
+    keys = ("closure_reason", "closure_count", "closure_share")
+    print(render([say(f"report.{key}") for key in keys], rows))
 
 
 def _print_section(title: str, figures: Sequence[Figures], say: Messages) -> None:
