@@ -13,6 +13,7 @@ from test_records_scripts import read_rows
 
 from revisit_tui.client.api import ApiClient
 from revisit_tui.domain.models import (
+    ClosureReason,
     Disposition,
     EscalationCategory,
     EscalationRequest,
@@ -105,15 +106,20 @@ def test_follow_up_and_closure_calls_are_complete_without_contact_checks(
 ):
     client = supervisor.agent_api("qa1")
     post_calls(supervisor, client, "follow", 2, kind=TaskKind.FOLLOW_UP)
-    post_calls(supervisor, client, "close", 2, kind=TaskKind.CLOSURE)
+    reason = ClosureReason.BUSINESS_CHANGE
+    post_calls(supervisor, client, "close", 2, kind=TaskKind.CLOSURE, closure_reason=reason)
     post_calls(supervisor, client, "periodic", 1)  # a periodic call must check the contact details
+    post_calls(supervisor, client, "why", 1, kind=TaskKind.CLOSURE)  # a closure call asks why
     records = sample(supervisor, tmp_path, month_of(NOW), "1")
     by_kind = {r.outcome.task_id: r for r in records}
-    assert len(by_kind) == 5
-    flagged = [r for r in records if not r.complete]
-    assert len(flagged) == 1
-    assert "no contact check recorded" in flagged[0].findings
-    assert all(r.compliant for r in records if r is not flagged[0]), [r.findings for r in records]
+    assert len(by_kind) == 6
+    flagged = sorted((r for r in records if not r.complete), key=lambda r: r.findings)
+    assert [r.findings[0] for r in flagged] == [
+        "no closure reason recorded",
+        "no contact check recorded",
+    ]
+    assert flagged[0].findings == ["no closure reason recorded"]
+    assert all(r.compliant for r in records if r is not flagged[1]), [r.findings for r in records]
 
 
 def pass_deadline(supervisor: Supervisor, escalation_id: str, deadline: datetime) -> None:
