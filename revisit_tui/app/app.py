@@ -26,6 +26,7 @@ from revisit_tui.app.i18n import next_locale, translate
 from revisit_tui.app.keymap import normalized
 from revisit_tui.app.messages import LocaleChanged, SyncFinished
 from revisit_tui.app.session import DayLog
+from revisit_tui.app.themes import FEW_COLOURS, SIXTEEN_COLOURS
 from revisit_tui.app.widgets.status_line import SyncFigures
 from revisit_tui.callscripts import ScriptBook, load_book
 from revisit_tui.config import Settings
@@ -129,6 +130,9 @@ class RevisitApp(App[None]):
         self._offline_until = 0.0  # while offline, periodic rounds wait for the engine's backoff
         self.day_log: DayLog | None = None
         self._clock_warned = False
+        self.register_theme(SIXTEEN_COLOURS)
+        if self.console.color_system in FEW_COLOURS:
+            self.theme = SIXTEEN_COLOURS.name
         self.keymap = normalized(settings.keymap)
         """The user's `[keymap]` (binding id -> keys), checked before start (`keymap_problems`)."""
         self.set_keymap(self.keymap)

@@ -38,6 +38,14 @@ def agent_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
+@pytest.fixture(autouse=True)
+def colour_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """App tests run in a true-colour terminal whatever runs them (an unset TERM means 16
+    colours and the app's 16-colour theme); the 16-colour tests say TERM=linux themselves."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
