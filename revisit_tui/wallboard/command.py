@@ -24,10 +24,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     script.add_connection(parser)
     parser.add_argument(
         "--refresh",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         help="seconds between refreshes (default: supervisor.wallboard_refresh_seconds)",
     )
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a refresh period within the setting's bounds (1 s to an hour)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError("must be between 1 and 3600 seconds")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -42,8 +43,9 @@ from revisit_tui.server.tables import (
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 # outcomes are stamped received_at before their transaction commits: each catch-up re-reads
-# this far back so that one committed late (a big batch, a slow disk) is still counted once
-CATCH_UP_OVERLAP = timedelta(minutes=2)
+# this far back so that one committed late (a big batch waiting out the busy timeout and its
+# retries) is still counted, once
+CATCH_UP_OVERLAP = timedelta(minutes=1)
 
 
 @router.get(
@@ -60,16 +62,22 @@ def wallboard(
     """Today (in `tz`, the centre's time zone) on the floor: progress per kind of task,
     agents, unresolved escalations by urgency and the nearest deadlines, new-account
     revisits near their working-day limit, calls per hour. Aggregates only, no customer."""
+    began = time.perf_counter()
     where = zone(tz)
     now = datetime.now(UTC)
     board = build(context.read, context.calendar, tz, where, now)
     generated_at = board.pop("generated_at")
     body = json.dumps(board, ensure_ascii=False, separators=(",", ":"))
     tag = f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
+    # the time the board took, for monitoring and bench/bench_wallboard.py (W3C Server-Timing)
+    headers = {
+        "ETag": tag,
+        "Server-Timing": f"board;dur={(time.perf_counter() - began) * 1000:.1f}",
+    }
     if if_none_match and tag in {t.strip() for t in if_none_match.split(",")}:
-        return Response(status_code=304, headers={"ETag": tag})
+        return Response(status_code=304, headers=headers)
     content = f'{{"generated_at":{json.dumps(generated_at)},{body[1:]}'
-    return Response(content=content, media_type="application/json", headers={"ETag": tag})
+    return Response(content=content, media_type="application/json", headers=headers)
 
 
 def build(
