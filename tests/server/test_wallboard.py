@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from revisit_tui.client.api import ApiClient
+from revisit_tui.client.store import AgentStore
+from revisit_tui.client.sync import SyncEngine
+from revisit_tui.config import SyncSettings
+from revisit_tui.domain.models import Outcome
 from revisit_tui.domain.wallboard import Wallboard
 from tests.conftest import callable_zone
 from tests.server.conftest import World, now
@@ -203,3 +209,21 @@ def test_an_outbox_figure_that_is_not_a_count_is_refused_naming_the_header(world
     answer = world.call("GET", "/v1/queue", "a", headers={"X-Outbox-Pending": "-1"})
     assert answer.status_code == 422
     assert any("outbox" in name.lower() for name in answer.json()["fields"])
+
+
+def test_the_agent_app_s_sync_reports_its_outbox_to_the_board(world: World, tmp_path: Path) -> None:
+    agent_id = world.id("a")
+    assert agent(board(world), agent_id)["outbox_pending"] is None
+    customer = world.add_customer("c")
+    (task,) = tasks(world, customer, "a", ("periodic", date(2026, 12, 31)))
+    with (
+        ApiClient(world.server.url, world.tokens["a"]) as api,
+        AgentStore.open(tmp_path, world.server.url, agent_id) as store,
+    ):
+        store.submit(Outcome.model_validate(world.outcome(task, "a", disposition="no_answer")))
+        assert store.pending_count() == 1
+        state = SyncEngine(api, store, SyncSettings()).sync_once()
+        assert state.online and state.pending == 0
+    line = agent(board(world), agent_id)
+    assert line["outbox_pending"] == 0  # reported by the sync's poll, after the push
+    assert line["signed_in"] is True
