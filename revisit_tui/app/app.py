@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +19,6 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import var
-from textual.worker import get_current_worker
 
 from revisit_tui.app.i18n import next_locale, translate
 from revisit_tui.app.keymap import normalized
@@ -40,7 +38,7 @@ if TYPE_CHECKING:
     from revisit_tui.client.api import ApiClient
     from revisit_tui.client.durable import DiskError
     from revisit_tui.client.store import AgentStore
-    from revisit_tui.client.sync import SyncEngine
+    from revisit_tui.client.sync import SyncEngine, SyncState
 
 
 def shell_commands() -> type[Provider]:
@@ -280,28 +278,24 @@ class RevisitApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="sync")
     def _sync_worker(self) -> None:
-        """One sync round; the result comes back as a SyncFinished message. The round runs on
-        a daemon thread this worker waits for, and stops waiting when the app quits: a hung
-        server never holds the terminal for its timeout, and what a round writes is
-        crash-safe (journal, atomic replace), so the process may end in the middle of it."""
+        """One sync round; the result comes back as a SyncFinished message. A quitting app
+        does not wait for a round held up by a hung server (see `background`)."""
+        from revisit_tui.app.background import Abandoned, abandonable
+
         engine = self.sync_engine()
         if engine is None:
             return
-        finished = threading.Event()
 
-        def sync_round() -> None:
-            try:
-                state = engine.sync_once()
-                self._remember_server(state.server_id)
-                self.post_message(SyncFinished(state))
-            finally:
-                finished.set()
+        def sync_round() -> SyncState:
+            state = engine.sync_once()
+            self._remember_server(state.server_id)
+            return state
 
-        threading.Thread(target=sync_round, name="sync-round", daemon=True).start()
-        worker = get_current_worker()
-        while not finished.wait(0.05):
-            if worker.is_cancelled:
-                return
+        try:
+            state = abandonable(sync_round, "sync-round")
+        except Abandoned:
+            return
+        self.post_message(SyncFinished(state))
 
     def _remember_server(self, server_id: str | None) -> None:
         """Note the id of the server this URL reaches for the next start, which opens the

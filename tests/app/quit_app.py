@@ -1,5 +1,6 @@
 """Run by test_shell_quit: the app against a server that accepts and never answers; prints
-"quitting" when it presses Ctrl+Q (one second after start), then exits as the app does."""
+"quitting" when it presses Ctrl+Q (one second after start), then exits as the app does. With
+the argument `call`, a call is open by then, its lease request waiting on the server too."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import threading
 from pathlib import Path
 
 from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.screens.call import CallScreen
 from revisit_tui.client.api import ApiClient
 from revisit_tui.client.store import AgentStore
 from revisit_tui.config import ClientSettings, Settings, SyncSettings
 from revisit_tui.domain.models import Agent
-from tests.app.factory import NOW, make_queue
+from tests.app.factory import NOW, make_item, make_queue
 
 
 def main() -> None:
@@ -38,7 +40,12 @@ def main() -> None:
         print("quitting", flush=True)
         await app.run_action("quit")
 
-    app.call_later(lambda: app.set_timer(1.0, press_quit))
+    def open_call() -> None:
+        if sys.argv[1:] == ["call"]:
+            app.push_screen(CallScreen(make_item(0, NOW)))
+        app.set_timer(1.0, press_quit)
+
+    app.call_later(open_call)
     try:
         app.run(headless=True)
     finally:

@@ -1,4 +1,5 @@
-"""Ctrl+Q quits within a second even while a sync round waits on a hung server."""
+"""Ctrl+Q quits within a second even while a sync round, or a call's lease request, waits on a
+hung server."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_ctrl_q_quits_within_a_second_while_the_server_hangs() -> None:
+@pytest.mark.parametrize("where", ["queue", "call"])
+def test_ctrl_q_quits_within_a_second_while_the_server_hangs(where: str) -> None:
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.app.quit_app"],
+        [sys.executable, "-m", "tests.app.quit_app", where],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -91,13 +91,14 @@ async def test_files_kept_aside_at_start_are_shown_with_their_counts(
 
 
 class NonsenseServer:
-    """Answers every request 200 with an HTML page (a captive portal, a proxy's error page)."""
+    """Answers every request with an HTML page (a captive portal, a proxy's error page): 200
+    by default."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: int = 200) -> None:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 body = b"<html>please log in to the hotel wifi</html>"
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", "text/html")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -122,20 +123,31 @@ def nonsense_server() -> Iterator[NonsenseServer]:
     server.close()
 
 
-@pytest.mark.parametrize("case", ["closed", "hanging", "nonsense"])
+@pytest.mark.parametrize("case", ["closed", "hanging", "nonsense", "failing"])
 async def test_the_status_line_names_the_reason_for_offline(
     app_factory: AppFactory, nonsense_server: NonsenseServer, case: str
 ) -> None:
-    hanging = HangingServer()
-    url = {"closed": closed_port_url(), "hanging": hanging.url, "nonsense": nonsense_server.url}
+    hanging, failing = HangingServer(), NonsenseServer(status=500)
+    url = {
+        "closed": closed_port_url(),
+        "hanging": hanging.url,
+        "nonsense": nonsense_server.url,
+        "failing": failing.url,
+    }
     api = ApiClient(url[case], "token", timeout=0.5, retries=0)
     app = app_factory(locale="en", api=api)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        reason = {"closed": "no connection", "hanging": "timeout", "nonsense": "bad answer"}
+        reason = {
+            "closed": "no connection",
+            "hanging": "timeout",
+            "nonsense": "bad answer",
+            "failing": "server error",
+        }
         assert f"Offline since 10:30 ({reason[case]})" in status_of(app)
     hanging.close()
+    failing.close()
     api.close()
 
 

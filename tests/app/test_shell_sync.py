@@ -168,3 +168,19 @@ async def test_a_refused_token_shows_as_refused_not_online(
         assert [n for n in app._notifications if "refused" in n.message]
         assert len(app.screen.shown) == QUEUE_SIZE, "the cached queue stays"  # type: ignore[attr-defined]
     api.close()
+
+
+async def test_another_server_at_the_address_is_said_and_gets_nothing(
+    app_factory: AppFactory, store: AgentStore, live_server: object
+) -> None:
+    token = live_server.add_agent(AGENT_ID)  # type: ignore[attr-defined]
+    store.note_server("the-server-this-store-came-from")
+    api = ApiClient(live_server.url, token, timeout=5.0, retries=0)  # type: ignore[attr-defined]
+    app = app_factory(locale="en", api=api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert status_of(app).startswith("⚠ Other server")
+        assert [n for n in app._notifications if "nothing was sent" in n.message]
+    assert store.queue_etag() == "etag-1", "the other server's queue is not taken either"
+    api.close()

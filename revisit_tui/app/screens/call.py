@@ -202,13 +202,16 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     def _take_task(self) -> None:
         """Hold the task on the server for this call. Offline the call goes on from the cache;
         a task another agent holds is said plainly (the call is still the agent's to make)."""
+        from revisit_tui.app.background import Abandoned, abandonable
         from revisit_tui.client.api import ApiError
 
         engine = self.shell.sync_engine()
         if engine is None:
             return
         try:
-            engine.start_task(self.item.task.id)
+            abandonable(lambda: engine.start_task(self.item.task.id), "lease")
+        except Abandoned:
+            return
         except ApiError as exc:
             problem = exc.problem
             if problem is not None and problem.code in HELD_CODES:
@@ -435,6 +438,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     def _disclose(self, reveal: Reveal) -> None:
         """Ask the server for the value (it audits the disclosure). Offline, a prefetched dial
         number is shown and the reveal waits in the outbox to be recorded once."""
+        from revisit_tui.app.background import Abandoned, abandonable
         from revisit_tui.client.api import ApiError, Unreachable
         from revisit_tui.client.durable import DiskError
 
@@ -444,7 +448,9 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         try:
             if api is None:
                 raise Unreachable("offline")
-            value = api.reveal(reveal).value
+            value = abandonable(lambda: api.reveal(reveal), "reveal").value
+        except Abandoned:
+            return
         except Unreachable:
             value = _prefetched(store, reveal)
             if value is None:

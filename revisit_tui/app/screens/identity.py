@@ -59,7 +59,12 @@ class IdentityCheckScreen(LocalizedModal[None]):
     def _verify(self, spoken: str) -> None:
         """The check comes from the prefetch, else from the server; hashing is slow on
         purpose (~0.1 s), so it runs here, off the UI thread."""
-        check = self._check()
+        from revisit_tui.app.background import Abandoned, abandonable
+
+        try:
+            check = abandonable(self._check, "identity-check")
+        except Abandoned:
+            return
         if isinstance(check, str):
             self.app.call_from_thread(self._show, check)
             return

@@ -113,6 +113,7 @@ class SignInScreen(LocalizedScreen[None]):
 
     @work(thread=True, exit_on_error=False, group="signin")
     def _check(self, server: str, token: str) -> None:
+        from revisit_tui.app.background import Abandoned, abandonable
         from revisit_tui.client.api import ApiClient, ApiError, Unreachable
         from revisit_tui.client.store import AgentStore, StoreBusy
 
@@ -127,7 +128,9 @@ class SignInScreen(LocalizedScreen[None]):
             retries=settings.retries,
         )
         try:
-            me = api.me()
+            me = abandonable(api.me, "sign-in")
+        except Abandoned:  # quitting: the client goes with the process
+            return
         except ApiError as exc:
             api.close()
             self.post_message(SignInFailed("signin.refused", exc.reason))
