@@ -6,8 +6,8 @@ check that a behaviour test fails. Prints each mutation as caught or SURVIVED an
     python bench/mutations.py -k deadline  # those whose name contains "deadline"
 
 Each mutation edits one line of the source tree in place, runs the tests that judge that rule
-(the domain tests and the named server tests, SQLite only, `-x`), and puts the line back
-(also on Ctrl+C). tests/test_config.py is left out on purpose: it compares config.toml with
+(the domain tests and the named server and app tests, SQLite only, `-x`), and puts the line
+back (also on Ctrl+C). tests/test_config.py is left out on purpose: it compares config.toml with
 the defaults, which would catch every changed default without judging any behaviour.
 """
 
@@ -25,7 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 POLICY = "revisit_tui/domain/policy.py"
 RULES = "revisit_tui/domain/rules.py"
 RETENTION = "revisit_tui/server/routes/retention.py"
+SCRIPTS = "revisit_tui/domain/scripts.py"
+SMS_ROUTE = "revisit_tui/server/routes/sms.py"
 DOMAIN = ("tests/domain",)
+IDENTITY = (*DOMAIN, "tests/server/test_identity_required.py")
+SMS = (*DOMAIN, "tests/server/test_sms_texts.py")
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,105 @@ MUTATIONS = (
         "return None if allowed <= now else",
         "return None if allowed < now else",
         ("tests/server/test_calling_policy.py", "tests/app/test_shell_queue.py"),
+    ),
+    Mutation(
+        "the server's start refusal not shown (call stays open)",
+        "revisit_tui/app/screens/call.py",
+        "if problem is not None and problem.code in HELD_CODES:",
+        "if problem is None and problem.code in HELD_CODES:",
+        ("tests/app/test_start_held.py",),
+    ),
+    Mutation(
+        "identity check for abnormal accounts → never",
+        POLICY,
+        "identity_account_statuses: list[AccountStatus] = [AccountStatus.ABNORMAL]",
+        "identity_account_statuses: list[AccountStatus] = []",
+        IDENTITY,
+    ),
+    Mutation(
+        "identity check for high risk → never",
+        POLICY,
+        "identity_risk_levels: list[RiskLevel] = [RiskLevel.HIGH]",
+        "identity_risk_levels: list[RiskLevel] = []",
+        IDENTITY,
+    ),
+    Mutation(
+        "identity check with flagged transactions → never",
+        POLICY,
+        "identity_with_flagged_transactions: bool = True",
+        "identity_with_flagged_transactions: bool = False",
+        IDENTITY,
+    ),
+    Mutation(
+        "identity document expiry 30 → 60 days",
+        POLICY,
+        "identity_expiry_days: int = Field(30,",
+        "identity_expiry_days: int = Field(60,",
+        IDENTITY,
+    ),
+    Mutation(
+        "identity document expiry boundary <= → <",
+        RULES,
+        "if expires <= today + timedelta(days=checks.identity_expiry_days):",
+        "if expires < today + timedelta(days=checks.identity_expiry_days):",
+        IDENTITY,
+    ),
+    Mutation(
+        "identity checked on every call",
+        RULES,
+        "reasons.append(IdentityReason.DOCUMENT_EXPIRING)\n    return reasons",
+        "reasons.append(IdentityReason.DOCUMENT_EXPIRING)\n"
+        "    return reasons or [IdentityReason.TASK_KIND]",
+        (*IDENTITY, "tests/app/test_call_checks.py"),
+    ),
+    Mutation(
+        "server sends identity checks not required",
+        "revisit_tui/server/routes/reveals.py",
+        "if not disclosure.identity_reasons(conn, row, customer, context.policy, now):",
+        "if not [True]:",
+        ("tests/server/test_identity_required.py",),
+    ),
+    Mutation(
+        "address emphasis for dormant accounts → none",
+        POLICY,
+        "[AccountStatus.DORMANT, AccountStatus.ABNORMAL]",
+        "[AccountStatus.ABNORMAL]",
+        (*DOMAIN, "tests/app/test_call_checks.py"),
+    ),
+    Mutation(
+        "SMS template applies to any account",
+        SCRIPTS,
+        "return not self.account_statuses or account_status in self.account_statuses",
+        "return True",
+        SMS,
+    ),
+    Mutation(
+        "server: SMS template applicability unchecked",
+        SMS_ROUTE,
+        "if not template.applies(TaskKind(task.kind), status):",
+        "if not template.applies(TaskKind(task.kind), status) and False:",
+        ("tests/server/test_sms_texts.py",),
+    ),
+    Mutation(
+        "SMS wording matched anywhere in the text",
+        SCRIPTS,
+        "found = re.fullmatch(pattern, text, flags=re.DOTALL)",
+        "found = re.search(pattern, text, flags=re.DOTALL)",
+        SMS,
+    ),
+    Mutation(
+        "server: an empty SMS template value accepted",
+        SMS_ROUTE,
+        "blank = next((name for name, value in values if not value.strip()), None)",
+        "blank = None",
+        ("tests/server/test_sms_texts.py",),
+    ),
+    Mutation(
+        "app offers SMS templates missing a value",
+        "revisit_tui/app/script_texts.py",
+        "if template.applies(item.task.kind, status) and not template.missing(context)",
+        "if template.applies(item.task.kind, status)",
+        ("tests/app/test_sms_templates.py",),
     ),
 )
 

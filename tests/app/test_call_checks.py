@@ -50,7 +50,12 @@ async def test_an_ordinary_call_has_no_identity_step_and_f5_says_why(
     ("locale", "required", "status", "emphasis"),
     [
         ("en", "ID check required: the account's status.", "ABNORMAL", "★ The account is ABNORMAL"),
-        ("zh-CN", "本次需要核身：账户状态异常。", "异常", "★ 账户异常：请特别核实居住地址"),
+        (
+            "zh-CN",
+            "本次需要核身：账户状态异常。",
+            "异常",
+            "★ 账户异常（长期未发生业务或状态异常的客户）",
+        ),
     ],
 )
 async def test_an_abnormal_account_shows_its_status_checks_identity_and_marks_the_address(
@@ -87,6 +92,23 @@ async def test_a_dormant_account_marks_the_address_without_an_identity_step(
         text = screen_text(app)
         assert "★ The account is DORMANT: check the residential address" in text
         assert "DORMANT" in text.split("Status", 1)[1], "the card shows the status"
+
+
+@pytest.mark.parametrize(("locale", "status"), [("en", "DORMANT"), ("zh-CN", "久悬")])
+async def test_the_call_header_names_an_account_that_is_not_active_at_80_columns(
+    app_factory: AppFactory, store: AgentStore, locale: str, status: str
+) -> None:
+    app = app_factory(locale=locale)
+    dormant = item_with(store, TaskKind.PERIODIC, AccountStatus.DORMANT)
+    active = item_with(store, TaskKind.NEW_ACCOUNT, AccountStatus.ACTIVE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(app, pilot, dormant)
+        assert f" · {status}" in screen_text(app).splitlines()[0]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await open_call(app, pilot, active)
+        header = screen_text(app).splitlines()[0]
+        assert "ACTIVE" not in header.upper() and "正常" not in header
 
 
 async def test_an_active_account_marks_nothing(app_factory: AppFactory, store: AgentStore) -> None:

@@ -34,6 +34,7 @@ from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage, dom_id
 from revisit_tui.domain.models import (
+    AccountStatus,
     ContactCheckResult,
     Language,
     MaskedField,
@@ -265,7 +266,10 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         language = t(f"language.{spoken}")
         if spoken != self.script_locale:
             language = t("call.script_not_in", language=language)
-        who = f"{item.customer.name} · {kind_label(item.task, t)} · {phone} · {language}"
+        kind = kind_label(item.task, t)
+        if item.account is not None and item.account.status is not AccountStatus.ACTIVE:
+            kind += f" · {t(f'call.account_status.{item.account.status.value}')}"
+        who = f"{item.customer.name} · {kind} · {phone} · {language}"
         if item.task.event and item.task.reason:
             who += f" · {item.task.reason}"
         self.query_one("#call-who", Static).update(Text(who, no_wrap=True, overflow="ellipsis"))
