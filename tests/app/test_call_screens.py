@@ -22,6 +22,8 @@ from revisit_tui.app.widgets.step_fields import FieldInput
 from revisit_tui.client.store import AgentStore, ItemKind
 from revisit_tui.domain import identity
 from revisit_tui.domain.models import (
+    ContactCheckResult,
+    ContactField,
     Language,
     MaskedField,
     PrefetchItem,
@@ -240,6 +242,23 @@ async def test_the_identity_check_works_offline_from_the_prefetch_without_the_nu
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, CallScreen)
+        # the check's result is the call's ID-number contact check, in its draft too
+        checked = app.screen.current.contact_checks[ContactField.IDENTITY_NUMBER]
+        assert checked.result is ContactCheckResult.CONFIRMED
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press(*"110105194912310021", "enter")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        checked = app.screen.current.contact_checks[ContactField.IDENTITY_NUMBER]
+        assert checked.result is ContactCheckResult.UNVERIFIED
+        await pilot.press("f5", "escape")  # closed without a check: the answer stays
+        await settle(app, pilot)
+        assert app.screen.current.contact_checks[ContactField.IDENTITY_NUMBER] == checked
+        draft = store.draft(item.task.id)
+        assert draft is not None
+        assert draft["contact_checks"]["identity_number"]["result"] == "unverified"
     assert store.pending() == []  # nothing typed was kept or queued
 
 

@@ -36,6 +36,7 @@ from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage, dom_id
 from revisit_tui.domain.models import (
     AccountStatus,
     ContactCheckResult,
+    ContactField,
     Language,
     MaskedField,
     Outcome,
@@ -485,14 +486,32 @@ class CallScreen(LocalizedScreen[Outcome | None]):
 
     def action_identity_check(self) -> None:
         """Check the ID number the customer says, without the number (works offline); only
-        where the call requires it (§四.1), as the server does."""
+        where the call requires it (§四.1), as the server does. Its result is the call's
+        ID-number contact check."""
         from revisit_tui.app.screens.identity import IdentityCheckScreen
 
         if not identity_reasons(self.item, self.shell):
             self.notify(self.t("call.identity.not_required"), severity="warning")
             return
 
-        self.app.push_screen(IdentityCheckScreen(self.item))
+        self.app.push_screen(IdentityCheckScreen(self.item), self._identity_checked)
+
+    def _identity_checked(self, matched: bool | None) -> None:
+        """A match confirms the ID number; a mismatch records that it could not be verified
+        (the agent may still record a changed number)."""
+        if matched is None:
+            return
+        result = ContactCheckResult.CONFIRMED if matched else ContactCheckResult.UNVERIFIED
+        path = f"contact_checks.{ContactField.IDENTITY_NUMBER.value}"
+        self.current.apply(path, result.value)
+        for row in self.query(ChoiceRow):
+            if row.path == path:
+                row.value = result.value
+        note = self._note_input(path)
+        if note is not None:
+            note.display = False
+        self.saver.save(self.current)
+        self._show_problems()
 
     def action_wrap_up(self) -> None:
         """End the call: disposition, callback, escalations, summary, submit."""

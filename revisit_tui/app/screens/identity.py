@@ -1,5 +1,6 @@
 """The identity check: the agent types the ID number the customer says and learns whether it
-is the bank's, from a salted digest (prefetched, or asked of the server), never the number."""
+is the bank's, from a salted digest (prefetched, or asked of the server), never the number.
+Closing answers the last result, which the call records as its ID-number contact check."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from revisit_tui.domain import identity
 from revisit_tui.domain.models import IdentityCheck, QueueItem
 
 
-class IdentityCheckScreen(LocalizedModal[None]):
-    """Type, Enter: matches or not. Nothing typed is sent or kept."""
+class IdentityCheckScreen(LocalizedModal[bool | None]):
+    """Type, Enter: matches or not. Nothing typed is sent or kept; closing answers whether
+    the last number checked matched (None: nothing was checked)."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../widgets/call_widgets.tcss", "call.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,6 +34,7 @@ class IdentityCheckScreen(LocalizedModal[None]):
         super().__init__()
         self.item = item
         self.result_key = "call.identity.type"
+        self.matched: bool | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="identity-box"):
@@ -68,8 +71,7 @@ class IdentityCheckScreen(LocalizedModal[None]):
         if isinstance(check, str):
             self.app.call_from_thread(self._show, check)
             return
-        key = "call.identity.match" if identity.matches(check, spoken) else "call.identity.no_match"
-        self.app.call_from_thread(self._show, key)
+        self.app.call_from_thread(self._checked, identity.matches(check, spoken))
 
     def _check(self) -> IdentityCheck | str:
         """The task's check, or the locale key saying why there is none."""
@@ -88,9 +90,13 @@ class IdentityCheckScreen(LocalizedModal[None]):
         except ApiError as exc:
             return "call.identity.none" if exc.status == 404 else "call.identity.refused"
 
+    def _checked(self, matched: bool) -> None:
+        self.matched = matched
+        self._show("call.identity.match" if matched else "call.identity.no_match")
+
     def _show(self, key: str) -> None:
         self.result_key = key
         self.relabel()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.matched)
