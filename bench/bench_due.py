@@ -20,13 +20,13 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from revisit_tui.domain.models import (
-    Account,
     AccountEvent,
+    AccountRecord,
     AccountStatus,
     AccountType,
     Customer,
     CustomerType,
-    Event,
+    EventRecord,
     RiskLevel,
 )
 from revisit_tui.domain.policy import RevisitPolicy
@@ -38,7 +38,7 @@ ZONES = ["Asia/Shanghai"] * 18 + ["Asia/Urumqi", "America/New_York"]
 
 def build(
     accounts: int, seed: int = 7
-) -> tuple[list[Account], dict[str, Customer], list[Event], dict[str, date]]:
+) -> tuple[list[AccountRecord], dict[str, Customer], list[EventRecord], dict[str, date]]:
     """Synthetic master data (model_construct: the data is trusted, as after an import)."""
     rng = random.Random(seed)
     customer_count = accounts * 7 // 10
@@ -64,7 +64,8 @@ def build(
         number = f"62{index:012d}"
         opened = TODAY - timedelta(days=rng.randrange(span))
         account_list.append(
-            Account.model_construct(
+            AccountRecord.model_construct(
+                id=f"ac-{index}",
                 number=number,
                 customer_id=f"C{index % customer_count:08d}",
                 type=types[index % len(types)],
@@ -74,12 +75,13 @@ def build(
             )
         )
         if index % 3:
-            last_revisit[number] = max(opened, TODAY - timedelta(days=rng.randrange(400)))
+            last_revisit[f"ac-{index}"] = max(opened, TODAY - timedelta(days=rng.randrange(400)))
     kinds = list(AccountEvent)
     events = [
-        Event.model_construct(
+        EventRecord.model_construct(
             id=f"E{index}",
-            account_number=f"62{rng.randrange(accounts):012d}",
+            account_number="****",
+            account_id=f"ac-{rng.randrange(accounts)}",
             kind=kinds[index % len(kinds)],
             at=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 24)),
         )

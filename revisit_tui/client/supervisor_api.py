@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from revisit_tui.client.api import ApiClient
 from revisit_tui.domain.models import (
-    Account,
+    AccountRecord,
     Agent,
     AgentMonth,
     AgentStoreReport,
@@ -24,7 +24,7 @@ from revisit_tui.domain.models import (
     Customer,
     Escalation,
     EscalationStatus,
-    Event,
+    EventRecord,
     ImportBatch,
     ImportResult,
     KindReport,
@@ -73,18 +73,29 @@ class SupervisorApi:
         response = self.client.request("POST", "/v1/import", json=batch.model_dump(mode="json"))
         return ImportResult.model_validate(response.json())
 
-    def accounts(self, opened_since: date | None = None) -> Iterator[Account]:
-        """All accounts (or those opened since a day), page by page."""
+    def accounts(self, opened_since: date | None = None) -> Iterator[AccountRecord]:
+        """All accounts (or those opened since a day), masked with their ids, page by page."""
         params = {"opened_since": opened_since.isoformat()} if opened_since else {}
-        return self._pages("/v1/accounts", Account, params)
+        return self._pages("/v1/accounts", AccountRecord, params)
+
+    def account_ids(self, numbers: list[str]) -> list[str]:
+        """The account ids of full account numbers the caller holds (an export file), in
+        order; the server audits the lookup."""
+        ids: list[str] = []
+        for start in range(0, len(numbers), BATCH_LIMIT):
+            response = self.client.request(
+                "POST", "/v1/accounts/ids", json={"numbers": numbers[start : start + BATCH_LIMIT]}
+            )
+            ids += [str(found) for found in response.json()["ids"]]
+        return ids
 
     def customers(self, branch: str | None = None) -> Iterator[Customer]:
         """All customers (or one branch's), page by page."""
         return self._pages("/v1/customers", Customer, {"branch": branch} if branch else {})
 
-    def events(self, since: datetime | None = None) -> Iterator[Event]:
-        """All account events (or those at or after a time), page by page."""
-        return self._pages("/v1/events", Event, {"since": since.isoformat()} if since else {})
+    def events(self, since: datetime | None = None) -> Iterator[EventRecord]:
+        """All account events (or those at or after a time), by account id, page by page."""
+        return self._pages("/v1/events", EventRecord, {"since": since.isoformat()} if since else {})
 
     # --- tasks ----------------------------------------------------------------------------
 

@@ -159,11 +159,14 @@ def masked_outcome(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def masked_escalation(body: dict[str, Any]) -> dict[str, Any]:
-    """An Escalation's JSON with numbers in its summary and resolution masked."""
+    """An Escalation's JSON with numbers in its summary, resolution and history masked."""
     return {
         **body,
         "summary": mask_text(body.get("summary", "")),
         "resolution": mask_text(body.get("resolution", "")),
+        "history": [
+            {**step, "text": mask_text(step.get("text", ""))} for step in body.get("history", [])
+        ],
     }
 
 

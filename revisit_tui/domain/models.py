@@ -314,6 +314,13 @@ class Account(Model):
     closed_on: Day | None = None
 
 
+class AccountRecord(Account):
+    """An account as the central API lists it: its number masked, and its account id, the
+    stable name queue building and tasks use for it instead of the number."""
+
+    id: Identifier
+
+
 class Transaction(Model):
     id: Identifier
     account_number: AccountNumber
@@ -355,6 +362,12 @@ class Event(Model):
     detail: ShortText = ""
 
 
+class EventRecord(Event):
+    """An event as the central API lists it: its account by id, the number masked."""
+
+    account_id: Identifier
+
+
 class Agent(Model):
     id: Identifier
     name: Name
@@ -381,6 +394,7 @@ class Task(Model):
     priority: Annotated[int, Strict(), Field(ge=0, le=9)]  # 0 is most urgent
     customer_id: Identifier
     account_number: AccountNumber | None = None
+    account_id: Identifier | None = None  # in supervisors' listings (AccountRecord.id)
     due: Day
     not_before: UtcTime | None = None
     assigned_agent: Identifier | None = None
@@ -678,6 +692,17 @@ class StoreReportPage(Model):
     next_cursor: str | None = None
 
 
+class QaDisclosure(Model):
+    """POST /v1/disclosures: a supervisor reviewing one record (an outcome, e.g. of the QA
+    sample) sees one field of its customer (or its task's account) in full, for a stated
+    reason; audited in the same transaction. Idempotent by id."""
+
+    id: Uuid
+    outcome_id: Uuid
+    field: MaskedField
+    reason: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX, pattern=NO_NUL)]
+
+
 class Disclosure(Model):
     """The answer to a reveal: the full value (None for a recorded offline reveal, or when
     the customer has no such value)."""
@@ -823,6 +848,8 @@ class TaskCreate(Model):
     event: SpecialEvent | None = None  # required for special_event tasks, refused for others
     priority: Annotated[int, Strict(), Field(ge=0, le=9)]
     customer_id: Identifier
+    # the task's account, by its id (AccountRecord.id) or, for a caller holding it, its number
+    account_id: Identifier | None = None
     account_number: AccountNumber | None = None
     due: Day
     not_before: UtcTime | None = None

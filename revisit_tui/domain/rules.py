@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from revisit_tui.domain.models import (
     SHORT_TEXT_MAX,
-    Account,
     AccountEvent,
+    AccountRecord,
     AccountStatus,
     AccountType,
     CallTimeFlag,
@@ -32,6 +32,7 @@ from revisit_tui.domain.models import (
     EscalationCategory,
     EscalationRequest,
     Event,
+    EventRecord,
     Language,
     Outcome,
     RiskLevel,
@@ -460,7 +461,8 @@ def task_priority(kind: TaskKind, policy: RevisitPolicy) -> int:
 
 
 def task_key(kind: TaskKind, subject: str, period: str) -> str:
-    """The deterministic key of a task, e.g. "periodic:ACC123:2026-H2": re-runs reuse it."""
+    """The deterministic key of a task, e.g. "periodic:ac-xyz…:2026-H2" (its account id, never
+    its number: a task's id is a plain hash of its key): re-runs reuse it."""
     return f"{kind}:{subject}:{period}"
 
 
@@ -512,14 +514,15 @@ def follow_up_task(escalation: Escalation, today: date, policy: RevisitPolicy) -
 
 
 def due_revisits(
-    accounts: Iterable[Account],
+    accounts: Iterable[AccountRecord],
     customers: Mapping[str, Customer],
-    events: Iterable[Event],
+    events: Iterable[EventRecord],
     last_revisit: Mapping[str, date],
     today: date,
     policy: RevisitPolicy,
 ) -> Iterator[TaskCreate]:
-    """The revisits due for these accounts today (§六), with deterministic keys.
+    """The revisits due for these accounts today (§六), with deterministic keys; accounts,
+    their events and `last_revisit` (the day each account was last revisited) go by account id.
 
     - special events (not closure): due `special_event_days` after the event, unless the
       account was revisited after the event day; the task names its event and carries the
@@ -536,16 +539,16 @@ def due_revisits(
     planner = _Planner(policy, today)
     by_account: dict[str, list[Event]] = defaultdict(list)
     for event in events:
-        by_account[event.account_number].append(event)
+        by_account[event.account_id].append(event)
     cycle = planner.cycle
     closing_status = AccountStatus.CLOSING
     for account in accounts:
         customer = customers.get(account.customer_id)
         if customer is None or customer.do_not_call:
             continue
-        last = last_revisit.get(account.number)
+        last = last_revisit.get(account.id)
         closing = account.status is closing_status
-        account_events = by_account.get(account.number) if by_account else None
+        account_events = by_account.get(account.id) if by_account else None
         if account_events:
             yield from planner.special_events(account, customer, account_events, last)
             closing = closing or any(e.kind is AccountEvent.CLOSURE for e in account_events)
@@ -621,7 +624,7 @@ class _Planner:
     def _task(
         self,
         kind: TaskKind,
-        account: Account,
+        account: AccountRecord,
         period: str,
         due: date,
         reason: str,
@@ -629,13 +632,14 @@ class _Planner:
     ) -> TaskCreate:
         return _trusted_task(
             {
-                "key": task_key(kind, account.number, period),
+                "key": task_key(kind, account.id, period),
                 "kind": kind,
                 "reason": reason,
                 "event": event,
                 "priority": self.priority[kind],
                 "customer_id": account.customer_id,
-                "account_number": account.number,
+                "account_id": account.id,
+                "account_number": None,
                 "due": due,
                 "not_before": None,
                 "attempt_limit": self.attempt_limit,
@@ -644,7 +648,9 @@ class _Planner:
             }
         )
 
-    def cycle(self, account: Account, customer: Customer, last: date | None) -> TaskCreate | None:
+    def cycle(
+        self, account: AccountRecord, customer: Customer, last: date | None
+    ) -> TaskCreate | None:
         """The new-account or periodic revisit of an account, if one is due."""
         cycle, reason = self.months[(account.type, customer.risk, account.status is _ABNORMAL)]
         opened = account.opened_on
@@ -675,7 +681,7 @@ class _Planner:
         return found
 
     def special_events(
-        self, account: Account, customer: Customer, events: list[Event], last: date | None
+        self, account: AccountRecord, customer: Customer, events: list[Event], last: date | None
     ) -> Iterator[TaskCreate]:
         for event in events:
             if event.kind is AccountEvent.CLOSURE:
@@ -692,7 +698,9 @@ class _Planner:
                 event.kind,
             )
 
-    def closure(self, account: Account, customer: Customer, events: list[Event]) -> TaskCreate:
+    def closure(
+        self, account: AccountRecord, customer: Customer, events: list[Event]
+    ) -> TaskCreate:
         days = [_event_day(e, customer) for e in events if e.kind is AccountEvent.CLOSURE]
         start = min(days) if days else account.closed_on or self.today
         return self._task(TaskKind.CLOSURE, account, "final", start + self.closure_days, "closure")

@@ -28,6 +28,7 @@ from revisit_tui.server.routes import (
     masterdata,
     online,
     outcomes,
+    qareview,
     queue,
     reports,
     retention,
@@ -57,6 +58,7 @@ ROUTERS = (
     wallboard.router,
     retention.router,
     storereports.router,
+    qareview.router,
 )
 
 

@@ -40,6 +40,7 @@ class DisclosureKind:
     REVEAL = "reveal"
     PREFETCH = "prefetch"
     OFFLINE_REVEAL = "offline_reveal"
+    QA_REVIEW = "qa_review"  # a supervisor reviewing one record (POST /v1/disclosures)
 
 
 def masked_task(task: Task) -> Task:
@@ -98,8 +99,10 @@ def record(
     at: datetime,
     now: datetime,
     row_id: str | None = None,
+    outcome_id: str | None = None,
 ) -> None:
-    """One audit row: who saw which field of which customer, for which task, why and when."""
+    """One audit row: who saw which field of which customer, for which task (and reviewed
+    record), why and when."""
     conn.execute(
         sa.insert(reveals).values(
             id=row_id or str(uuid.uuid4()),
@@ -109,6 +112,7 @@ def record(
             field=field.value,
             kind=kind,
             reason=reason,
+            outcome_id=outcome_id,
             at=at,
             received_at=now,
         )

@@ -8,7 +8,8 @@ from typing import Any
 
 from revisit_tui.domain.models import Escalation, Outcome, Task
 
-TASK_FIELDS = tuple(Task.model_fields)
+# the account id is not stored: it is the account number's keyed hash (server/accountids.py)
+TASK_FIELDS = tuple(name for name in Task.model_fields if name != "account_id")
 
 
 def task_from_row(row: Any) -> Task:

@@ -202,6 +202,7 @@ reveals = sa.Table(
     # offline_reveal: the app showed a prefetched value while the server was unreachable
     sa.Column("kind", sa.String(20), nullable=False, server_default="reveal"),
     sa.Column("reason", sa.String(200), nullable=False, server_default="on_call"),
+    sa.Column("outcome_id", sa.String(36)),  # the record a QA review disclosed it for
 )
 
 store_reports = sa.Table(

@@ -33,20 +33,26 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 def create_tasks(
     conn: Connection, creates: Sequence[TaskCreate], now: datetime
 ) -> tuple[list[str], int]:
-    """Insert the tasks whose key is new; returns the ids in order and how many were created."""
-    ids = [task_id_for(create.key) for create in creates]
-    existing: set[str] = set()
-    for part in chunks(ids):
-        existing.update(conn.scalars(sa.select(tasks.c.id).where(tasks.c.id.in_(part))))
+    """Insert the tasks whose key is new; returns the ids in order and how many were created.
+    A key is looked up as a key: a task whose key was rewritten (migration 0008: account
+    number → account id) keeps the id its first key gave it."""
+    found: dict[str, str] = {}  # key → the id of the task that has it
+    for part in chunks(sorted({create.key for create in creates})):
+        known = conn.execute(sa.select(tasks.c.key, tasks.c.id).where(tasks.c.key.in_(part)))
+        found.update((row.key, row.id) for row in known)
+    ids: list[str] = []
     rows: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
-    for task_id, create in zip(ids, creates, strict=True):
-        if task_id in existing:
+    for create in creates:
+        task_id = found.get(create.key)
+        if task_id is not None:
+            ids.append(task_id)
             continue
-        existing.add(task_id)  # the same key twice in one batch creates one task
+        task_id = found[create.key] = task_id_for(create.key)  # one task for a key twice
+        ids.append(task_id)
         rows.append(
             {
-                **create.model_dump(),
+                **create.model_dump(exclude={"account_id"}),  # resolved to the number
                 "id": task_id,
                 "status": TaskStatus.OPEN.value,
                 "attempts": 0,

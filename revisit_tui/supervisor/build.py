@@ -1,9 +1,11 @@
 """Building the day's queue: the revisits the domain rules find due, created idempotently.
 
-Accounts and events come from the central database (read page by page) or from a bank's
-export file; customers, the last revisit of each account and the resolved escalations come
-from the API. Every task carries its rule's deterministic key, so /v1/tasks/bulk creates a
-key once: running again the same day, or after an interruption, creates only what is missing.
+Accounts and events come from the central database (read page by page, numbers masked) or
+from a bank's export file; customers, the last revisit of each account and the resolved
+escalations come from the API. Accounts go by their account id (the server's name for an
+account, docs/api.md), never by number: the supervisor needs no full number. Every task
+carries its rule's deterministic key, so /v1/tasks/bulk creates a key once: running again
+the same day, or after an interruption, creates only what is missing.
 
 With assignment on creation the new tasks are planned by the rules of `planning` before they
 are sent, and created already assigned: one write per task instead of a create and then an
@@ -20,12 +22,12 @@ from datetime import UTC, date
 
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import (
-    Account,
+    AccountRecord,
     Agent,
     Customer,
     Escalation,
     EscalationStatus,
-    Event,
+    EventRecord,
     Task,
     TaskCreate,
     TaskKind,
@@ -47,9 +49,9 @@ class Sources:
     """Everything a build reads before it applies the rules."""
 
     customers: dict[str, Customer]
-    accounts: list[Account]
-    events: list[Event]
-    last_revisit: dict[str, date]  # account number → day of its latest completed revisit
+    accounts: list[AccountRecord]
+    events: list[EventRecord]
+    last_revisit: dict[str, date]  # account id → day of its latest completed revisit
     resolved: list[Escalation]
     agents: list[Agent] = field(default_factory=list)  # read only to assign on creation
     open_tasks: list[Task] = field(default_factory=list)  # likewise
@@ -66,15 +68,35 @@ class BuildResult:
 
 
 def last_revisits(api: SupervisorApi) -> dict[str, date]:
-    """Account number → the day its latest revisit was completed (done tasks, UTC day)."""
+    """Account id → the day its latest revisit was completed (done tasks, UTC day)."""
     last: dict[str, date] = {}
     for task in api.tasks(status=TaskStatus.DONE):
-        if task.account_number is None or task.updated_at is None:
+        if task.account_id is None or task.updated_at is None:
             continue
         day = task.updated_at.astimezone(UTC).date()
-        if day > last.get(task.account_number, date.min):
-            last[task.account_number] = day
+        if day > last.get(task.account_id, date.min):
+            last[task.account_id] = day
     return last
+
+
+def export_records(
+    api: SupervisorApi, export: Export
+) -> tuple[list[AccountRecord], list[EventRecord]]:
+    """The export's accounts and events with their account ids, asked of the server (which
+    keeps the key they are made with)."""
+    numbers = sorted(
+        {a.number for a in export.accounts} | {e.account_number for e in export.events}
+    )
+    id_of = dict(zip(numbers, api.account_ids(numbers), strict=True))
+    accounts = [
+        AccountRecord.model_construct(**{**a.__dict__, "id": id_of[a.number]})
+        for a in export.accounts
+    ]
+    events = [
+        EventRecord.model_construct(**{**e.__dict__, "account_id": id_of[e.account_number]})
+        for e in export.events
+    ]
+    return accounts, events
 
 
 def check_customers(export: Export, customers: Mapping[str, Customer], name: str) -> None:
@@ -104,6 +126,8 @@ def read_sources(
         if export is None:
             accounts = calls.start(lambda: list(bar.track(api.accounts())))
             events = calls.start(lambda: list(api.events()))
+        else:
+            records = calls.start(lambda: export_records(api, export))
         if for_assignment:
             agents = calls.start(api.agents)
             open_tasks = calls.start(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
@@ -111,8 +135,8 @@ def read_sources(
             check_customers(export, customers.result(), export_name)
         return Sources(
             customers=customers.result(),
-            accounts=accounts.result() if export is None else export.accounts,
-            events=events.result() if export is None else export.events,
+            accounts=accounts.result() if export is None else records.result()[0],
+            events=events.result() if export is None else records.result()[1],
             last_revisit=last.result(),
             resolved=resolved.result(),
             agents=agents.result() if for_assignment else [],

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import uuid4
 
 from revisit_tui.domain.models import (
-    Account,
+    AccountRecord,
     AccountType,
     Customer,
     CustomerType,
@@ -35,7 +35,8 @@ TODAY = date(2026, 11, 25)
 
 def test_the_third_unanswered_call_exhausts_a_planned_revisit() -> None:
     customer = Customer(id="c1", type=CustomerType.PERSONAL, name="王芳", branch="b1")
-    account = Account(
+    account = AccountRecord(
+        id="ac-one",
         number="62220001",
         customer_id="c1",
         type=AccountType.PERSONAL_SAVINGS,

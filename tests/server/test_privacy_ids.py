@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from revisit_tui.server.tables import audit_log, escalations, reveals
+from revisit_tui.server.tables import tasks as tasks_table
 from tests.server.conftest import World, sms_request
 
 
@@ -190,3 +191,87 @@ def test_a_role_change_is_audited_with_who_and_what_it_was(world: World) -> None
     assert row.actor == world.id("boss")
     assert (row.detail["before"]["role"], row.detail["after"]["role"]) == ("agent", "supervisor")
     assert {"principal_id": a["id"], "role": "agent"} in added  # made by `revisit admin`
+
+
+def test_supervisors_list_accounts_masked_and_build_tasks_by_account_id(world: World) -> None:
+    """Queue building needs no full number: listings name accounts by id beside the masked
+    number, a task names its account by id, and the server stores the number itself."""
+    mine, other = world.add_customer("by-id"), world.add_customer("not-by-id")
+    number = world.accounts[mine]
+    listed = {
+        a["customer_id"]: a for a in world.ok("GET", "/v1/accounts?limit=1000", "boss")["items"]
+    }
+    account = listed[mine]
+    assert account["number"] == "****" + number[-4:]
+    assert world.ok("POST", "/v1/accounts/ids", "boss", json={"numbers": [number]}) == {
+        "ids": [account["id"]]
+    }
+    masked = world.call("POST", "/v1/accounts/ids", "boss", json={"numbers": [account["number"]]})
+    assert masked.status_code == 422 and list(masked.json()["fields"]) == ["numbers.0"]
+    task = {
+        "key": f"periodic:{account['id']}:{world.tag}",
+        "kind": "periodic",
+        "priority": 5,
+        "customer_id": mine,
+        "account_id": listed[other]["id"],
+        "due": "2026-12-01",
+    }
+    answer = world.call("POST", "/v1/tasks/bulk", "boss", json={"tasks": [task]})
+    assert answer.status_code == 422
+    assert answer.json()["fields"] == {
+        "tasks.0.account_id": "is not an account of the task's customer"
+    }
+    clash = {**task, "account_id": account["id"], "account_number": world.accounts[other]}
+    answer = world.call("POST", "/v1/tasks/bulk", "boss", json={"tasks": [clash]})
+    assert list(answer.json()["fields"]) == ["tasks.0.account_id"]
+    [by_id] = world.ok(
+        "POST", "/v1/tasks/bulk", "boss", json={"tasks": [{**task, "account_id": account["id"]}]}
+    )["task_ids"]
+    # a task keyed on the number (made by a caller holding it) is listed with the key masked
+    by_number = world.add_task(mine, None, key=f"periodic:{number}:{world.tag}")
+    tasks = world.ok("GET", f"/v1/tasks?customer={mine}", "boss")["items"]
+    tasks += world.ok("POST", "/v1/tasks/by-id", "boss", json={"task_ids": [by_id, by_number]})
+    assert len(tasks) == 4 and number not in str(tasks)
+    assert {(t["account_id"], t["account_number"]) for t in tasks} == {
+        (account["id"], account["number"])
+    }
+    events = world.ok("GET", "/v1/events?limit=1000", "boss")["items"]
+    assert number not in str(events)
+    engine = sa.create_engine(world.server.db_url)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(tasks_table.c.account_number).where(tasks_table.c.id == by_id)
+        )
+        assert stored.scalar_one() == number
+        looked_up = conn.execute(
+            sa.select(audit_log.c.detail).where(
+                audit_log.c.action == "account_ids_looked_up", audit_log.c.actor == world.id("boss")
+            )
+        ).all()
+    engine.dispose()
+    assert [row.detail for row in looked_up][-1] == {"numbers": 1}
+
+
+def test_an_escalations_numbers_stay_masked_through_resolve_reopen_and_the_follow_up(
+    world: World,
+) -> None:
+    customer = world.add_customer("escalated")
+    number = world.accounts[customer]
+    request = {
+        "id": str(uuid.uuid4()),
+        "category": "fraud",
+        "department": "风险管理部",
+        "urgency": "high",
+        "summary": f"客户称账户 {number} 有一笔非本人交易",
+    }
+    outcome = world.outcome(world.add_task(customer, "a"), "a", escalations=[request])
+    world.ok("PUT", f"/v1/outcomes/{outcome['id']}", "a", json=outcome)
+    path = f"/v1/escalations/{request['id']}"
+    said = {"resolution": f"已冻结账户 {number}，退款 3 个工作日内到账"}
+    resolved = world.call("POST", f"{path}/resolve", "boss", json=said)
+    reopened = world.call("POST", f"{path}/reopen", "boss", json={"resolution": f"仍有 {number}"})
+    resolved_again = world.call("POST", f"{path}/resolve", "boss", json=said)
+    queue = world.call("GET", "/v1/queue", "a")
+    for answer in (resolved, reopened, resolved_again, queue):
+        assert answer.status_code == 200, answer.text
+        assert number not in answer.text and "****" + number[-4:] in answer.text

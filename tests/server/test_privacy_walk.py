@@ -214,12 +214,20 @@ def test_supervisors_lists_are_masked_and_the_gateway_pull_is_audited(walk: Walk
         f"/v1/outcomes?month={month}&limit=1000",
         f"/v1/qa-sample?month={month}&rate=1",
         f"/v1/reports/agents?month={month}",
+        f"/v1/reports/kinds?month={month}",
         "/v1/agents",
+        "/v1/accounts?limit=1000",
+        "/v1/events?limit=1000",
+        "/v1/tasks?limit=1000",
     ):
         answer = walk.call(boss, "GET", path)
         assert answer.status_code == 200, (path, answer.text)
         assert walk.leaks(answer) == [], path
         assert answer.headers["Cache-Control"] == "no-store"
+    listed = walk.call(boss, "GET", "/v1/tasks?limit=1000").json()["items"]
+    by_id = walk.call(boss, "POST", "/v1/tasks/by-id", json={"task_ids": [t["id"] for t in listed]})
+    assert by_id.status_code == 200 and len(by_id.json()) == len(listed)
+    assert walk.leaks(by_id) == []
     pulled = walk.call("gateway", "GET", "/v1/sms/pending")
     assert pulled.status_code == 200
     engine = sa.create_engine(walk.server.db_url)

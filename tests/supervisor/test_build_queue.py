@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from supervision import SCRIPTS, Supervisor, account, customer
 
 from revisit_tui.domain.models import (
@@ -27,6 +28,7 @@ from revisit_tui.domain.models import (
 )
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.rules import due_revisits
+from revisit_tui.server import tables
 
 TODAY = date(2026, 11, 25)
 MANY = 1100  # more than one page of accounts
@@ -65,14 +67,22 @@ def test_every_due_revisit_is_created_once_and_a_rerun_creates_nothing(
     data = master_data()
     supervisor.api.import_batch(data)
     customers = {c.id: c for c in data.customers}
+    accounts, events = list(supervisor.api.accounts()), list(supervisor.api.events())
+    numbers = {a.number for a in data.accounts}
+    listed = {a.number for a in accounts} | {e.account_number for e in events}
+    assert not numbers & listed
     expected = {
-        t.key: t
-        for t in due_revisits(data.accounts, customers, data.events, {}, TODAY, RevisitPolicy())
+        t.key: t for t in due_revisits(accounts, customers, events, {}, TODAY, RevisitPolicy())
     }
 
     assert supervisor.run("build_queue", "--today", TODAY.isoformat()) == 0
     tasks = list(supervisor.api.tasks())
     assert Counter(t.key for t in tasks) == Counter(list(expected))
+    # built from masked listings, the tasks still name their customer's own full account
+    stored = stored_accounts(supervisor)
+    owner = {a.number: a.customer_id for a in data.accounts}
+    assert len(stored) == len(tasks) and all(owner[stored[t.id]] == t.customer_id for t in tasks)
+    assert not any(number in t.model_dump_json() for t in tasks for number in numbers)
     kinds = Counter(t.kind for t in tasks)
     assert kinds[TaskKind.PERIODIC] >= MANY
     for kind in (TaskKind.NEW_ACCOUNT, TaskKind.SPECIAL_EVENT, TaskKind.CLOSURE):
@@ -83,6 +93,17 @@ def test_every_due_revisit_is_created_once_and_a_rerun_creates_nothing(
     assert supervisor.run("build_queue", "--today", TODAY.isoformat()) == 0
     assert f"created 0 tasks; {len(expected)} existed already" in capsys.readouterr().out
     assert len(list(supervisor.api.tasks())) == len(tasks)
+
+
+def stored_accounts(supervisor: Supervisor) -> dict[str, str]:
+    """Task id → its full account number, as the server's database holds it."""
+    engine = sa.create_engine(supervisor.server.db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(tables.tasks.c.id, tables.tasks.c.account_number))
+            return {row.id: row.account_number for row in rows if row.account_number}
+    finally:
+        engine.dispose()
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
@@ -131,7 +152,11 @@ def test_an_export_file_is_read_and_a_malformed_line_is_named(
         TaskKind.PERIODIC: 1,
         TaskKind.SPECIAL_EVENT: 1,
     }
+    assert sorted(stored_accounts(supervisor).values()) == ["NEW0001", "OLD0001", "OLD0001"]
     capsys.readouterr()
+    # the same accounts read back from the central database build the same keys: nothing new
+    assert supervisor.run("build_queue", "--today", "2026-11-25") == 0
+    assert "created 0 tasks; 3 existed already" in capsys.readouterr().out
 
     rows.insert(1, {**rows[0], "number": "NEW0002", "opened_on": "2026-13-01"})
     write_csv(export, rows)

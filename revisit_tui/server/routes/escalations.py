@@ -90,9 +90,10 @@ def resolve(
         escalation = escalating.load(conn, escalation_id)
         if escalation.status is EscalationStatus.RESOLVED:
             raise ProblemError(409, "resolved", "the escalation is resolved already")
-        return escalating.resolve(
+        changed = escalating.resolve(
             conn, escalation, resolution.resolution, caller.id, now, context.policy
         )
+    return Escalation.model_validate(masked_escalation(changed.model_dump(mode="json")))
 
 
 @router.post(
@@ -108,6 +109,7 @@ def reopen(
         escalation = escalating.load(conn, escalation_id)
         if escalation.status is not EscalationStatus.RESOLVED:
             raise ProblemError(409, "not_resolved", "only a resolved escalation can be reopened")
-        return escalating.reopen(
+        changed = escalating.reopen(
             conn, escalation, resolution.resolution, caller.id, now, context.policy
         )
+    return Escalation.model_validate(masked_escalation(changed.model_dump(mode="json")))

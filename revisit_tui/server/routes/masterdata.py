@@ -8,23 +8,24 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.masking import masked_customer
 from revisit_tui.domain.models import (
-    Account,
+    AccountRecord,
     Customer,
     Day,
-    Event,
+    EventRecord,
     ImportBatch,
     ImportResult,
     Language,
     UtcTime,
 )
 from revisit_tui.domain.validation import validate_customer
-from revisit_tui.server import donotcall
+from revisit_tui.server import accountids, donotcall
+from revisit_tui.server.accountids import AccountIds, masked_number
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.donotcall import DoNotCallSource
 from revisit_tui.server.paging import (
@@ -37,14 +38,14 @@ from revisit_tui.server.paging import (
 )
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.strictjson import StrictJsonRoute
-from revisit_tui.server.tables import accounts, customers, events, transactions
+from revisit_tui.server.tables import accounts, audit_log, customers, events, transactions
 from revisit_tui.server.taskstore import bump_master_stamp, chunks
 
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
 
 class AccountPage(BaseModel):
-    items: list[Account]
+    items: list[AccountRecord]
     next_cursor: str | None = None
 
 
@@ -53,8 +54,20 @@ class CustomerPage(BaseModel):
     next_cursor: str | None = None
 
 
+class AccountNumbers(BaseModel):
+    # full numbers only: a masked one ("****5678") names no account
+    numbers: Annotated[
+        list[Annotated[str, Field(min_length=4, max_length=34, pattern=r"^[0-9A-Z]+$")]],
+        Field(min_length=1, max_length=5000),
+    ]
+
+
+class AccountIdList(BaseModel):
+    ids: list[str]  # in the order asked
+
+
 class EventPage(BaseModel):
-    items: list[Event]
+    items: list[EventRecord]
     next_cursor: str | None = None
 
 
@@ -209,14 +222,41 @@ def list_accounts(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
-    """Accounts by number; opened_since picks new accounts for new-account revisits."""
+    """Accounts by number, each masked with its account id (queue building keys on the id);
+    opened_since picks new accounts for new-account revisits."""
     query = sa.select(accounts.c.number.label("key"), accounts.c.body)
     if opened_since:
         query = query.where(accounts.c.opened_on >= opened_since)
     items, after = _page_by_key(context, query, accounts.c.number, cursor, limit)
+    ids = AccountIds(context.key(accountids.KEY))
     return page_response(
-        AccountPage(items=[Account.model_validate(body) for body in items], next_cursor=after)
+        AccountPage(
+            items=[
+                AccountRecord.model_validate(
+                    {**body, "number": masked_number(body["number"]), "id": ids.of(body["number"])}
+                )
+                for body in items
+            ],
+            next_cursor=after,
+        )
     )
+
+
+@router.post("/accounts/ids", response_model=AccountIdList, responses=errors())
+def account_ids_of(request: AccountNumbers, context: Context, caller: Supervisor) -> AccountIdList:
+    """The account ids of numbers the caller holds already (a bank's export file, imported or
+    not yet), in order; the answer names no number. Each lookup is audited (how many)."""
+    ids = AccountIds(context.key(accountids.KEY))
+    with context.engine.begin() as conn:
+        conn.execute(
+            sa.insert(audit_log).values(
+                at=datetime.now(UTC),
+                actor=caller.id,
+                action="account_ids_looked_up",
+                detail={"numbers": len(request.numbers)},
+            )
+        )
+    return AccountIdList(ids=[ids.of(number) for number in request.numbers])
 
 
 @router.get("/customers", response_model=CustomerPage, responses=errors())
@@ -248,6 +288,7 @@ def list_events(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
+    """Events by time, each account masked beside its account id."""
     query = sa.select(events.c.id, events.c.at, events.c.body)
     if since:
         query = query.where(events.c.at >= since)
@@ -259,9 +300,19 @@ def list_events(
         )
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(events.c.at, events.c.id).limit(limit)).all()
+    ids = AccountIds(context.key(accountids.KEY))
     return page_response(
         EventPage(
-            items=[Event.model_validate(row.body) for row in rows],
+            items=[
+                EventRecord.model_validate(
+                    {
+                        **row.body,
+                        "account_number": masked_number(row.body["account_number"]),
+                        "account_id": ids.of(row.body["account_number"]),
+                    }
+                )
+                for row in rows
+            ],
             next_cursor=next_cursor(rows, limit, lambda r: [r.at.isoformat(), r.id]),
         )
     )

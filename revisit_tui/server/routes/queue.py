@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from revisit_tui.domain import rules
 from revisit_tui.domain.masking import (
+    mask_text,
     masked_account,
     masked_customer,
     masked_task,
@@ -158,13 +159,14 @@ def _snapshot(conn: Connection, agent_id: str, limit: int) -> bytes:
 
 
 def _note(escalation: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A follow-up's escalation as its call needs it: the problem and the answer to read out."""
+    """A follow-up's escalation as its call needs it: the problem and the answer to read out,
+    numbers in them masked."""
     if escalation is None:
         return None
     return {
         "escalation_id": escalation["id"],
-        "summary": escalation["summary"],
-        "resolution": escalation["resolution"],
+        "summary": mask_text(escalation["summary"]),
+        "resolution": mask_text(escalation["resolution"]),
         "resolved_at": escalation["resolved_at"],
     }
 

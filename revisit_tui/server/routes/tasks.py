@@ -18,16 +18,17 @@ from revisit_tui.domain.models import (
     Role,
     TaskBatch,
     TaskBatchResult,
+    TaskCreate,
     TaskKind,
     TaskPage,
     TaskStatus,
 )
-from revisit_tui.server import donotcall
+from revisit_tui.server import accountids, donotcall
+from revisit_tui.server.accountids import AccountIds, listed_task, numbers_of_customers
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor, page_response
 from revisit_tui.server.problems import ProblemError, errors
-from revisit_tui.server.rows import task_from_row
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import accounts, audit_log, customers, principals, tasks
 from revisit_tui.server.taskstore import (
@@ -70,6 +71,7 @@ def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskB
     """Create tasks; a key seen before creates nothing (re-runs are safe), and neither does a
     task for a customer who asked not to be called (its key is listed in `do_not_call`)."""
     now = datetime.now(UTC)
+    account_ids = AccountIds(context.key(accountids.KEY))
     with context.engine.begin() as conn:
         bad = _unknown(
             conn, customers.c.id, "tasks.{}.customer_id", [t.customer_id for t in batch.tasks]
@@ -77,18 +79,20 @@ def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskB
         bad |= _unknown_agents(
             conn, "tasks.{}.assigned_agent", [t.assigned_agent for t in batch.tasks]
         )
-        bad |= _foreign_accounts(conn, batch)
+        named, foreign = _task_accounts(conn, account_ids, batch)
+        bad |= foreign
         bad |= _events(batch)
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
         refused = donotcall.marked(conn, [t.customer_id for t in batch.tasks])
-        wanted = [t for t in batch.tasks if t.customer_id not in refused]
+        wanted = [t for t in named if t.customer_id not in refused]
         ids, created = create_tasks(conn, wanted, now)
+    id_of = dict(zip((t.key for t in wanted), ids, strict=True))
     skipped = [t.key for t in batch.tasks if t.customer_id in refused]
     return TaskBatchResult(
         created=created,
         existing=len(ids) - created,
-        task_ids=[task_id_for(t.key) for t in batch.tasks],
+        task_ids=[id_of.get(t.key) or task_id_for(t.key) for t in batch.tasks],
         do_not_call=skipped,
     )
 
@@ -106,7 +110,8 @@ def list_tasks(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
-    """Tasks by id, filtered; page with next_cursor."""
+    """Tasks by id, filtered, their accounts masked beside the account id; page with
+    next_cursor."""
     query = sa.select(tasks)
     if status:
         query = query.where(tasks.c.status == status.value)
@@ -127,9 +132,10 @@ def list_tasks(
         query = query.where(tasks.c.id > str(after[0]))
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(tasks.c.id).limit(limit)).all()
+    ids = AccountIds(context.key(accountids.KEY))
     return page_response(
         TaskPage(
-            items=[task_from_row(row) for row in rows],
+            items=[listed_task(row, ids) for row in rows],
             next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
         )
     )
@@ -272,24 +278,42 @@ def _unknown(
     }
 
 
-def _foreign_accounts(conn: Connection, batch: TaskBatch) -> dict[str, str]:
-    """A task names only an account of its own customer (the agent would see another's)."""
-    named = sorted({t.account_number for t in batch.tasks if t.account_number})
-    owner: dict[str, str] = {}
-    for part in chunks(named):
-        for row in conn.execute(
-            sa.select(accounts.c.number, accounts.c.customer_id).where(accounts.c.number.in_(part))
-        ):
-            owner[row.number] = row.customer_id
+def _task_accounts(
+    conn: Connection, ids: AccountIds, batch: TaskBatch
+) -> tuple[list[TaskCreate], dict[str, str]]:
+    """The tasks with the account number each names by account id, and the fields naming an
+    account that is not one of the task's own customer (the agent would see another's)."""
+    by_id = numbers_of_customers(conn, ids, [t.customer_id for t in batch.tasks if t.account_id])
+    owner = _owners(conn, [t.account_number for t in batch.tasks if t.account_number])
+    named: list[TaskCreate] = []
     bad: dict[str, str] = {}
     for index, task in enumerate(batch.tasks):
-        if task.account_number is None:
-            continue
-        if task.account_number not in owner:
-            bad[f"tasks.{index}.account_number"] = "no such account"
-        elif owner[task.account_number] != task.customer_id:
-            bad[f"tasks.{index}.account_number"] = "is not an account of the task's customer"
-    return bad
+        if task.account_id is not None:
+            number = by_id.get((task.customer_id, task.account_id))
+            if number is None:
+                bad[f"tasks.{index}.account_id"] = "is not an account of the task's customer"
+            elif task.account_number not in (None, number):
+                bad[f"tasks.{index}.account_id"] = "names another account than account_number"
+            else:
+                task = task.model_copy(update={"account_number": number, "account_id": None})
+        elif task.account_number is not None:
+            if task.account_number not in owner:
+                bad[f"tasks.{index}.account_number"] = "no such account"
+            elif owner[task.account_number] != task.customer_id:
+                bad[f"tasks.{index}.account_number"] = "is not an account of the task's customer"
+        named.append(task)
+    return named, bad
+
+
+def _owners(conn: Connection, numbers: list[str]) -> dict[str, str]:
+    """Account number → its customer, for the numbers that are accounts."""
+    owner: dict[str, str] = {}
+    for part in chunks(sorted(set(numbers))):
+        rows = conn.execute(
+            sa.select(accounts.c.number, accounts.c.customer_id).where(accounts.c.number.in_(part))
+        )
+        owner.update((row.number, row.customer_id) for row in rows)
+    return owner
 
 
 def _events(batch: TaskBatch) -> dict[str, str]:
