@@ -26,6 +26,7 @@ import phonenumbers
 from revisit_tui.domain.models import (
     Account,
     AccountEvent,
+    AccountRecord,
     AccountStatus,
     AccountType,
     Agent,
@@ -40,6 +41,7 @@ from revisit_tui.domain.models import (
     EscalationCategory,
     EscalationRequest,
     Event,
+    EventRecord,
     Feature,
     FeatureUse,
     IdentityDocument,
@@ -133,13 +135,26 @@ class DemoData:
     """Everything the demo loads: agents, master data, tasks and a few past attempts.
 
     `history` holds outcomes of earlier attempts whose `task_id` is still the task's `key`
-    (the server gives the ids); loading maps each key to the real id before posting.
+    (the server gives the ids); loading maps each key to the real id before posting. The
+    tasks' keys name the account by number where the server's build names it by account id
+    (only the server can make those): loading asks for the ids and puts them in.
     """
 
     agents: list[Agent]
     batch: ImportBatch
     tasks: list[TaskCreate]
     history: list[Outcome]
+
+
+def accounts_by_number(accounts: list[Account]) -> list[AccountRecord]:
+    """The accounts with their number standing in for the account id, so the rules (which key
+    on ids) run on the demo's own data before the server names the ids."""
+    return [AccountRecord.model_construct(**a.__dict__, id=a.number) for a in accounts]
+
+
+def events_by_number(events: list[Event]) -> list[EventRecord]:
+    """The events likewise (see `accounts_by_number`)."""
+    return [EventRecord.model_construct(**e.__dict__, account_id=e.account_number) for e in events]
 
 
 def demo_agents() -> list[Agent]:
@@ -519,7 +534,17 @@ class _Generator:
         """The revisits the rules find due today, each preloaded for an agent it suits (or
         left in the pool); answers the two periodic tasks the past attempts were made on."""
         customers = {customer.id: customer for customer in self.customers}
-        due = list(due_revisits(self.accounts, customers, self.events, {}, self.today, self.policy))
+        due = [
+            task.model_copy(update={"account_number": task.account_id, "account_id": None})
+            for task in due_revisits(
+                accounts_by_number(self.accounts),
+                customers,
+                events_by_number(self.events),
+                {},
+                self.today,
+                self.policy,
+            )
+        ]
         flagged = {tx.account_number for tx in self.transactions if tx.flag}
         past = self._past_tasks(due, customers, flagged)
         first_calls = [

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from revisit_tui.client.api import ApiClient
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.demo.data import DemoData
+from revisit_tui.domain.models import TaskCreate
 
 
 class LoadError(Exception):
@@ -39,7 +40,7 @@ def load(
     with ApiClient(server_url, tokens[supervisor_id], verify=verify) as client:
         supervisor = SupervisorApi(client)
         imported = supervisor.import_batch(data.batch)
-        created = supervisor.create_tasks(data.tasks)
+        created = supervisor.create_tasks(_keyed_by_account_id(supervisor, data.tasks))
         ids = dict(zip((task.key for task in data.tasks), created.task_ids, strict=True))
         escalations = _post_history(data, server_url, tokens, ids, verify)
         follow_ups = 0
@@ -55,6 +56,23 @@ def load(
         escalations=len(escalations),
         follow_ups=follow_ups,
     )
+
+
+def _keyed_by_account_id(supervisor: SupervisorApi, tasks: list[TaskCreate]) -> list[TaskCreate]:
+    """The tasks with the account id the server names each account by where the key names
+    its number (as the rules key them): a queue build on the demo then finds them all."""
+    numbers = sorted({task.account_number for task in tasks if task.account_number})
+    if not numbers:
+        return tasks
+    id_of = dict(zip(numbers, supervisor.account_ids(numbers), strict=True))
+    keyed = []
+    for task in tasks:
+        prefix = f"{task.kind.value}:{task.account_number}:"
+        if task.account_number and task.key.startswith(prefix):
+            key = f"{task.kind.value}:{id_of[task.account_number]}:{task.key[len(prefix) :]}"
+            task = task.model_copy(update={"key": key})
+        keyed.append(task)
+    return keyed
 
 
 def _post_history(

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from revisit_tui.domain.models import (
     SHORT_TEXT_MAX,
+    Account,
     AccountEvent,
     AccountRecord,
     AccountStatus,

@@ -13,7 +13,9 @@ import pytest
 from revisit_tui.demo.data import (
     DEMO_AGENT_ID,
     DemoData,
+    accounts_by_number,
     credit_code_check_char,
+    events_by_number,
     generate,
     resident_id_check_digit,
 )
@@ -165,7 +167,12 @@ def test_the_tasks_are_the_revisits_the_rules_find_due_with_their_keys(data: Dem
     customers = {c.id: c for c in data.batch.customers}
     today = NOW.astimezone(ZoneInfo("Asia/Shanghai")).date()
     due = due_revisits(
-        data.batch.accounts, customers, data.batch.events, {}, today, RevisitPolicy()
+        accounts_by_number(data.batch.accounts),
+        customers,
+        events_by_number(data.batch.events),
+        {},
+        today,
+        RevisitPolicy(),
     )
     assert sorted(t.key for t in data.tasks) == sorted(t.key for t in due)
     kinds = Counter((t.account_number, t.kind) for t in data.tasks if t.kind is not SPECIAL)
