@@ -32,13 +32,13 @@ def test_migrated_sqlite_schema_equals_the_tables(tmp_path: Path) -> None:
     assert diff == []
 
 
-def test_task_keys_naming_an_account_number_name_its_account_id_after_0009(
+def test_task_keys_naming_an_account_number_name_its_account_id_after_0010(
     tmp_path: Path,
 ) -> None:
     """A task built before account ids keeps its id, and a re-run of the queue builder (keys
     now name the account id) finds it instead of creating it twice."""
     url = f"sqlite:///{tmp_path / 'central.db'}"
-    upgrade(url, "0008")
+    upgrade(url, "0009")
     number = "6222020012345678"
     now = datetime.now(UTC)
     legacy = {
@@ -77,7 +77,7 @@ def test_task_keys_naming_an_account_number_name_its_account_id_after_0009(
             )
             assert create_tasks(conn, [rerun], now) == (["t-legacy"], 0)
         assert keys == {"t-legacy": rerun.key, "t-own": "own"}
-        command.downgrade(alembic_config(url), "0008")
+        command.downgrade(alembic_config(url), "0009")
         with engine.connect() as conn:
             restored = conn.scalar(
                 sa.select(tables.tasks.c.key).where(tables.tasks.c.id == "t-legacy")

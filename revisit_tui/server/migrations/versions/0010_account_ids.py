@@ -1,7 +1,7 @@
 """account ids: task keys name the account id, not its number; QA disclosures name their record
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-29 09:50:00.000000
 """
 
@@ -15,8 +15,8 @@ from revisit_tui.server import accountids
 from revisit_tui.server.accountids import AccountIds
 from revisit_tui.server.keys import server_key
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
