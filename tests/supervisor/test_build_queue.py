@@ -218,7 +218,12 @@ def test_with_assign_the_new_tasks_are_created_assigned_within_capacity(
     server.add_agent("en", capacity=10, languages=[Language.EN])
     customers = [customer(f"c{i}") for i in range(6)]
     customers += [customer(f"e{i}", language=Language.EN) for i in range(2)]
-    accounts = [account(f"ACC{c.id.upper():0>5}", c.id, date(2025, 1, 6)) for c in customers]
+    # c0's revisit is the most urgent (opened first): continuity places tasks in urgency order,
+    # and among equals the order follows the keys, which name opaque account ids
+    accounts = [
+        account(f"ACC{c.id.upper():0>5}", c.id, date(2025, 1, 5 if c.id == "c0" else 6))
+        for c in customers
+    ]
     supervisor.api.import_batch(ImportBatch(customers=customers, accounts=accounts))
     held = TaskCreate(
         key="held",
