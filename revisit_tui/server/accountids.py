@@ -1,6 +1,7 @@
 """Account ids: how the central API names an account to everyone who may not see its number.
 
-An account's id is a keyed hash (HMAC-SHA256 under the database's `account_id` key) of its
+An account's id is a keyed hash (HMAC-SHA256 under the database's account-id key,
+`serverkeys`) of its
 number: stable, so tasks built from it keep their keys and ids run after run; the same in
 every worker; and worthless without the key. A plain hash would not do: an account number has
 so few unknown digits that trying them all reverses it. Supervisors' listings carry the id
@@ -25,7 +26,6 @@ from revisit_tui.server.rows import task_from_row
 from revisit_tui.server.tables import accounts
 from revisit_tui.server.taskstore import chunks
 
-KEY = "account_id"
 PREFIX = "ac-"
 # letters only (about 94 bits): no run of digits in an id, or a key, reads as a number to mask
 LENGTH = 20

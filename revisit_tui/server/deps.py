@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -21,9 +21,9 @@ from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.scripts import SmsTemplate
 from revisit_tui.domain.workdays import WorkCalendar
 from revisit_tui.server import serverkeys
+from revisit_tui.server.accountids import AccountIds
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.db import make_engine, reader
-from revisit_tui.server.keys import server_key
 from revisit_tui.server.problems import ProblemError
 from revisit_tui.server.tables import principals
 from revisit_tui.server.tokens import hash_token
@@ -40,7 +40,6 @@ class ServerContext:
     # scripts_dir`, the one the app reads) or the shipped one; read at start, so broken
     # templates stop the start rather than an SMS
     sms_templates: Mapping[Language, tuple[SmsTemplate, ...]]
-    keys: dict[str, bytes] = field(default_factory=dict)  # server keys read so far
 
     @property
     def policy(self) -> RevisitPolicy:
@@ -56,20 +55,18 @@ class ServerContext:
         """The database's id (see `serverkeys`), read once per process."""
         return serverkeys.server_id(self.engine)
 
+    @cached_property
+    def account_ids(self) -> AccountIds:
+        """Account number → account id under the database's key, read once per process."""
+        with self.engine.begin() as conn:
+            return AccountIds(serverkeys.account_id_key(conn, datetime.now(UTC)))
+
     @classmethod
     def from_settings(cls, settings: Settings) -> ServerContext:
         engine = make_engine(settings.server.db)
         directory = settings.ui.scripts_dir
         templates = load_book(Path(directory) if directory else None).sms
         return cls(settings=settings, engine=engine, read=reader(engine), sms_templates=templates)
-
-    def key(self, name: str) -> bytes:
-        """A server key (made on first use), read once per process: a key never changes."""
-        found = self.keys.get(name)
-        if found is None:
-            with self.engine.begin() as conn:
-                found = self.keys[name] = server_key(conn, name, datetime.now(UTC))
-        return found
 
 
 async def get_context(request: Request) -> ServerContext:

@@ -1,6 +1,6 @@
 """Values made once per database and shared by every API process on it (`server_keys`): the
-identity-check key and the server's id, by which agents' apps tell one central API from
-another whatever URL reaches it."""
+identity-check and account-id keys, and the server's id, by which agents' apps tell one
+central API from another whatever URL reaches it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from revisit_tui.server.tables import server_keys
 
 IDENTITY_CHECK_KEY = "identity_check"
+ACCOUNT_ID_KEY = "account_id"
 SERVER_ID = "server_id"
 
 
@@ -37,6 +38,11 @@ def stored_value(conn: Connection, name: str, make: Callable[[], str], now: date
 def identity_check_key(conn: Connection, now: datetime) -> bytes:
     """The secret from which each task's identity-check salt is derived."""
     return bytes.fromhex(stored_value(conn, IDENTITY_CHECK_KEY, lambda: secrets.token_hex(32), now))
+
+
+def account_id_key(conn: Connection, now: datetime) -> bytes:
+    """The secret account ids are made with (`accountids`)."""
+    return bytes.fromhex(stored_value(conn, ACCOUNT_ID_KEY, lambda: secrets.token_hex(32), now))
 
 
 def server_id(engine: Engine) -> str:

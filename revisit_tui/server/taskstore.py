@@ -34,7 +34,7 @@ def create_tasks(
     conn: Connection, creates: Sequence[TaskCreate], now: datetime
 ) -> tuple[list[str], int]:
     """Insert the tasks whose key is new; returns the ids in order and how many were created.
-    A key is looked up as a key: a task whose key was rewritten (migration 0010: account
+    A key is looked up as a key: a task whose key was rewritten (migration 0012: account
     number → account id) keeps the id its first key gave it."""
     found: dict[str, str] = {}  # key → the id of the task that has it
     for part in chunks(sorted({create.key for create in creates})):

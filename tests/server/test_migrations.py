@@ -11,11 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from revisit_tui.domain.models import TaskCreate, TaskKind
-from revisit_tui.server import accountids, tables
+from revisit_tui.server import tables
 from revisit_tui.server.accountids import AccountIds
 from revisit_tui.server.db import make_engine
-from revisit_tui.server.keys import server_key
 from revisit_tui.server.migrate import alembic_config, upgrade
+from revisit_tui.server.serverkeys import account_id_key
 from revisit_tui.server.tables import metadata
 from revisit_tui.server.taskstore import create_tasks
 
@@ -32,13 +32,13 @@ def test_migrated_sqlite_schema_equals_the_tables(tmp_path: Path) -> None:
     assert diff == []
 
 
-def test_task_keys_naming_an_account_number_name_its_account_id_after_0010(
+def test_task_keys_naming_an_account_number_name_its_account_id_after_0012(
     tmp_path: Path,
 ) -> None:
     """A task built before account ids keeps its id, and a re-run of the queue builder (keys
     now name the account id) finds it instead of creating it twice."""
     url = f"sqlite:///{tmp_path / 'central.db'}"
-    upgrade(url, "0009")
+    upgrade(url, "0011")
     number = "6222020012345678"
     now = datetime.now(UTC)
     legacy = {
@@ -64,7 +64,7 @@ def test_task_keys_naming_an_account_number_name_its_account_id_after_0010(
             conn.execute(sa.insert(tables.tasks), [legacy, {**legacy, "id": "t-own", "key": "own"}])
         upgrade(url)
         with engine.begin() as conn:
-            ids = AccountIds(server_key(conn, accountids.KEY, now))
+            ids = AccountIds(account_id_key(conn, now))
             rows = conn.execute(sa.select(tables.tasks.c.id, tables.tasks.c.key))
             keys = {row.id: row.key for row in rows}
             rerun = TaskCreate(
@@ -77,7 +77,7 @@ def test_task_keys_naming_an_account_number_name_its_account_id_after_0010(
             )
             assert create_tasks(conn, [rerun], now) == (["t-legacy"], 0)
         assert keys == {"t-legacy": rerun.key, "t-own": "own"}
-        command.downgrade(alembic_config(url), "0009")
+        command.downgrade(alembic_config(url), "0011")
         with engine.connect() as conn:
             restored = conn.scalar(
                 sa.select(tables.tasks.c.key).where(tables.tasks.c.id == "t-legacy")

@@ -10,8 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from revisit_tui.domain.models import Disposition, Identifier, Task, TaskStatus, UtcTime
-from revisit_tui.server import accountids
-from revisit_tui.server.accountids import AccountIds, listed_task
+from revisit_tui.server.accountids import listed_task
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.strictjson import StrictJsonRoute
@@ -62,7 +61,7 @@ class Updated(BaseModel):
 def tasks_by_id(request: TaskIds, context: Context, _caller: Supervisor) -> list[Task]:
     """The tasks with these ids (unknown ids are left out), by id, masked as /v1/tasks."""
     found: list[Task] = []
-    ids = AccountIds(context.key(accountids.KEY))
+    ids = context.account_ids
     with context.read.connect() as conn:
         for part in chunks(sorted(set(request.task_ids))):
             rows = conn.execute(sa.select(tasks).where(tasks.c.id.in_(part)).order_by(tasks.c.id))

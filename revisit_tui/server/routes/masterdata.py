@@ -24,8 +24,8 @@ from revisit_tui.domain.models import (
     UtcTime,
 )
 from revisit_tui.domain.validation import validate_customer
-from revisit_tui.server import accountids, donotcall
-from revisit_tui.server.accountids import AccountIds, masked_number
+from revisit_tui.server import donotcall
+from revisit_tui.server.accountids import masked_number
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.donotcall import DoNotCallSource
 from revisit_tui.server.paging import (
@@ -228,7 +228,7 @@ def list_accounts(
     if opened_since:
         query = query.where(accounts.c.opened_on >= opened_since)
     items, after = _page_by_key(context, query, accounts.c.number, cursor, limit)
-    ids = AccountIds(context.key(accountids.KEY))
+    ids = context.account_ids
     return page_response(
         AccountPage(
             items=[
@@ -246,7 +246,7 @@ def list_accounts(
 def account_ids_of(request: AccountNumbers, context: Context, caller: Supervisor) -> AccountIdList:
     """The account ids of numbers the caller holds already (a bank's export file, imported or
     not yet), in order; the answer names no number. Each lookup is audited (how many)."""
-    ids = AccountIds(context.key(accountids.KEY))
+    ids = context.account_ids
     with context.engine.begin() as conn:
         conn.execute(
             sa.insert(audit_log).values(
@@ -300,7 +300,7 @@ def list_events(
         )
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(events.c.at, events.c.id).limit(limit)).all()
-    ids = AccountIds(context.key(accountids.KEY))
+    ids = context.account_ids
     return page_response(
         EventPage(
             items=[

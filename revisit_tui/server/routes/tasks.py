@@ -23,7 +23,7 @@ from revisit_tui.domain.models import (
     TaskPage,
     TaskStatus,
 )
-from revisit_tui.server import accountids, donotcall
+from revisit_tui.server import donotcall
 from revisit_tui.server.accountids import AccountIds, listed_task, numbers_of_customers
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.deps import Context, Supervisor
@@ -71,7 +71,7 @@ def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskB
     """Create tasks; a key seen before creates nothing (re-runs are safe), and neither does a
     task for a customer who asked not to be called (its key is listed in `do_not_call`)."""
     now = datetime.now(UTC)
-    account_ids = AccountIds(context.key(accountids.KEY))
+    account_ids = context.account_ids
     with context.engine.begin() as conn:
         bad = _unknown(
             conn, customers.c.id, "tasks.{}.customer_id", [t.customer_id for t in batch.tasks]
@@ -132,7 +132,7 @@ def list_tasks(
         query = query.where(tasks.c.id > str(after[0]))
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(tasks.c.id).limit(limit)).all()
-    ids = AccountIds(context.key(accountids.KEY))
+    ids = context.account_ids
     return page_response(
         TaskPage(
             items=[listed_task(row, ids) for row in rows],

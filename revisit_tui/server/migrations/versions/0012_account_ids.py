@@ -1,7 +1,7 @@
 """account ids: task keys name the account id, not its number; QA disclosures name their record
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-29 09:50:00.000000
 """
 
@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from revisit_tui.server import accountids
 from revisit_tui.server.accountids import AccountIds
-from revisit_tui.server.keys import server_key
+from revisit_tui.server.serverkeys import account_id_key
 
-revision = '0010'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
@@ -41,7 +40,7 @@ def _rewrite_keys(
     old: Callable[[str, AccountIds], str], new: Callable[[str, AccountIds], str]
 ) -> None:
     conn = op.get_bind()
-    ids = AccountIds(server_key(conn, accountids.KEY, datetime.now(UTC)))
+    ids = AccountIds(account_id_key(conn, datetime.now(UTC)))
     tasks = sa.table(
         'tasks', sa.column('id'), sa.column('key'), sa.column('kind'), sa.column('account_number')
     )
