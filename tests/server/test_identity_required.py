@@ -1,5 +1,6 @@
 """What a call checks (seed 002 §四.1): the identity document only where the account is
-abnormal or a rule of `[checks]` requires it — the server sends no identity check otherwise."""
+abnormal or a rule of `[checks]` requires it — the server sends no identity check otherwise;
+the account's status reaches the agent with the queue."""
 
 from __future__ import annotations
 
@@ -59,3 +60,11 @@ def test_a_document_valid_beyond_the_configured_days_needs_no_check(world: World
     task = world.add_task(customer, "a")
     refused = world.call("GET", f"/v1/tasks/{task}/identity-check", "a")
     assert refused.json()["code"] == "identity_check_not_required"
+
+
+def test_the_queue_tells_the_agent_the_accounts_status(world: World) -> None:
+    customer = world.add_customer("dormant", account_status="dormant", flagged=False)
+    task = world.add_task(customer, "a")
+    [item] = [i for i in world.ok("GET", "/v1/queue", "a")["items"] if i["task"]["id"] == task]
+    assert item["account"]["status"] == "dormant"
+    assert item["account"]["number"].startswith("****")
