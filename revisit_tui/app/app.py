@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from revisit_tui.client.api import ApiClient
     from revisit_tui.client.durable import DiskError
-    from revisit_tui.client.store import AgentStore
+    from revisit_tui.client.store import AgentStore, OutboxItem
     from revisit_tui.client.sync import SyncEngine, SyncState
 
 
@@ -52,7 +52,7 @@ KEY_SETTLE_SECONDS = 5.0
 """How long a key waits at most for the previous one's effects (a stuck handler must not
 freeze the keyboard for good)."""
 
-KEY_HOLD_GROUPS = frozenset({"submit"})
+KEY_HOLD_GROUPS = frozenset({"submit", "outbox_fix"})
 
 REFUSALS = frozenset({"refused", "other_server"})
 """Troubles (client.sync.Trouble values) where a server answered but took nothing."""
@@ -207,14 +207,19 @@ class RevisitApp(App[None]):
     def signed_in(self, api: ApiClient, agent: Agent, store: AgentStore) -> None:
         """The sign-in screen checked the token: work on with this agent's store."""
         self.api, self.agent, self.store = api, agent, store
-        self._engine = None
         self.pop_screen()
         self.start_work()
 
     def start_work(self) -> None:
-        """Show the queue and start the periodic sync (or say the app is offline)."""
+        """Show the queue and start the periodic sync (or say the app is offline). The sync
+        engine is made here, once, on the UI thread: the workers that use it (sync rounds,
+        the call's lease) never race to make their own."""
         from revisit_tui.app.screens.queue import QueueScreen
 
+        if self.api is not None and self.store is not None:
+            from revisit_tui.client.sync import SyncEngine
+
+            self._engine = SyncEngine(self.api, self.store, self.settings.sync, clock=self.clock)
         if self.data_dir is not None and self.agent is not None:
             self.day_log = DayLog(self.data_dir, self.agent.id)
         self.note_day()
@@ -250,9 +255,27 @@ class RevisitApp(App[None]):
         return self.clock().astimezone().date()
 
     def note_day(self) -> None:
-        """Note today's outcomes from the outbox in the day log before they sync away."""
+        """Note today's outcomes from the outbox in the day log before they sync away: the
+        outbox is read now, the log written by a worker (a durable write, never on the UI
+        thread); "my day" recounts once it is written."""
         if self.day_log is not None and self.store is not None:
-            self.day_log.note(self.store.pending() + self.store.needs_attention(), self.today())
+            items = self.store.pending() + self.store.needs_attention()
+            self._write_day_log(self.day_log, items, self.today())
+
+    @work(thread=True, exit_on_error=False, group="day_log")
+    def _write_day_log(self, day_log: DayLog, items: list[OutboxItem], today: date) -> None:
+        from revisit_tui.client.durable import DiskError
+
+        try:
+            noted = day_log.note(items, today)
+        except DiskError as error:
+            self.call_from_thread(self.report_disk_error, error, "disk.day_log")
+            return
+        if noted:
+            self.call_from_thread(self._day_noted)
+
+    def _day_noted(self) -> None:
+        self.store_revision += 1
 
     def request_sync(self) -> None:
         """The store changed (an outcome, reveal or SMS was saved): push the outbox now."""
@@ -319,14 +342,8 @@ class RevisitApp(App[None]):
             log.warning("the server's id is not noted yet: %s", exc)
 
     def sync_engine(self) -> SyncEngine | None:
-        """The engine that pushes the outbox and pulls the queue (None while offline-only);
-        the call screen may use its `start_task` from a worker."""
-        if self.api is None or self.store is None:
-            return None
-        if self._engine is None:
-            from revisit_tui.client.sync import SyncEngine
-
-            self._engine = SyncEngine(self.api, self.store, self.settings.sync, clock=self.clock)
+        """The engine that pushes the outbox and pulls the queue (made by `start_work`; None
+        while offline-only); the call screen may use its `start_task` from a worker."""
         return self._engine
 
     def on_sync_finished(self, message: SyncFinished) -> None:

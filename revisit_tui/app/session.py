@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -95,10 +96,16 @@ class DayLog:
     def __init__(self, data_dir: Path, agent_id: str) -> None:
         self.path = data_dir / DAY_LOG_FILE.format(agent=agent_id)
         self._data = _read_json(self.path)
+        self._noting = threading.Lock()  # one note at a time in this process
 
-    def note(self, items: list[OutboxItem], today: date) -> None:
-        """Record the outcomes among `items` made today; writes only when something is new,
-        merged under the data dir's lock with what another session of the agent wrote."""
+    def note(self, items: list[OutboxItem], today: date) -> bool:
+        """Record the outcomes among `items` made today; writes (durably: call it off the UI
+        thread) only when something is new, merged under the data dir's lock with what another
+        session of the agent wrote. True when something was written."""
+        with self._noting:
+            return self._note(items, today)
+
+    def _note(self, items: list[OutboxItem], today: date) -> bool:
         known = self.today(today) if self._data.get("date") == today.isoformat() else {}
         new: dict[str, dict[str, str]] = {}
         for item in items:
@@ -117,7 +124,7 @@ class DayLog:
                 "at": str(item.body["ended_at"]),
             }
         if not new:
-            return
+            return False
         ensure_private_dir(self.path.parent)
         with _locked(self.path.parent):
             data = _read_json(self.path)
@@ -126,6 +133,7 @@ class DayLog:
             data["outcomes"].update(new)
             atomic_write(self.path, json.dumps(data).encode())
         self._data = data
+        return True
 
     def today(self, today: date) -> dict[str, dict[str, str]]:
         """Outcome id → task id, disposition, time, for today (as every session noted it)."""

@@ -12,15 +12,17 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from revisit_tui.app.screens.base import LocalizedModal, LocalizedScreen
 from revisit_tui.app.widgets.status_line import StatusLine, clock_text
+from revisit_tui.client.durable import DiskError
 from revisit_tui.client.store import AgentStore, ItemKind, OutboxItem, WireItem
 from revisit_tui.domain.models import Disposition, Outcome
 
@@ -167,19 +169,40 @@ class MyDayScreen(LocalizedScreen[None]):
         done = "myday.handed_over" if hand_over else "myday.discarded"
         self._write(lambda store: store.discard(item.id, reason, handed_over=hand_over), done)
 
-    def _write(self, change: Callable[[AgentStore], object], done_key: str) -> None:
-        """Apply a change to the store (small durable writes) and say what happened."""
-        from revisit_tui.client.durable import DiskError
+    class Written(Message):
+        """A change to the outbox is durably written; `done_key` says which."""
 
+        def __init__(self, done_key: str) -> None:
+            super().__init__()
+            self.done_key = done_key
+
+    class WriteFailed(Message):
+        """A change to the outbox could not be written: nothing changed."""
+
+        def __init__(self, error: DiskError) -> None:
+            super().__init__()
+            self.error = error
+
+    @work(thread=True, exit_on_error=False, group="outbox_fix")
+    def _write(self, change: Callable[[AgentStore], object], done_key: str) -> None:
+        """Apply a change to the outbox (a durable write, off the UI thread); the handlers say
+        what happened. Keys typed meanwhile wait for it (`KEY_HOLD_GROUPS`): the next Enter
+        acts on the list as it is after this change."""
         store = self.shell.store
         assert store is not None
         try:
             change(store)
         except DiskError as error:
-            self.shell.report_disk_error(error, "disk.sync")
+            self.post_message(self.WriteFailed(error))
             return
-        self.notify(self.t(done_key))
-        self.shell.request_sync()
+        self.post_message(self.Written(done_key))
+
+    def on_my_day_screen_written(self, message: Written) -> None:
+        self.notify(self.t(message.done_key))
+        self.shell.request_sync()  # the list reloads with the store's revision
+
+    def on_my_day_screen_write_failed(self, message: WriteFailed) -> None:
+        self.shell.report_disk_error(message.error, "disk.sync")
 
     def action_back(self) -> None:
         """Escape: back to the queue."""
