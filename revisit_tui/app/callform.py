@@ -107,6 +107,7 @@ class CallForm(FormPart):
     task_id: str
     task_version: int
     started_at: datetime
+    on_call_seconds: int = 0  # time on the call screen, as of the last save (not app-closed time)
     step: int = 0
     script_locale: Language | None = None  # the script read out; None: the UI's language
     contact_checks: dict[ContactField, ContactAnswer] = {}

@@ -196,7 +196,7 @@ async def test_every_colour_pair_reads_on_a_16_colour_terminal(
     linux_console: None, app_factory: AppFactory, store: AgentStore, locale: str
 ) -> None:
     app = app_factory(locale=locale)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert app.console.color_system == "standard"
         seen = await walk_every_screen(app, pilot, store)
     assert len(seen.pairs) > 3, "the walk saw the screens"
@@ -208,7 +208,7 @@ async def test_the_sign_in_screen_reads_on_a_16_colour_terminal(
     linux_console: None, app_factory: AppFactory
 ) -> None:
     app = app_factory(locale="zh-CN", store=None, agent=None)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press(*"bad token", "ctrl+s")
         await quiet(pilot)
         seen = Contrast(app)

@@ -7,6 +7,7 @@ so leaving with Escape, a crash or a lost SSH session resumes the same call wher
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,7 +28,7 @@ from revisit_tui.app.queue_rows import HELD_CODES, held_text, kind_label
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.screens.reveal import RevealScreen
 from revisit_tui.app.script_texts import StepView, identity_reasons, script_steps
-from revisit_tui.app.widgets.call_timer import CallTimer
+from revisit_tui.app.widgets.call_timer import CallClock, CallTimer
 from revisit_tui.app.widgets.choice_row import ChoiceRow
 from revisit_tui.app.widgets.customer_card import CustomerCard, masked_value
 from revisit_tui.app.widgets.script_stepper import ScriptStepper
@@ -63,9 +64,12 @@ class DraftSaver:
     behind the one in progress. Runs on the app, so a write still finishes after the screen
     closes."""
 
-    def __init__(self, screen: LocalizedScreen[Any], task_id: str) -> None:
+    def __init__(
+        self, screen: LocalizedScreen[Any], task_id: str, on_call_seconds: Callable[[], int]
+    ) -> None:
         self.screen = screen
         self.task_id = task_id
+        self.on_call_seconds = on_call_seconds  # kept with each draft: the timer goes on from it
         self._lock = threading.Lock()
         self._sequence = 0
         self._written = 0
@@ -76,6 +80,7 @@ class DraftSaver:
         store = self.screen.shell.store
         assert store is not None, "a call needs the agent's store"
         self._sequence += 1
+        form.on_call_seconds = self.on_call_seconds()
         self._newest = (self._sequence, form.to_draft())
         write = partial(self._write, store)
         self.screen.app.run_worker(write, thread=True, exit_on_error=False, group="draft")
@@ -158,7 +163,8 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         self.item = item
         self.form: CallForm | None = None
         self.steps: list[StepView] = []
-        self.saver = DraftSaver(self, item.task.id)
+        self.saver = DraftSaver(self, item.task.id, lambda: self.call_clock.seconds())
+        self.call_clock: CallClock  # set with the form, in compose
         self.card_toggled: bool | None = None  # None: follow the terminal's width
         self.messages: list[FieldMessage] = []  # every inline message, found once per build
 
@@ -168,7 +174,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         self.form = self._resume_or_start()
         with Horizontal(id="call-header"):
             yield Static(id="call-who")
-            yield CallTimer(self.form.started_at, self.shell.clock, id="call-timer")
+            yield CallTimer(self.call_clock, id="call-timer")
         with Horizontal(id="call-body"):
             yield ScriptStepper(id="stepper")
             with VerticalScroll(id="card-panel", can_focus=False):
@@ -181,15 +187,19 @@ class CallScreen(LocalizedScreen[Outcome | None]):
 
     def _resume_or_start(self) -> CallForm:
         """The saved draft of this task if there is one, else a new attempt (saved at once, so
-        its outcome id is kept whatever happens next)."""
+        its outcome id is kept whatever happens next). The call's clock goes on from the
+        draft's time on the call."""
         store = self.shell.store
         draft = store.draft(self.item.task.id) if store is not None else None
         if draft is not None:
             try:
-                return CallForm.from_draft(draft)
+                form = CallForm.from_draft(draft)
+                self.call_clock = CallClock(form.on_call_seconds, self.shell.clock)
+                return form
             except ValidationError:
                 self.notify(self.t("call.draft_unreadable"), severity="warning")
         form = CallForm.start(self.item, self.shell.clock())
+        self.call_clock = CallClock(0, self.shell.clock)
         self.saver.save(form)
         return form
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -39,11 +39,19 @@ LINE_WIDTH = sum(width + 2 for _, width in COLUMNS)
 
 
 def fit_line(texts: Sequence[str]) -> str:
-    """One line of the table: each text cut or padded to its column's width in cells."""
+    """One line of the table: each text padded to its column's width in cells, or cut with
+    an ellipsis."""
     return "".join(
-        " " + set_cell_size(text, width) + " "
-        for text, (_, width) in zip(texts, COLUMNS, strict=True)
+        " " + fit_cell(text, width) + " " for text, (_, width) in zip(texts, COLUMNS, strict=True)
     )
+
+
+def fit_cell(text: str, width: int) -> str:
+    """The text in exactly `width` cells: padded, or cut to end with "…" (a wide character
+    is never split)."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)
 
 
 class QueueHeader(Static):

@@ -1,0 +1,103 @@
+"""What the screens show at 80×24 reads right: a toast never hides the status line, a name
+too long for its place ends with "…", and the call timer counts the time on the call, not
+the time the app was closed between two openings of it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from textual.widgets._toast import Toast
+
+from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.screens.call import CallScreen
+from revisit_tui.app.widgets.queue_table import fit_cell
+from revisit_tui.app.widgets.status_line import StatusLine
+from revisit_tui.client.store import AgentStore
+from tests.app.call_helpers import open_call, quiet, screen_text, settle
+from tests.app.factory import NOW
+
+pytestmark = pytest.mark.anyio
+
+AppFactory = Callable[..., RevisitApp]
+LONG_NAMES = ("上海浦东新区国际贸易结算中心有限责任公司第一分公司", "Alexandria Montgomery-Smythe")
+
+
+def rename_first_customers(store: AgentStore) -> None:
+    snapshot = store.queue()
+    assert snapshot is not None
+    items = list(snapshot.items)
+    for index, name in enumerate(LONG_NAMES):
+        customer = items[index].customer.model_copy(update={"name": name})
+        items[index] = items[index].model_copy(update={"customer": customer})
+    store.save_queue(snapshot.model_copy(update={"items": items}), "etag-long-names")
+
+
+def test_a_cell_is_cut_with_an_ellipsis_never_through_a_wide_character() -> None:
+    assert fit_cell("王伟", 6) == "王伟  "
+    assert fit_cell("上海浦东新区国际", 6) == "上海… "
+    assert fit_cell("上海浦东新区国际", 7) == "上海浦…"
+    assert fit_cell("Alexandria", 6) == "Alexa…"
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+async def test_long_names_end_with_an_ellipsis(
+    app_factory: AppFactory, store: AgentStore, locale: str
+) -> None:
+    rename_first_customers(store)
+    app = app_factory(locale=locale)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet(pilot)
+        text = screen_text(app)
+        assert "上海浦东新…" in text and "Alexandria…" in text, text
+        queue_item = store.queue().items[0]  # type: ignore[union-attr]
+        await open_call(app, pilot, queue_item)
+        await quiet(pilot)
+        header = screen_text(app).splitlines()[0]
+        assert header.rstrip().rpartition(" ")[0].rstrip().endswith("…"), header
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+async def test_a_toast_never_covers_the_status_line_or_the_footer(
+    app_factory: AppFactory, locale: str
+) -> None:
+    app = app_factory(locale=locale)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await quiet(pilot)
+        status_before = screen_text(app).splitlines()[-2]
+        app.notify("x " * 100, severity="error", timeout=30)
+        app.notify("a second one", timeout=30)
+        await pilot.pause(0.2)
+        status = app.screen.query_one(StatusLine).region
+        toasts = list(app.screen.query(Toast))
+        assert toasts, "the toasts are shown"
+        for toast in toasts:
+            assert toast.region.bottom <= status.y, (toast.region, status)
+        assert screen_text(app).splitlines()[-2] == status_before
+
+
+async def test_the_call_timer_counts_the_call_not_the_time_the_app_was_closed(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    now = [NOW]
+
+    def clock() -> datetime:
+        return now[0]
+
+    item = store.queue().items[3]  # type: ignore[union-attr]
+    app = app_factory(locale="en", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_call(app, pilot, item)
+        now[0] += timedelta(minutes=2, seconds=5)
+        await pilot.press("escape")  # the agent leaves the call: its draft is kept
+        await settle(app, pilot)
+    now[0] += timedelta(hours=3)  # the app is closed over lunch
+    app = app_factory(locale="en", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_call(app, pilot, item)
+        assert isinstance(screen, CallScreen)
+        now[0] += timedelta(seconds=10)
+        screen.query_one("#call-timer").tick()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert screen_text(app).splitlines()[0].rstrip().endswith("02:15")
