@@ -148,6 +148,23 @@ def test_an_agent_walking_every_endpoint_sees_only_masked_identifiers_and_disclo
     walk.call(me, "POST", "/v1/reveals", json=wrong_customer)
     walk.call(me, "GET", "/v1/customers")  # supervisors' only
     walk.call(me, "GET", "/v1/accounts")
+    # a discarded outcome the app reports: the echo masks what the agent typed, as outcomes do
+    assert customer.mobile is not None
+    changed = [{"field": "mobile", "result": "changed", "new_value": customer.mobile}]
+    discarded = {
+        "id": str(uuid.uuid4()),
+        "kind": "discarded",
+        "at": datetime.now(UTC).isoformat(),
+        "reason": f"客户的新号码 {customer.mobile} 已在柜台登记",
+        "item_id": busy["id"],
+        "item_kind": "outcome",
+        "task_id": third["id"],
+        "refusal": "changed",
+        "refusal_status": 409,
+        "item": {**busy, "contact_checks": changed},
+    }
+    walk.call(me, "POST", "/v1/store-reports", json=discarded)
+    walk.call(me, "POST", "/v1/store-reports", json=discarded)  # recorded already: 200
     # the online channel and the SMS gateway are services: their echoes are masked too
     walk.call(
         "online",
@@ -208,6 +225,8 @@ def test_an_agent_walking_every_endpoint_sees_only_masked_identifiers_and_disclo
 def test_supervisors_lists_are_masked_and_the_gateway_pull_is_audited(walk: Walk) -> None:
     boss = SUPERVISOR_ID
     month = datetime.now(UTC).strftime("%Y-%m")
+    escalations = walk.call(boss, "GET", "/v1/escalations?limit=1000").json()["items"]
+    assert escalations
     for path in (
         "/v1/customers?limit=1000",
         "/v1/escalations?limit=1000",
@@ -219,6 +238,10 @@ def test_supervisors_lists_are_masked_and_the_gateway_pull_is_audited(walk: Walk
         "/v1/accounts?limit=1000",
         "/v1/events?limit=1000",
         "/v1/tasks?limit=1000",
+        "/v1/store-reports?limit=1000",
+        "/v1/wallboard",
+        f"/v1/reports/closures?month={month}",
+        *(f"/v1/escalations/{e['id']}" for e in escalations),
     ):
         answer = walk.call(boss, "GET", path)
         assert answer.status_code == 200, (path, answer.text)

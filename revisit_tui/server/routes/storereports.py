@@ -41,7 +41,8 @@ router = APIRouter(prefix="/v1", route_class=StrictJsonRoute)
 def post_store_report(
     report: StoreReport, context: Context, caller: AgentCaller, response: Response
 ) -> AgentStoreReport:
-    """Record a report of the caller's app once; the same report again answers 200."""
+    """Record a report of the caller's app once; the same report again answers 200. The echo
+    is masked like an outcome's: the item may hold contact values the agent typed."""
     body = report.model_dump(mode="json")
     now = datetime.now(UTC)
     with context.engine.begin() as conn:
@@ -63,7 +64,8 @@ def post_store_report(
     if stored is not None:
         response.status_code = 200
         now = stored
-    return AgentStoreReport(agent_id=caller.id, received_at=now, report=report)
+    echo = StoreReport.model_validate(masked_store_report(body))
+    return AgentStoreReport(agent_id=caller.id, received_at=now, report=echo)
 
 
 def _stored(conn: Connection, report: StoreReport, body: dict[str, Any], agent: str) -> Any:
