@@ -103,6 +103,14 @@ def db_url(home: Path) -> str:
 def _run_in(home: Path, args: argparse.Namespace, settings: Settings) -> int:
     from revisit_tui.server.process import ServerProcess, ServerStartError
 
+    running = _running_demo(home)
+    if running is not None:
+        print(
+            f"revisit demo: the demo kept in {home} is still running (pid {running}): "
+            f"quit it (Ctrl+Q in its terminal) or stop it (kill {running}), then start again",
+            file=sys.stderr,
+        )
+        return 1
     fresh = not (home / TOKENS_FILE).is_file()  # written once the data is loaded
     if fresh:
         (home / DB_FILE).unlink(missing_ok=True)  # a half-made database from an interrupted run
@@ -141,13 +149,37 @@ def _hang_up(server: ServerProcess, scratch: Path | None, signum: int, _frame: o
     os._exit(128 + signum)
 
 
-def _kept_port(home: Path) -> int | None:
-    """The kept demo's port if it is free again (its cache is keyed by the server's address)."""
+def _kept_state(home: Path) -> dict[str, int]:
+    """The last run's port and process id ({} when unknown)."""
     try:
-        port = int(json.loads((home / STATE_FILE).read_text())["port"])
+        state = json.loads((home / STATE_FILE).read_text())
+        return {"port": int(state["port"]), "pid": int(state["pid"])}
     except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _running_demo(home: Path) -> int | None:
+    """The process id of the last `revisit demo` on this directory if it still runs (say, in
+    another terminal): a second one would find its store taken and its port busy."""
+    pid = _kept_state(home).get("pid")
+    if pid is None or pid == os.getpid():
+        return None
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:  # gone (or not Linux: then the store's lock still refuses a second run)
+        return None
+    return pid if b"demo" in command else None
+
+
+def _kept_port(home: Path) -> int | None:
+    """The kept demo's port if the server can listen on it again. Probed as the server binds
+    (SO_REUSEADDR): the last run's connections, closed less than a minute ago, linger in
+    TIME_WAIT and would make a plain bind fail, and the demo move to a new port."""
+    port = _kept_state(home).get("port")
+    if port is None:
         return None
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -227,3 +227,28 @@ def test_offline_work_is_kept_and_synced_on_the_next_start(tmux: Tmux, demo_dir:
     assert outcome["disposition"] == "no_answer" and outcome["agent_id"] == "demo"
     tmux.wait_for(r"Pending 0\b")
     quit_app(tmux, demo_dir)
+
+
+def test_a_dropped_kept_demo_started_again_at_once_has_its_port_and_draft(
+    tmux: Tmux, demo_dir: Path
+) -> None:
+    """The SSH link drops mid-call and the agent is back within the minute: the demo takes
+    its port again (its last connections still linger) and the call resumes at its step."""
+    text = SCREEN["en"]
+    tmux.start(demo_command(demo_dir, "--locale", "en"))
+    open_queue(tmux, "en")
+    state = json.loads((demo_dir / "demo.json").read_text())
+    tmux.send("Enter")
+    tmux.wait_for(text["step"].format(n=1))
+    tmux.send("PageDown")
+    tmux.wait_for(text["step"].format(n=2))  # the draft is at step 2
+    tmux.kill()  # the terminal hangs up
+    wait_until(lambda: api_stopped(demo_dir), 15, "the API to stop", lambda: "")
+    wait_until(lambda: not alive(state["pid"]), 15, "the demo to end", lambda: "")
+
+    tmux.start(demo_command(demo_dir, "--locale", "en"))
+    open_queue(tmux, "en")
+    assert json.loads((demo_dir / "demo.json").read_text())["port"] == state["port"]
+    tmux.send("Enter")
+    tmux.wait_for(text["step"].format(n=2))
+    quit_app(tmux, demo_dir)
