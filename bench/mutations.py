@@ -5,10 +5,12 @@ check that a behaviour test fails. Prints each mutation as caught or SURVIVED an
     python bench/mutations.py              # every mutation (several minutes on 2 cores)
     python bench/mutations.py -k deadline  # those whose name contains "deadline"
 
-Each mutation edits one line of the source tree in place, runs the tests that judge that rule
-(the domain tests and the named server and app tests, SQLite only, `-x`), and puts the line
-back (also on Ctrl+C). tests/test_config.py is left out on purpose: it compares config.toml with
-the defaults, which would catch every changed default without judging any behaviour.
+First the judging tests run on the unchanged tree (a red baseline would make every mutation
+look caught). Then each mutation edits one line of the source tree in place, runs the tests
+that judge that rule (the domain tests and the named server and app tests, SQLite only, `-x`),
+and puts the line back (also on Ctrl+C). tests/test_config.py is left out on purpose: it
+compares config.toml with the defaults, which would catch every changed default without
+judging any behaviour.
 """
 
 from __future__ import annotations
@@ -303,34 +305,38 @@ MUTATIONS = (
 )
 
 
+def pytest(tests: tuple[str, ...]) -> subprocess.CompletedProcess[bytes]:
+    """The tests, SQLite only, stopping at the first failure."""
+    env = {k: v for k, v in os.environ.items() if k != "REVISIT_TEST_PG_URL"}
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", "-p", "no:randomly"]
+    command += ["-p", "no:cacheprovider", *tests]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+
+
 def run(mutation: Mutation) -> tuple[bool, float]:
     """Apply, test, restore; (caught, seconds)."""
     path = ROOT / mutation.path
     source = path.read_text(encoding="utf-8")
     if source.count(mutation.old) != 1:
         raise SystemExit(f"{mutation.name}: {mutation.old!r} is not once in {mutation.path}")
-    env = {k: v for k, v in os.environ.items() if k != "REVISIT_TEST_PG_URL"}
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-x",
-        "-n",
-        "0",
-        "-p",
-        "no:randomly",
-        "-p",
-        "no:cacheprovider",
-        *mutation.tests,
-    ]
     started = time.perf_counter()
     try:
         path.write_text(source.replace(mutation.old, mutation.new), encoding="utf-8")
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+        done = pytest(mutation.tests)
     finally:
         path.write_text(source, encoding="utf-8")
     return done.returncode != 0, time.perf_counter() - started
+
+
+def baseline(chosen: list[Mutation]) -> bool:
+    """The judging tests pass on the unchanged tree: else every mutation would look caught."""
+    tests = tuple(dict.fromkeys(test for mutation in chosen for test in mutation.tests))
+    started = time.perf_counter()
+    done = pytest(tests)
+    print(f"baseline {time.perf_counter() - started:6.1f} s  {len(tests)} test paths", flush=True)
+    if done.returncode != 0:
+        print(done.stdout.decode(errors="replace")[-3000:])
+    return done.returncode == 0
 
 
 def main() -> int:
@@ -338,6 +344,9 @@ def main() -> int:
     parser.add_argument("-k", default="", help="only mutations whose name contains this")
     args = parser.parse_args()
     chosen = [m for m in MUTATIONS if args.k.lower() in m.name.lower()]
+    if not baseline(chosen):
+        print("the tests fail without a mutation: nothing can be judged")
+        return 2
     survivors = []
     for mutation in chosen:
         caught, seconds = run(mutation)
