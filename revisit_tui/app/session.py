@@ -91,7 +91,8 @@ def remembered(data_dir: Path, server_url: str) -> Session | None:
 
 class DayLog:
     """Today's attempts of one agent, noted from the outbox before they sync away, so "my day"
-    can count what was done after the server acknowledged it."""
+    can count what was done after the server acknowledged it; an outcome fixed and sent again
+    under a new id is counted once."""
 
     def __init__(self, data_dir: Path, agent_id: str) -> None:
         self.path = data_dir / DAY_LOG_FILE.format(agent=agent_id)
@@ -108,9 +109,12 @@ class DayLog:
     def _note(self, items: list[OutboxItem], today: date) -> bool:
         known = self.today(today) if self._data.get("date") == today.isoformat() else {}
         new: dict[str, dict[str, str]] = {}
+        replaced: set[str] = set()  # a fixed outcome sent again stands for the refused one
         for item in items:
             if item.kind != "outcome" or item.id in known:
                 continue
+            if item.replaces:
+                replaced.add(item.replaces)
             try:  # an item this version cannot read is in "needs attention", not counted here
                 ended = datetime.fromisoformat(item.body["ended_at"])
                 disposition = str(item.body["disposition"])
@@ -131,6 +135,8 @@ class DayLog:
             if data.get("date") != today.isoformat() or not isinstance(data.get("outcomes"), dict):
                 data = {"date": today.isoformat(), "outcomes": {}}
             data["outcomes"].update(new)
+            for refused in replaced:
+                data["outcomes"].pop(refused, None)
             atomic_write(self.path, json.dumps(data).encode())
         self._data = data
         return True
