@@ -69,7 +69,8 @@ def _build(args: argparse.Namespace, say: Messages) -> int:
     export = None
     try:
         if args.from_file:
-            export = read_export(args.from_file)
+            with Progress("queue.reading_file"):
+                export = read_export(args.from_file)
         api = script.connect(args, config)
         name = Path(args.from_file).name if args.from_file else ""
         sources = read_sources(api, export, name, for_assignment=args.assign)
