@@ -99,6 +99,8 @@ def rotate_token(db_url: str, principal_id: str) -> str:
                 .where(principals.c.id == principal_id)
                 .values(token_hash=hash_token(token), revoked=False)
             )
+            if result.rowcount:
+                _audit(conn, "token_rotated", {"principal_id": principal_id})
     finally:
         engine.dispose()
     if result.rowcount == 0:

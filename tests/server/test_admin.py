@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 
 from revisit_tui.server.process import ServerProcess
+from revisit_tui.server.tables import audit_log
 
 
 def revisit(*args: str) -> subprocess.CompletedProcess[str]:
@@ -55,3 +57,27 @@ def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
     revision = revisit("db", "current", "--db", db).stdout.strip()
     assert revision.isdigit()
     assert upgraded.stdout.strip() == f"schema at {revision}"
+
+
+def test_a_rotated_token_replaces_the_old_one_and_is_audited(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    added = revisit("admin", "--db", db, "add-agent", "Han Mei", "--id", "a1")
+    old = added.stdout.strip().splitlines()[-1]
+    assert revisit("admin", "--db", db, "revoke", "a1").returncode == 0
+    rotated = revisit("admin", "--db", db, "rotate-token", "a1")
+    assert rotated.returncode == 0, rotated.stderr
+    new = rotated.stdout.strip().splitlines()[-1]
+    with ServerProcess(db) as server:
+        for token, status in ((old, 401), (new, 200)):
+            answer = httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == status
+    engine = sa.create_engine(db)
+    with engine.connect() as conn:
+        actions = conn.execute(
+            sa.select(audit_log.c.action, audit_log.c.actor, audit_log.c.detail).order_by(
+                audit_log.c.id
+            )
+        ).all()
+    engine.dispose()
+    assert [row.action for row in actions] == ["principal_added", "token_revoked", "token_rotated"]
+    assert actions[-1].detail == {"principal_id": "a1"} and actions[-1].actor.startswith("cli:")
