@@ -169,6 +169,7 @@ class TaskKind(StrEnum):
     SPECIAL_EVENT = "special_event"
     FOLLOW_UP = "follow_up"
     CLOSURE = "closure"
+    TRANSFER = "transfer"  # after a branch transfer: is the customer satisfied? (seed 003 §十一)
 
 
 class TaskStatus(StrEnum):

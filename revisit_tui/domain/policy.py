@@ -70,11 +70,13 @@ class SchedulePolicy(Policy):
     special_event_days: int = Field(1, ge=0)  # due within N days of the event
     closure_days: int = Field(3, ge=0)
     follow_up_working_days: int = Field(2, ge=0)
+    transfer_working_days: int = Field(5, ge=0)  # satisfaction revisit after a branch transfer
     priority: dict[TaskKind, Priority] = {
         TaskKind.SPECIAL_EVENT: 0,
         TaskKind.FOLLOW_UP: 1,
         TaskKind.CLOSURE: 2,
         TaskKind.NEW_ACCOUNT: 3,
+        TaskKind.TRANSFER: 4,
         TaskKind.PERIODIC: 5,
     }
 

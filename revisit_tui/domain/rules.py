@@ -491,6 +491,23 @@ def _short(text: str) -> str:
     return text if len(text) <= SHORT_TEXT_MAX else text[: SHORT_TEXT_MAX - 1] + "…"
 
 
+def transfer_task(
+    customer: Customer, from_branch: str, today: date, policy: RevisitPolicy
+) -> TaskCreate:
+    """The satisfaction revisit after a customer moved branch (seed 003 §四.3, §十一): for the
+    new branch's agents (unassigned: assignment follows the branch), one per move and day."""
+    calendar_ = WorkCalendar(policy.calendar)
+    return TaskCreate(
+        key=task_key(TaskKind.TRANSFER, customer.id, f"{customer.branch}:{today.isoformat()}"),
+        kind=TaskKind.TRANSFER,
+        reason=f"{from_branch} → {customer.branch}",
+        priority=task_priority(TaskKind.TRANSFER, policy),
+        customer_id=customer.id,
+        due=calendar_.add_working_days(today, policy.schedule.transfer_working_days),
+        attempt_limit=policy.calls.attempt_limit,
+    )
+
+
 def follow_up_task(escalation: Escalation, today: date, policy: RevisitPolicy) -> TaskCreate:
     """The follow-up revisit after an escalation is resolved (§九.3), for the same agent, with
     the escalated problem as its reason; each resolution (after a reopen, too) gets its own

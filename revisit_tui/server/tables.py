@@ -234,6 +234,7 @@ sms_messages = sa.Table(
     sa.Column("text", sa.String(600), nullable=False),
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("requested_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("not_before", UtcDateTime),  # held back (rest hours, caps) until then
     sa.Column("sent_at", UtcDateTime),
     sa.Index(None, "status", "requested_at"),
 )

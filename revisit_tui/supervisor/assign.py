@@ -55,6 +55,8 @@ class Transfer:
 
     customers: int
     tasks: int
+    surveys: int = 0  # satisfaction revisits for the new branch (seed 003 §十一)
+    notices: int = 0  # notice SMS queued (seed 003 §四.3)
     moves: list[CustomerMove] = field(default_factory=list)
 
 
@@ -110,6 +112,8 @@ def _transfer_of(body: Mapping[str, Any]) -> Transfer:
     return Transfer(
         customers=int(body["customers"]),
         tasks=int(body["tasks"]),
+        surveys=int(body.get("surveys", 0)),
+        notices=int(body.get("notices", 0)),
         moves=[
             CustomerMove(
                 customer_id=str(move["customer_id"]),

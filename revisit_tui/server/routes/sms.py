@@ -215,7 +215,10 @@ def pending(
     with context.engine.begin() as conn:
         rows = conn.execute(
             sa.select(sms_messages)
-            .where(sms_messages.c.status == SmsStatus.QUEUED.value)
+            .where(
+                sms_messages.c.status == SmsStatus.QUEUED.value,
+                sa.or_(sms_messages.c.not_before.is_(None), sms_messages.c.not_before <= now),
+            )
             .order_by(sms_messages.c.requested_at, sms_messages.c.id)
             .limit(limit)
         ).all()

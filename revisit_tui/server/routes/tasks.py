@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from revisit_tui.domain.models import (
     Assignment,
     AssignmentBatch,
+    Customer,
     Day,
     Identifier,
     Role,
@@ -23,7 +24,7 @@ from revisit_tui.domain.models import (
     TaskPage,
     TaskStatus,
 )
-from revisit_tui.server import donotcall
+from revisit_tui.server import donotcall, transferring
 from revisit_tui.server.accountids import AccountIds, listed_task, numbers_of_customers
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.deps import Context, Supervisor
@@ -57,11 +58,19 @@ class CustomerMove(BaseModel):
     customer_id: str
     from_branch: str
     open_tasks: int  # assigned open tasks that come back for re-assignment
+    # a customer who changes branch (seed 003 §四.3, §十一): their satisfaction revisit for the
+    # new branch (none if they asked not to be called), and their notice SMS: "queued" (to go
+    # at notice_at: rest hours and caps respected) or why none goes
+    survey_task_id: str | None = None
+    notice: str | None = None
+    notice_at: datetime | None = None
 
 
 class TransferResult(BaseModel):
     customers: int
     tasks: int
+    surveys: int = 0  # satisfaction revisits created for the new branch
+    notices: int = 0  # notice SMS queued
     dry_run: bool = False
     moves: list[CustomerMove] = []
 
@@ -207,21 +216,32 @@ def transfer(request: Transfer, context: Context, caller: Supervisor) -> Transfe
                 .where(customers.c.id.in_(part))
                 .order_by(customers.c.id)
             ):
-                moves.append(
-                    CustomerMove(
-                        customer_id=row.id, from_branch=row.branch, open_tasks=held.get(row.id, 0)
-                    )
+                move = CustomerMove(
+                    customer_id=row.id, from_branch=row.branch, open_tasks=held.get(row.id, 0)
                 )
+                body = {**row.body, "branch": request.to_branch}
+                moved = Customer.model_validate(body)
+                if row.branch != request.to_branch:
+                    if request.dry_run:
+                        welcome = transferring.plan(conn, moved, context, now)[0]
+                    else:
+                        welcome = transferring.welcome(
+                            conn, moved, row.branch, caller.id, context, now
+                        )
+                    move = move.model_copy(
+                        update={
+                            "survey_task_id": welcome.survey_task_id,
+                            "notice": welcome.notice,
+                            "notice_at": welcome.notice_at,
+                        }
+                    )
+                moves.append(move)
                 if request.dry_run:
                     continue
                 conn.execute(
                     sa.update(customers)
                     .where(customers.c.id == row.id)
-                    .values(
-                        branch=request.to_branch,
-                        body={**row.body, "branch": request.to_branch},
-                        updated_at=now,
-                    )
+                    .values(branch=request.to_branch, body=body, updated_at=now)
                 )
             if not request.dry_run:
                 task_ids += conn.scalars(
@@ -231,10 +251,14 @@ def transfer(request: Transfer, context: Context, caller: Supervisor) -> Transfe
                         tasks.c.assigned_agent.is_not(None),
                     )
                 ).all()
+        surveys = sum(move.survey_task_id is not None for move in moves)
+        notices = sum(move.notice == "queued" for move in moves)
         if request.dry_run:
             return TransferResult(
                 customers=len(moves),
                 tasks=sum(move.open_tasks for move in moves),
+                surveys=surveys,
+                notices=notices,
                 dry_run=True,
                 moves=moves,
             )
@@ -249,10 +273,18 @@ def transfer(request: Transfer, context: Context, caller: Supervisor) -> Transfe
                     "customers": len(moves),
                     "tasks": unassigned,
                     "to_branch": request.to_branch,
+                    "surveys": surveys,
+                    "notices": notices,
                 },
             )
         )
-    return TransferResult(customers=len(moves), tasks=unassigned, moves=moves)
+    return TransferResult(
+        customers=len(moves),
+        tasks=unassigned,
+        surveys=surveys,
+        notices=notices,
+        moves=moves,
+    )
 
 
 def _known_branch(conn: Connection, branch: str) -> bool:

@@ -118,7 +118,13 @@ def _transfer(api: SupervisorApi, path: str, to_branch: str, dry_run: bool, say:
     except ValueError as exc:
         subject = f"--transfer: {Path(path).name}"
         raise script.BadInput("errors.file_problem", subject=subject, reason=exc) from None
-    counts = {"customers": moved.customers, "branch": to_branch, "tasks": moved.tasks}
+    counts = {
+        "customers": moved.customers,
+        "branch": to_branch,
+        "tasks": moved.tasks,
+        "surveys": moved.surveys,
+        "notices": moved.notices,
+    }
     if dry_run:
         headers = [say(f"transfer.{key}") for key in ("customer", "from_branch", "to_branch")]
         rows = [[m.customer_id, m.from_branch, to_branch, m.open_tasks] for m in moved.moves]
