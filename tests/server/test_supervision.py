@@ -150,12 +150,14 @@ def test_transfer_changes_branch_and_unassigns_open_tasks(world: World) -> None:
         json={"customer_ids": [customer], "to_branch": "b2"},
     )
     assert (result["customers"], result["tasks"]) == (1, 1)
-    assert result["moves"] == [{"customer_id": customer, "from_branch": "b1", "open_tasks": 1}]
+    [move] = result["moves"]
+    assert (move["customer_id"], move["from_branch"], move["open_tasks"]) == (customer, "b1", 1)
     assert world.ok("GET", "/v1/queue", "a")["items"] == []
     moved = world.ok("GET", "/v1/customers?branch=b2&limit=1000", "boss")["items"]
     assert customer in {c["id"] for c in moved}
     listed = world.ok("GET", f"/v1/tasks?customer={customer}&unassigned=true", "boss")["items"]
-    assert [t["id"] for t in listed] == [task]
+    surveyed = {task: "periodic", move["survey_task_id"]: "transfer"}
+    assert {t["id"]: t["kind"] for t in listed} == surveyed
     typo = world.call(
         "POST",
         "/v1/customers/transfer",

@@ -1,7 +1,7 @@
 """A branch transfer (seed 003 §四.3 客户沟通, §十一 客户满意度调查) tells each moved customer by
 SMS (the branch_transfer template, in their language, outside their rest hours) and creates a
-satisfaction revisit that `revisit assign --transfer` gives to the new branch's agents — through the real
-server and the supervisors' commands."""
+satisfaction revisit that `revisit assign --transfer` gives to the new branch's agents —
+through the real server and the supervisors' commands."""
 
 from __future__ import annotations
 
