@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "supervisors: move, unassign or park tasks by hand",
     ),
     "wallboard": ("revisit_tui.wallboard.command", "supervisors: the live wallboard of the floor"),
+    "store-reports": (
+        "revisit_tui.supervisor.commands.store_reports",
+        "supervisors: what agents' apps discarded, handed over or could not recover",
+    ),
 }
 
 

@@ -5,15 +5,33 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 
 import pytest
 from supervision import Supervisor, customer
 
 from revisit_tui import cli
-from revisit_tui.domain.models import ImportBatch, TaskCreate, TaskKind, TaskStatus
+from revisit_tui.domain.models import (
+    ImportBatch,
+    StoreReport,
+    StoreReportKind,
+    TaskCreate,
+    TaskKind,
+    TaskStatus,
+)
 
-COMMANDS = ["queue", "assign", "report", "qa", "purge", "escalations", "agents", "tasks"]
+COMMANDS = [
+    "queue",
+    "assign",
+    "report",
+    "qa",
+    "purge",
+    "escalations",
+    "agents",
+    "tasks",
+    "store-reports",
+]
 
 
 def revisit(supervisor: Supervisor, *argv: str) -> int:
@@ -122,3 +140,41 @@ def test_tasks_are_moved_unassigned_and_parked_by_hand(supervisor: Supervisor, c
     [parked] = [t for t in supervisor.api.tasks() if t.id == ids[2]]
     assert parked.not_before is not None and parked.not_before.date() == date(2026, 12, 1)
     assert revisit(supervisor, "tasks", "park", "t-nothing", "--until", "2026-12-01") == 2
+
+
+def test_store_reports_lists_discards_and_recoveries_in_the_readers_language(
+    supervisor: Supervisor, capsys
+):
+    now = datetime.now(UTC)
+    handed = StoreReport(
+        id=uuid.uuid4(),
+        kind=StoreReportKind.HANDED_OVER,
+        at=now,
+        reason="task moved to branch BJ02",
+        item_id=uuid.uuid4(),
+        item_kind="outcome",
+        task_id="t-gone",
+        refusal="task t-gone not found",
+        refusal_status=404,
+        item={"notes": "card 6222020200112233445"},
+    )
+    recovery = StoreReport(
+        id=uuid.uuid4(),
+        kind=StoreReportKind.RECOVERY,
+        at=now,
+        reason="not valid JSON",
+        file="outbox.json",
+        aside="/home/a1/outbox.json.corrupt-20261129T101500Z",
+        recovered=5,
+        lost=1,
+    )
+    with supervisor.agent_api("a1") as agent:
+        agent.store_report(handed)
+        agent.store_report(recovery)
+    assert revisit(supervisor, "store-reports", "--lang", "en") == 0
+    english = capsys.readouterr().out
+    assert "handed over" in english and "outcome of task t-gone, refused 404" in english
+    assert "outbox.json: 5 recovered, 1 lost" in english and "2 report(s)" in english
+    assert revisit(supervisor, "store-reports", "--kind", "recovery", "--lang", "zh-CN") == 0
+    chinese = capsys.readouterr().out
+    assert "文件恢复" in chinese and "恢复 5 条，丢失 1 条" in chinese and "已移交" not in chinese
