@@ -113,7 +113,6 @@ class WallboardApp(App[None]):
         refresh_seconds: float,
         snapshot_file: Path,
         clock: Callable[[], datetime] = utc_now,
-        poll: bool = True,
     ) -> None:
         super().__init__()
         self.fetch = fetch
@@ -123,12 +122,10 @@ class WallboardApp(App[None]):
         self.refresh_seconds = refresh_seconds
         self.snapshot_file = snapshot_file
         self.clock = clock
-        self.poll = poll
         self.current: Snapshot | None = None
         self.state = "connecting"  # connecting, online, offline (unreachable) or refused
         self.reason = ""  # why the last ask failed
         self.problem = ""  # the snapshot file's trouble
-        self.pane = PANES[0]
 
     def t(self, key: str, **params: Any) -> str:
         return translate(self.locale, key, **params)
@@ -145,9 +142,8 @@ class WallboardApp(App[None]):
         except DiskError as exc:
             self.problem = str(exc)
         self.render_board()
-        if self.poll:
-            self.ask()
-            self.set_interval(self.refresh_seconds, self.ask)
+        self.ask()
+        self.set_interval(self.refresh_seconds, self.ask)
 
     def on_resize(self) -> None:
         wide = self.size.width >= WIDE[0] and self.size.height >= WIDE[1]
@@ -221,7 +217,6 @@ class WallboardApp(App[None]):
     # --- actions ----------------------------------------------------------------------------
 
     def action_show(self, pane: str) -> None:
-        self.pane = pane
         for name, widget in zip(PANES, self.screen.query(".pane"), strict=True):
             widget.set_class(name == pane, "-current")
         table = self.screen.query(".-current DataTable").first(DataTable)
