@@ -39,6 +39,7 @@ from revisit_tui.server.tables import (
     principals,
     tasks,
 )
+from revisit_tui.server.taskstore import chunks
 
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
 
@@ -190,10 +191,12 @@ _CALLS_STARTED = _TODAYS_CALLS.where(
     outcomes.c.started_at >= sa.bindparam("start", type_=UtcDateTime),
     outcomes.c.started_at < sa.bindparam("end", type_=UtcDateTime),
 )
-# by received_at alone, so that its index is the one read
-_CALLS_STORED = _TODAYS_CALLS.where(
+# by received_at alone, so that its index is the one read; only the ids, then the rows of
+# those not counted yet (most of the overlap was counted by the previous refresh)
+_STORED_SINCE = sa.select(outcomes.c.id).where(
     outcomes.c.received_at >= sa.bindparam("since", type_=UtcDateTime)
 )
+_CALLS_WITH_IDS = _TODAYS_CALLS.where(outcomes.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def _open_counts(conn: Connection, today: date, next_working_day: date) -> Counter[Any]:
@@ -305,14 +308,21 @@ class DayTally:
         """Count the outcomes stored since the last call (all of today's the first time)."""
         with self.lock:
             if self.watermark is None:
-                rows = conn.execute(_CALLS_STARTED, {"start": self.start, "end": self.end})
+                rows = list(conn.execute(_CALLS_STARTED, {"start": self.start, "end": self.end}))
             else:
-                rows = conn.execute(_CALLS_STORED, {"since": self.watermark - CATCH_UP_OVERLAP})
+                since = self.watermark - CATCH_UP_OVERLAP
+                new = sorted(set(conn.scalars(_STORED_SINCE, {"since": since})) - self.counted)
+                rows = [
+                    row
+                    for part in chunks(new)
+                    for row in conn.execute(_CALLS_WITH_IDS, {"ids": list(part)})
+                ]
             for row in rows:
-                if row.id in self.counted or not self.start <= row.started_at < self.end:
+                if row.id in self.counted:
                     continue
-                self.counted.add(row.id)
-                self._count(row)
+                self.counted.add(row.id)  # another day's call too: it is not read again
+                if self.start <= row.started_at < self.end:
+                    self._count(row)
                 if self.watermark is None or row.received_at > self.watermark:
                     self.watermark = row.received_at
             if self.watermark is None:
