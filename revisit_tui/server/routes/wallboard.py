@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 from weakref import WeakKeyDictionary
 
@@ -127,6 +128,7 @@ def build(
     }
 
 
+@lru_cache(maxsize=8192)  # the agents' poll times repeat from one refresh to the next
 def _wire(moment: datetime | None) -> str | None:
     """A time as the wire spells it: ISO 8601 in UTC."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
@@ -147,16 +149,20 @@ _OPEN_ON = (
     .where(*_OPEN_KIND, tasks.c.due == sa.bindparam("day", type_=sa.Date))
     .group_by(tasks.c.kind)
 )
+# every active agent with their app's latest poll: one query, signed in decided by the database
 _PEOPLE = (
     sa.select(
         principals.c.id,
         principals.c.name,
         principals.c.profile["on_shift"].as_boolean().label("on_shift"),
+        agent_presence.c.seen_at,
+        agent_presence.c.outbox_pending,
+        (agent_presence.c.seen_at >= sa.bindparam("since", type_=UtcDateTime)).label("signed_in"),
     )
+    .outerjoin(agent_presence, agent_presence.c.agent_id == principals.c.id)
     .where(principals.c.role == Role.AGENT.value, sa.not_(principals.c.revoked))
     .order_by(principals.c.id)
 )
-_PRESENCE = sa.select(agent_presence)
 # the unresolved escalations soonest deadline first, with whether each is past it: their
 # deadlines are compared in the database (parsing thousands of times here cost more)
 _WAITING = (
@@ -211,26 +217,24 @@ def _open_counts(conn: Connection, today: date, next_working_day: date) -> Count
 
 def _agents(conn: Connection, tally: DayTally, now: datetime) -> list[dict[str, Any]]:
     """Every active agent's AgentOnFloor."""
-    people = conn.execute(_PEOPLE).all()
-    seen = {row.agent_id: row for row in conn.execute(_PRESENCE)}
-    window = timedelta(seconds=SIGNED_IN_SECONDS)
+    since = now - timedelta(seconds=SIGNED_IN_SECONDS)
+    calls, reached, handled = tally.calls, tally.reached_calls, tally.handled
     rows = []
-    for person in people:
-        poll = seen.get(person.id)
-        handled = tally.handled[person.id]
+    for person in conn.execute(_PEOPLE, {"since": since}):
+        count = handled.get(person.id, 0)
         rows.append(
             {
                 "agent_id": person.id,
                 "name": person.name,
                 "on_shift": person.on_shift is not False,
-                "signed_in": poll is not None and now - poll.seen_at <= window,
-                "last_sync_at": _wire(poll.seen_at) if poll is not None else None,
-                "calls_today": tally.calls[person.id],
-                "reached_today": tally.reached_calls[person.id],
+                "signed_in": bool(person.signed_in),
+                "last_sync_at": _wire(person.seen_at),
+                "calls_today": calls.get(person.id, 0),
+                "reached_today": reached.get(person.id, 0),
                 "average_handle_seconds": (
-                    round(tally.handle_seconds[person.id] / handled) if handled else None
+                    round(tally.handle_seconds[person.id] / count) if count else None
                 ),
-                "outbox_pending": poll.outbox_pending if poll is not None else None,
+                "outbox_pending": person.outbox_pending,
             }
         )
     return rows
