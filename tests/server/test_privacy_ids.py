@@ -275,3 +275,13 @@ def test_an_escalations_numbers_stay_masked_through_resolve_reopen_and_the_follo
     for answer in (resolved, reopened, resolved_again, queue):
         assert answer.status_code == 200, answer.text
         assert number not in answer.text and "****" + number[-4:] in answer.text
+
+
+def test_a_do_not_call_reason_quoting_a_number_is_masked_in_every_answer(world: World) -> None:
+    customer = world.add_customer("opted-out")
+    world.tokens["gw"] = world.server.add_service(world.id("gw"), "sms_gateway")
+    reason = {"reason": "+8613912345678 回复 TD 退订"}
+    path = f"/v1/customers/{customer}/do-not-call"
+    for answer in (world.call("POST", path, "gw", json=reason), world.call("GET", path, "boss")):
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["reason"] == "+****5678 回复 TD 退订"

@@ -9,6 +9,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends
 
+from revisit_tui.domain.masking import mask_text
 from revisit_tui.domain.models import (
     Agent,
     DoNotCallLift,
@@ -101,7 +102,7 @@ def _record(conn: sa.Connection, customer_id: str) -> DoNotCallRecord:
         raise ProblemError(404, "not_found", f"customer {customer_id!r} may be called")
     return DoNotCallRecord(
         customer_id=row.customer_id,
-        reason=row.reason,
+        reason=mask_text(row.reason),  # an opt-out reply may quote the number it came from
         source=row.source,
         at=row.at,
         by=row.by,
