@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "assign": ("revisit_tui.supervisor.commands.assign", "supervisors: assign the open tasks"),
     "report": ("revisit_tui.supervisor.commands.report", "supervisors: figures per agent, kind"),
     "qa": ("revisit_tui.supervisor.commands.qa", "supervisors: the month's quality sample"),
+    "disclose": (
+        "revisit_tui.supervisor.commands.disclose",
+        "supervisors: one identifier of one reviewed record, in full (audited)",
+    ),
     "purge": ("revisit_tui.supervisor.commands.purge", "supervisors: retention purge"),
     "escalations": (
         "revisit_tui.supervisor.commands.escalations",

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
+from uuid import UUID, uuid4
 
 from pydantic import BaseModel
 
@@ -23,15 +24,18 @@ from revisit_tui.domain.models import (
     AssignmentBatch,
     ClosureReport,
     Customer,
+    Disclosure,
     Escalation,
     EscalationStatus,
     EventRecord,
     ImportBatch,
     ImportResult,
     KindReport,
+    MaskedField,
     Outcome,
     PurgeRequest,
     PurgeResult,
+    QaDisclosure,
     QaRecord,
     Resolution,
     StoreReportKind,
@@ -200,6 +204,14 @@ class SupervisorApi:
         return self._escalation_action(escalation_id, "reopen", resolution)
 
     # --- records, reports, QA, retention --------------------------------------------------
+
+    def disclose(self, outcome_id: UUID, field: MaskedField, reason: str) -> Disclosure:
+        """One field of a reviewed record's customer in full; the server audits it first."""
+        request = QaDisclosure(id=uuid4(), outcome_id=outcome_id, field=field, reason=reason)
+        response = self.client.request(
+            "POST", "/v1/disclosures", json=request.model_dump(mode="json")
+        )
+        return Disclosure.model_validate(response.json())
 
     def outcomes(self, month: str, agent: str | None = None) -> Iterator[Outcome]:
         """A month's (YYYY-MM) outcomes, optionally one agent's, page by page."""

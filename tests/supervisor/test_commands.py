@@ -26,6 +26,7 @@ COMMANDS = [
     "assign",
     "report",
     "qa",
+    "disclose",
     "purge",
     "escalations",
     "agents",
