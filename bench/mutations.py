@@ -296,6 +296,19 @@ MUTATIONS = (
         ("tests/server/test_sms_texts.py",),
     ),
     Mutation(
+        "transfer revisit 5 → 6 working days",
+        POLICY,
+        "transfer_working_days: int = Field(5,",
+        "transfer_working_days: int = Field(6,",
+    ),
+    Mutation(
+        "closure reason accepted on any revisit",
+        "revisit_tui/domain/validation.py",
+        "if kind is not None and kind is not TaskKind.CLOSURE and outcome.closure_reason",
+        "if kind is None and kind is not TaskKind.CLOSURE and outcome.closure_reason",
+        (*DOMAIN, "tests/supervisor/test_closure_reasons.py"),
+    ),
+    Mutation(
         "app offers SMS templates missing a value",
         "revisit_tui/app/script_texts.py",
         "if template.applies(item.task.kind, status) and not template.missing(context)",
