@@ -48,8 +48,9 @@ BOARD = Wallboard(
                 (9, 6, 3, 3, 0),
                 (7, 5, 2, 2, 0),
                 (5, 4, 0, 0, 0),
+                (3, 2, 4, 1, 0),
             ],
-            strict=False,
+            strict=True,
         )
     ],
     agents=[

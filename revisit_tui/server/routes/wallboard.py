@@ -97,7 +97,7 @@ def build(
         agents = _agents(conn, tally, now)
         lines, nearest = _escalations(conn, now)
     return {
-        "generated_at": _wire(now),
+        "generated_at": _spelled(now),
         "day": today.isoformat(),
         "time_zone": tz,
         "signed_in_seconds": SIGNED_IN_SECONDS,
@@ -128,10 +128,13 @@ def build(
     }
 
 
-@lru_cache(maxsize=8192)  # the agents' poll times repeat from one refresh to the next
-def _wire(moment: datetime | None) -> str | None:
+def _spelled(moment: datetime | None) -> str | None:
     """A time as the wire spells it: ISO 8601 in UTC."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
+# for the times that repeat from one refresh to the next (agents' polls, deadlines)
+_wire = lru_cache(maxsize=8192)(_spelled)
 
 
 # statements built once (a refresh runs each of them): only their parameters change
