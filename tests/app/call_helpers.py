@@ -12,6 +12,7 @@ from revisit_tui.app.screens.call import CallScreen
 from revisit_tui.app.screens.wrapup import WrapUpScreen
 from revisit_tui.app.widgets.choice_row import (
     ChoiceRow,
+    ClosureReasonChoice,
     ContactChoice,
     RatingChoice,
     TransactionChoice,
@@ -21,7 +22,13 @@ from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.client.store import AgentStore
 from revisit_tui.domain.models import Outcome, QueueItem, TaskKind
 
-FIRST_ANSWER = {ContactChoice: "c", TransactionChoice: "c", YesNoChoice: "y", RatingChoice: "4"}
+FIRST_ANSWER = {
+    ContactChoice: "c",
+    TransactionChoice: "c",
+    YesNoChoice: "y",
+    RatingChoice: "4",
+    ClosureReasonChoice: "1",
+}
 
 
 def item_of(store: AgentStore, kind: TaskKind, *, corporate: bool | None = None) -> QueueItem:

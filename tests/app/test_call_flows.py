@@ -51,6 +51,7 @@ async def test_a_reached_and_verified_call_of_every_kind_lands_in_the_outbox(
     assert outcome.script_version.startswith(f"{kind.value}/en/")
     assert all(c.result is ContactCheckResult.CONFIRMED for c in outcome.contact_checks)
     assert len(outcome.transaction_checks) == len(item.flagged_transactions)
+    assert (outcome.closure_reason is not None) == (kind is TaskKind.CLOSURE)
     assert store.draft(item.task.id) is None
 
 
