@@ -6,11 +6,14 @@ changes (other tests' data only ever adds to both)."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import httpx
 
 from revisit_tui.client.api import ApiClient
 from revisit_tui.client.store import AgentStore
@@ -227,3 +230,30 @@ def test_the_agent_app_s_sync_reports_its_outbox_to_the_board(world: World, tmp_
     line = agent(board(world), agent_id)
     assert line["outbox_pending"] == 0  # reported by the sync's poll, after the push
     assert line["signed_in"] is True
+
+
+def test_a_poll_is_answered_while_another_writer_holds_the_database(live_server: Any) -> None:
+    token = live_server.add_agent("busy-agent")
+    path = live_server.db_url.removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # SQLite's one writer: the presence write cannot start
+    try:
+        answer = httpx.get(
+            f"{live_server.url}/v1/queue",
+            headers={"Authorization": f"Bearer {token}", "X-Outbox-Pending": "1"},
+            timeout=30,
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert answer.status_code == 200, answer.text
+    with sqlite3.connect(path) as conn:
+        seen = conn.execute("SELECT * FROM agent_presence WHERE agent_id = 'busy-agent'")
+        assert seen.fetchall() == []  # skipped, and written by the next poll
+    again = httpx.get(
+        f"{live_server.url}/v1/queue", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    assert again.status_code == 200
+    with sqlite3.connect(path) as conn:
+        seen = conn.execute("SELECT agent_id FROM agent_presence WHERE agent_id = 'busy-agent'")
+        assert seen.fetchall() == [("busy-agent",)]
