@@ -2,8 +2,8 @@
 
 The server draws the sample (same month, rate and seed → same records) and marks each record
 complete / compliant / handled; this module writes it out and counts what needs a look.
-The export holds customer names and account numbers, so it is written readable by its owner
-only.
+The export holds customer names and masked account numbers, so it is written readable by
+its owner only; a reviewer who needs a full identifier asks `revisit disclose` (audited).
 """
 
 from __future__ import annotations

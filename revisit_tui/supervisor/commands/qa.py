@@ -4,8 +4,9 @@ review (seed 002 §十.1) and export it with the checks: complete, compliant, ha
     revisit qa --month 2026-10 --rate 0.05 --seed 7 --out sample.csv
 
 The same month, rate and seed give the same records (a late record displaces at most its
-share). The export holds customer names and account numbers: it is created readable by its
-owner only; account numbers stay text in Excel.
+share). The export holds customer names and masked account numbers: it is created readable
+by its owner only; account numbers stay text in Excel. A full identifier of one record is
+`revisit disclose OUTCOME FIELD --reason …` (audited).
 """
 
 from __future__ import annotations
