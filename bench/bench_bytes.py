@@ -99,6 +99,7 @@ def run_baseline() -> None:
 
     from revisit_tui.app.i18n import translate
     from revisit_tui.app.queue_rows import build_rows, cells
+    from revisit_tui.app.widgets.queue_table import COLUMNS
     from revisit_tui.config import Settings
     from tests.app.factory import NOW, make_queue
 
@@ -110,7 +111,7 @@ def run_baseline() -> None:
 
         def on_mount(self) -> None:
             table = self.query_one(DataTable)
-            table.add_columns(*(f"c{i}" for i in range(8)))
+            table.add_columns(*(f"c{i}" for i in range(len(COLUMNS))))
             table.add_rows(
                 cells(row, NOW, None, lambda key, **p: translate("zh-CN", key, **p)) for row in rows
             )
