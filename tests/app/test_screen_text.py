@@ -1,6 +1,7 @@
 """What the screens show at 80×24 reads right: a toast never hides the status line, a name
-too long for its place ends with "…", and the call timer counts the time on the call, not
-the time the app was closed between two openings of it."""
+too long for its place ends with "…", a Chinese line never starts with closing punctuation,
+and the call timer counts the time on the call, not the time the app was closed between two
+openings of it."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets._toast import Toast
 
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.call import CallScreen
+from revisit_tui.app.widgets.prose import NO_LINE_END, NO_LINE_START, Prose, break_lines
 from revisit_tui.app.widgets.queue_table import fit_cell
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.client.store import AgentStore
-from tests.app.call_helpers import open_call, quiet, screen_text, settle
+from revisit_tui.domain.models import TaskKind
+from tests.app.call_helpers import item_of, open_call, quiet, screen_text, settle
 from tests.app.factory import NOW
 
 pytestmark = pytest.mark.anyio
@@ -101,3 +105,58 @@ async def test_the_call_timer_counts_the_call_not_the_time_the_app_was_closed(
         screen.query_one("#call-timer").tick()  # type: ignore[attr-defined]
         await pilot.pause()
         assert screen_text(app).splitlines()[0].rstrip().endswith("02:15")
+
+
+def test_lines_break_as_chinese_is_typeset() -> None:
+    text = (
+        "在行上按回车输入该行的文字（新号码、问题、备注；没有单独备注的行写入通话备注）；"
+        "回车或 Esc 离开。"
+    )
+    for width in range(6, 60):
+        lines = break_lines(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), "nothing is lost"
+        for line in lines:
+            assert cell_len(line) <= width
+            assert line[0] not in NO_LINE_START, (width, lines)
+            assert line[-1] not in NO_LINE_END, (width, lines)
+    assert break_lines("Enter or Esc leaves the field", 12) == [
+        "Enter or Esc",
+        "leaves the",
+        "field",
+    ]
+
+
+def prose_lines(app: RevisitApp) -> list[str]:
+    """Every line the Prose widgets of the screen show, as painted."""
+    strips = app.screen._compositor.render_strips()
+    lines = []
+    for prose in app.screen.query(Prose):
+        region = prose.content_region.intersection(app.screen.region)
+        for y in range(region.y, region.bottom):
+            strip = strips[y].crop(region.x, region.right)
+            lines.append("".join(segment.text for segment in strip).strip())
+    return [line for line in lines if line]
+
+
+@pytest.mark.parametrize("width", [80, 64])
+async def test_no_chinese_line_starts_with_closing_punctuation(
+    app_factory: AppFactory, store: AgentStore, width: int
+) -> None:
+    """The defect: help's focus model at 80 columns had a line starting with "；"."""
+    app = app_factory(locale="zh-CN")
+    seen: list[str] = []
+    async with app.run_test(size=(width, 24)) as pilot:
+        await quiet(pilot)
+        await pilot.press("f1")
+        seen += prose_lines(app)
+        await pilot.press("escape")
+        screen = await open_call(app, pilot, item_of(store, TaskKind.SPECIAL_EVENT))
+        for _step in screen.steps:
+            await pilot.press("n", "x")
+            seen += prose_lines(app)
+            await pilot.press("pagedown")
+        await pilot.press("w", "6", "enter", *"23:00", "enter")
+        seen += prose_lines(app)
+    assert len(seen) > 10
+    starts = [line for line in seen if line[0] in NO_LINE_START]
+    assert starts == []

@@ -31,6 +31,7 @@ from revisit_tui.app.script_texts import StepView, identity_reasons, script_step
 from revisit_tui.app.widgets.call_timer import CallClock, CallTimer
 from revisit_tui.app.widgets.choice_row import ChoiceRow
 from revisit_tui.app.widgets.customer_card import CustomerCard, masked_value
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage, dom_id
@@ -179,7 +180,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
             yield ScriptStepper(id="stepper")
             with VerticalScroll(id="card-panel", can_focus=False):
                 yield CustomerCard(self.item, self.shell.policy.bank.default_region, id="card")
-        yield Static(id="call-notice")
+        yield Prose(id="call-notice")
         yield FieldInput("notes", self.form.notes, self.t("call.notes_placeholder"))
         yield FieldMessage("notes")
         yield StatusLine()
@@ -369,9 +370,9 @@ class CallScreen(LocalizedScreen[Outcome | None]):
     def _show_notice(self) -> None:
         """The urgent line while a "not me" escalation is part of this call."""
         raised = [e.transaction_id for e in self.current.escalations if e.transaction_id]
-        notice = self.query_one("#call-notice", Static)
+        notice = self.query_one("#call-notice", Prose)
         text = self.t("call.not_me_notice", transaction=", ".join(raised)) if raised else ""
-        notice.update(Text(text))
+        notice.update(text)
         notice.set_class(bool(raised), "-urgent")
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from revisit_tui.app.keymap import KeyedBinding, all_bindings, keys_of
 from revisit_tui.app.screens.base import LocalizedScreen
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.status_line import StatusLine
 
 
@@ -24,7 +25,7 @@ class HelpScreen(LocalizedScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="help-title")
-        yield Static(id="help-model", markup=False)
+        yield Prose(id="help-model")
         yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
         yield StatusLine()
         yield Footer(compact=True, show_command_palette=False)
@@ -37,7 +38,7 @@ class HelpScreen(LocalizedScreen[None]):
         self.query_one("#help-title", Static).update(
             self.t("app.title") + " · " + self.t("help.title")
         )
-        self.query_one("#help-model", Static).update(self.t("help.model"))
+        self.query_one("#help-model", Prose).update(self.t("help.model"))
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_column(self.t("help.screen"), width=14)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,6 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from revisit_tui.app.screens.base import LocalizedModal
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.domain import identity
 from revisit_tui.domain.models import IdentityCheck, QueueItem
 
@@ -40,7 +40,7 @@ class IdentityCheckScreen(LocalizedModal[bool | None]):
         with Vertical(id="identity-box"):
             yield Static(id="identity-title")
             yield Input(id="identity-input", max_length=32)
-            yield Static(id="identity-result")
+            yield Prose(id="identity-result")
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
@@ -49,7 +49,7 @@ class IdentityCheckScreen(LocalizedModal[bool | None]):
 
     def relabel(self) -> None:
         self.query_one("#identity-title", Static).update(self.t("call.identity.title"))
-        self.query_one("#identity-result", Static).update(Text(self.t(self.result_key)))
+        self.query_one("#identity-result", Prose).update(self.t(self.result_key))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

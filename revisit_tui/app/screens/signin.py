@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
@@ -21,6 +20,7 @@ from revisit_tui.app.session import (
     save_token,
     token_path,
 )
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.domain.models import Agent
 
@@ -62,7 +62,7 @@ class SignInScreen(LocalizedScreen[None]):
             yield Input(self.shell.settings.client.server_url, id="signin-server")
             yield Static(id="signin-token-label")
             yield Input(self.initial_token, password=True, id="signin-token")
-            yield Static(id="signin-message")
+            yield Prose(id="signin-message")
         yield StatusLine()
         yield Footer(compact=True, show_command_palette=False)
 
@@ -81,8 +81,8 @@ class SignInScreen(LocalizedScreen[None]):
 
     def say(self, text: str, problem: bool = False) -> None:
         """Show a message under the form."""
-        message = self.query_one("#signin-message", Static)
-        message.update(Content(text))
+        message = self.query_one("#signin-message", Prose)
+        message.update(text)
         message.set_class(problem, "-problem")
 
     @on(Input.Submitted, "#signin-server")

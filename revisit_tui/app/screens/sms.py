@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.script_texts import SmsTemplateView, sms_templates
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.client.store import AgentStore, ItemKind
 from revisit_tui.domain.masking import mask_field
@@ -86,7 +87,7 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
         with Vertical(id="sms-body"):
             yield Static(id="sms-to")
             yield Static(id="sms-template")
-            yield Static(id="sms-text")
+            yield Prose(id="sms-text")
             yield Static(id="sms-decision")
         yield StatusLine()
         yield Footer(show_command_palette=False, compact=True)
@@ -115,7 +116,7 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
             )
         )
         text = template.text if template else t("call.sms.no_template")
-        self.query_one("#sms-text", Static).update(Text(text))
+        self.query_one("#sms-text", Prose).update(text)
         decision = self.decision()
         line = self.query_one("#sms-decision", Static)
         line.set_class(not decision.allowed, "-refused")

@@ -31,6 +31,7 @@ from revisit_tui.app.widgets.choice_row import (
     DispositionChoice,
     UrgencyChoice,
 )
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage
 from revisit_tui.domain.models import Disposition, Outcome
@@ -116,7 +117,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             )
             yield FieldMessage("disposition")
             with Vertical(id="callback"):
-                yield Static(id="callback-hint")
+                yield Prose(id="callback-hint")
                 yield FieldInput("callback_at", form.callback_at, "")
                 yield FieldMessage("callback_at")
             yield Static(id="escalations-label", classes="section")
@@ -142,7 +143,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             t("call.wrapup.escalations", n=len(form.escalations))
         )
         self.query_one("#summary-label", Static).update(t("call.wrapup.summary"))
-        self.query_one("#callback-hint", Static).update(Text(self._callback_hint()))
+        self.query_one("#callback-hint", Prose).update(self._callback_hint())
         self.query_one("#callback_at", FieldInput).placeholder = t("call.wrapup.callback_format")
         for index, escalation in enumerate(form.escalations):
             self.query_one(f"#escalations-{index}-department", FieldInput).placeholder = t(

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from revisit_tui.app.callform import CallForm
 from revisit_tui.app.script_texts import StepView
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.step_contact import ContactStep
 from revisit_tui.app.widgets.step_questions import AnswerStep, NotedQuestions
 from revisit_tui.app.widgets.step_transactions import TransactionStep
@@ -70,10 +71,10 @@ class ScriptStepper(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="step-title")
         with VerticalScroll(id="step-body", can_focus=False):
-            yield Static(id="step-prompt")
-            yield Static(id="step-say")
+            yield Prose(id="step-prompt")
+            yield Prose(id="step-say")
             yield Vertical(id="step-slot")
-            yield Static(id="step-hint", classes="step-hint")
+            yield Prose(id="step-hint", classes="step-hint")
 
     async def build(
         self,
@@ -99,8 +100,8 @@ class ScriptStepper(Vertical):
         self.query_one("#step-title", Static).update(
             Text(t("call.step_title", n=index + 1, total=len(self.steps), title=step.title))
         )
-        self.query_one("#step-prompt", Static).update(Text(step.prompt))
-        self.query_one("#step-hint", Static).update(Text(step.hint))
+        self.query_one("#step-prompt", Prose).update(step.prompt)
+        self.query_one("#step-hint", Prose).update(step.hint)
         self.say(None)
         for number, box in enumerate(self.query_one("#step-slot", Vertical).children):
             box.display = number == index
@@ -116,6 +117,6 @@ class ScriptStepper(Vertical):
         """Show the script's line for the row at `path` (nothing when it has none)."""
         step = self.steps[self.index] if self.steps else None
         line = step.item_prompts.get(path or "", "") if step else ""
-        say = self.query_one("#step-say", Static)
-        say.update(Text("▸" + line) if line else "")
+        say = self.query_one("#step-say", Prose)
+        say.update("▸" + line if line else "")
         say.display = bool(line)

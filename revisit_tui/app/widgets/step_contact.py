@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from revisit_tui.app.callform import CallForm
 from revisit_tui.app.widgets.choice_row import ContactChoice
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage
 from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import ContactCheckResult, ContactField, Customer, QueueItem
@@ -66,7 +66,7 @@ class ContactStep(Vertical):
             emphasis = self.address_emphasis and field is ContactField.ADDRESS
             if emphasis and account is not None:
                 status = self.t(f"call.account_status.{account.status.value}")
-                yield Static(
+                yield Prose(
                     self.t("call.contact.address_emphasis", status=status),
                     classes="step-emphasis",
                 )
@@ -84,4 +84,4 @@ class ContactStep(Vertical):
                 visible=result is ContactCheckResult.CHANGED,
             )
             yield FieldMessage(f"contact_checks.{field.value}")
-        yield Static(self.t("call.contact.official_hint"), classes="step-hint")
+        yield Prose(self.t("call.contact.official_hint"), classes="step-hint")

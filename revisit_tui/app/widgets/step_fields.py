@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
+
+from revisit_tui.app.widgets.prose import Prose
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -65,7 +66,7 @@ class FieldInput(Input):
             self.enter(self.screen.focused)
 
 
-class FieldMessage(Static):
+class FieldMessage(Prose):
     """The inline message of one form path: empty when the value is fine."""
 
     def __init__(self, path: str) -> None:
@@ -78,5 +79,5 @@ class FieldMessage(Static):
         """Show the message, or hide the line when there is none (no refresh if unchanged)."""
         if message != self.message:
             self.message = message
-            self.update(Text(message or ""))
+            self.update(message or "")
             self.display = bool(message)

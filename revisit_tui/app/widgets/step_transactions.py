@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from revisit_tui.app.callform import CallForm
 from revisit_tui.app.widgets.choice_row import TransactionChoice
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.domain.models import QueueItem, Transaction
 
 Translate = Callable[..., str]
@@ -37,7 +37,7 @@ class TransactionStep(Vertical):
 
     def compose(self) -> ComposeResult:
         if not self.item.flagged_transactions:
-            yield Static(self.t("call.tx.none"), classes="step-hint")
+            yield Prose(self.t("call.tx.none"), classes="step-hint")
             return
         zone = ZoneInfo(self.item.customer.timezone)
         for tx in self.item.flagged_transactions:
@@ -48,4 +48,4 @@ class TransactionStep(Vertical):
                 answer.value if answer else None,
                 detail=f"{tx.amount:,.2f} {tx.currency}",
             )
-            yield Static("  " + transaction_detail(tx, self.t), classes="step-detail")
+            yield Prose("  " + transaction_detail(tx, self.t), classes="step-detail")
