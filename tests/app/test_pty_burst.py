@@ -27,6 +27,7 @@ from revisit_tui.domain.models import (
     TaskKind,
     TransactionAnswer,
 )
+from revisit_tui.domain.scripts import steps_for
 from tests.app.conftest import QUEUE_SIZE, SERVER_URL
 from tests.app.factory import AGENT_ID, NOW, make_queue
 from tests.e2e.conftest import DEMO_EXIT, Tmux, wait_until
@@ -60,7 +61,7 @@ class Plan:
 def plan_call(item: QueueItem, locale: str) -> Plan:
     """Answer every row of every step of the item's script, a note after most answers."""
     plan = Plan(keys=["/", item.task.id, "Enter", "Enter"])  # find it, leave search, open
-    for number, step in enumerate(load_script(item.task.kind, locale).steps):
+    for number, step in enumerate(steps_for(load_script(item.task.kind, locale), item)):
         kind = step.kind.value
         rows: list[str] = []
         if kind in ("contact_check", "identity_check"):
