@@ -153,20 +153,25 @@ class ApiClient:
         path: str,
         *,
         json: Any = None,
+        content: str | bytes | None = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         """Send a request with the retry policy; returns the 2xx/3xx response. Raises ApiError
         on 4xx (at once) and Unreachable when connection errors, timeouts, 5xx or 429 outlast
         the retries. A request may thus reach the server twice (an answer lost on the way):
-        the agent's writes are idempotent by id; a caller with other writes must allow it."""
+        the agent's writes are idempotent by id; a caller with other writes must allow it.
+        `content` is a JSON body already encoded (a model's model_dump_json: one pass, where
+        `json` goes through dicts first)."""
+        if content is not None:
+            headers = {**(headers or {}), "Content-Type": "application/json"}
         last = ""
         cause = "connection"
         for attempt in range(self.retries + 1):
             wait = self._backoff(attempt)
             try:
                 response = self._http.request(
-                    method, path, json=json, params=params, headers=headers
+                    method, path, json=json, content=content, params=params, headers=headers
                 )
             except httpx.TransportError as exc:
                 if _untrusted_certificate(exc):

@@ -107,7 +107,7 @@ class SupervisorApi:
     def create_tasks(self, tasks: list[TaskCreate]) -> TaskBatchResult:
         """Create tasks by key; a key the server has seen before creates nothing."""
         batch = TaskBatch(tasks=tasks)
-        response = self.client.request("POST", "/v1/tasks/bulk", json=batch.model_dump(mode="json"))
+        response = self.client.request("POST", "/v1/tasks/bulk", content=batch.model_dump_json())
         return TaskBatchResult.model_validate(response.json())
 
     def tasks(
@@ -134,9 +134,7 @@ class SupervisorApi:
     def assign(self, assignments: list[Assignment]) -> int:
         """Set (or clear) the agent of each task; answers how many tasks were updated."""
         batch = AssignmentBatch(assignments=assignments)
-        response = self.client.request(
-            "POST", "/v1/assignments", json=batch.model_dump(mode="json")
-        )
+        response = self.client.request("POST", "/v1/assignments", content=batch.model_dump_json())
         return int(response.json()["updated"])
 
     def transfer_customers(

@@ -47,8 +47,7 @@ def mask_field(field: MaskedField | str, value: str | None) -> str:
     MaskedField(field)
     if value is None:
         return ""
-    compact = "".join(char for char in value if char not in " -")
-    return mask(compact)
+    return mask(value.replace(" ", "").replace("-", ""))
 
 
 def mask_email(value: str | None) -> str:

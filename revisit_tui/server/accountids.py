@@ -11,7 +11,6 @@ the server (docs/api.md "Account ids").
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import string
 from collections.abc import Sequence
@@ -22,14 +21,17 @@ from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.masking import mask_field, mask_text
 from revisit_tui.domain.models import MaskedField, Task
-from revisit_tui.server.rows import task_from_row
+from revisit_tui.server.rows import TASK_FIELDS
 from revisit_tui.server.tables import accounts
 from revisit_tui.server.taskstore import chunks
 
 PREFIX = "ac-"
 # letters only (about 94 bits): no run of digits in an id, or a key, reads as a number to mask
 LENGTH = 20
+_LISTED_FIELDS = tuple(Task.model_fields)  # a row's columns, and account_id
 _LETTERS = string.ascii_lowercase
+# byte → its letter (byte mod 26): one translate per id instead of a loop over the digest
+_LETTER_OF_BYTE = bytes(ord(_LETTERS[byte % len(_LETTERS)]) for byte in range(256))
 
 
 class AccountIds:
@@ -39,28 +41,33 @@ class AccountIds:
         self._key = key
 
     def of(self, number: str) -> str:
-        digest = hmac.new(self._key, number.encode(), hashlib.sha256).digest()
-        return PREFIX + "".join(_LETTERS[byte % len(_LETTERS)] for byte in digest[:LENGTH])
+        digest = hmac.digest(self._key, number.encode(), "sha256")
+        return PREFIX + digest[:LENGTH].translate(_LETTER_OF_BYTE).decode("ascii")
 
 
 def masked_number(number: str) -> str:
     return mask_field(MaskedField.ACCOUNT_NUMBER, number)
 
 
-def listed_task(row: Any, ids: AccountIds) -> Task:
-    """A task row as supervisors see it: its account by id, the number masked (where the key
-    names it, too), numbers in its reason masked."""
-    task = task_from_row(row)
-    number = task.account_number
-    update: dict[str, Any] = {"reason": mask_text(task.reason)}
+def listed_tasks(rows: Sequence[Any], ids: AccountIds) -> list[dict[str, Any]]:
+    """Task rows as supervisors see them, as the JSON of Tasks (every field, in the model's
+    order): each account by id, the number masked (where the key names it, too), numbers in
+    the reason masked. The rows were validated when written: a page is serialised from
+    these (paging.items_response) without a model per row."""
+    return [_listed(row._mapping, ids) for row in rows]
+
+
+def _listed(mapping: Any, ids: AccountIds) -> dict[str, Any]:
+    task: dict[str, Any] = dict.fromkeys(_LISTED_FIELDS)
+    task.update((name, mapping[name]) for name in TASK_FIELDS)
+    task["reason"] = mask_text(task["reason"])
+    number = task["account_number"]
     if number:
         masked = masked_number(number)
-        update |= {
-            "account_number": masked,
-            "account_id": ids.of(number),
-            "key": task.key.replace(number, masked),
-        }
-    return task.model_copy(update=update)
+        task["account_number"] = masked
+        task["account_id"] = ids.of(number)
+        task["key"] = task["key"].replace(number, masked)
+    return task
 
 
 def numbers_of_customers(

@@ -18,6 +18,7 @@ from revisit_tui.server.problems import ProblemError
 MAX_LIMIT = 1000
 MAX_KEY = 200  # the longest sort key: an id or an ISO time
 _TIME: TypeAdapter[datetime] = TypeAdapter(UtcTime)
+_JSON: TypeAdapter[Any] = TypeAdapter(Any)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size (≤ 1000)")]
 Cursor = Annotated[str | None, Query(max_length=500, description="next_cursor of the last page")]
@@ -65,6 +66,14 @@ def next_cursor(items: Sequence[Any], limit: int, key: Any) -> str | None:
     if len(items) < limit:
         return None
     return encode_cursor(key(items[-1]))
+
+
+def items_response(items: Sequence[Any], cursor: str | None) -> Response:
+    """A page {"items", "next_cursor"} serialised in one pass. Items are models, or dicts
+    that are their wire model's JSON already (rows of typed columns, then masked: no model
+    per item; building and dumping 1000 models was most of a listing page's time)."""
+    page = {"items": items, "next_cursor": cursor}
+    return Response(content=_JSON.dump_json(page), media_type="application/json")
 
 
 def page_response(page: BaseModel) -> Response:

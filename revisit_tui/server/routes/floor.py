@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from revisit_tui.domain.models import Disposition, Identifier, Task, TaskStatus, UtcTime
-from revisit_tui.server.accountids import listed_task
+from revisit_tui.server.accountids import listed_tasks
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.strictjson import StrictJsonRoute
@@ -58,14 +58,14 @@ class Updated(BaseModel):
 
 
 @router.post("/tasks/by-id", response_model=list[Task], responses=errors())
-def tasks_by_id(request: TaskIds, context: Context, _caller: Supervisor) -> list[Task]:
+def tasks_by_id(request: TaskIds, context: Context, _caller: Supervisor) -> list[dict[str, Any]]:
     """The tasks with these ids (unknown ids are left out), by id, masked as /v1/tasks."""
-    found: list[Task] = []
+    found: list[dict[str, Any]] = []
     ids = context.account_ids
     with context.read.connect() as conn:
         for part in chunks(sorted(set(request.task_ids))):
             rows = conn.execute(sa.select(tasks).where(tasks.c.id.in_(part)).order_by(tasks.c.id))
-            found += [listed_task(row, ids) for row in rows]
+            found += listed_tasks(rows.all(), ids)
     return found
 
 

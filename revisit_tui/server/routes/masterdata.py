@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -33,6 +33,7 @@ from revisit_tui.server.paging import (
     Limit,
     cursor_time,
     decode_cursor,
+    items_response,
     next_cursor,
     page_response,
 )
@@ -42,6 +43,11 @@ from revisit_tui.server.tables import accounts, audit_log, customers, events, tr
 from revisit_tui.server.taskstore import bump_master_stamp, chunks
 
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
+
+# a JSON body may hold anything (only import checks it): a page is validated, in one pass
+_ACCOUNTS: TypeAdapter[list[AccountRecord]] = TypeAdapter(list[AccountRecord])
+_CUSTOMERS: TypeAdapter[list[Customer]] = TypeAdapter(list[Customer])
+_BODY: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])  # a stored body's JSON text
 
 
 class AccountPage(BaseModel):
@@ -224,21 +230,19 @@ def list_accounts(
 ) -> Response:
     """Accounts by number, each masked with its account id (queue building keys on the id);
     opened_since picks new accounts for new-account revisits."""
-    query = sa.select(accounts.c.number.label("key"), accounts.c.body)
+    query = sa.select(accounts.c.number.label("key"), _text(accounts.c.body))
     if opened_since:
         query = query.where(accounts.c.opened_on >= opened_since)
     items, after = _page_by_key(context, query, accounts.c.number, cursor, limit)
     ids = context.account_ids
-    return page_response(
-        AccountPage(
-            items=[
-                AccountRecord.model_validate(
-                    {**body, "number": masked_number(body["number"]), "id": ids.of(body["number"])}
-                )
+    return items_response(
+        _ACCOUNTS.validate_python(
+            [
+                {**body, "number": masked_number(body["number"]), "id": ids.of(body["number"])}
                 for body in items
-            ],
-            next_cursor=after,
-        )
+            ]
+        ),
+        after,
     )
 
 
@@ -268,15 +272,12 @@ def list_customers(
     limit: Limit = 100,
 ) -> Response:
     """Customers by id, their numbers and e-mail masked (queue building needs none of them)."""
-    query = sa.select(customers.c.id.label("key"), customers.c.body)
+    query = sa.select(customers.c.id.label("key"), _text(customers.c.body))
     if branch:
         query = query.where(customers.c.branch == branch)
     items, after = _page_by_key(context, query, customers.c.id, cursor, limit)
-    return page_response(
-        CustomerPage(
-            items=[Customer.model_validate(masked_customer(body)) for body in items],
-            next_cursor=after,
-        )
+    return items_response(
+        _CUSTOMERS.validate_python([masked_customer(body) for body in items]), after
     )
 
 
@@ -325,11 +326,19 @@ def _page_by_key(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Any], str | None]:
-    """One page of `query` (selecting `key` and `body`) in key order after the cursor: the
-    bodies and the next cursor."""
+    """One page of `query` (selecting `key` and `body` as text, `_text`) in key order after
+    the cursor: the bodies and the next cursor."""
     after = decode_cursor(cursor, 1)
     if after:
         query = query.where(key > str(after[0]))
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(key).limit(limit)).all()
-    return [row.body for row in rows], next_cursor(rows, limit, lambda r: [r.key])
+    return [_BODY.validate_json(row.body) for row in rows], next_cursor(
+        rows, limit, lambda r: [r.key]
+    )
+
+
+def _text(body: sa.Column[Any]) -> sa.Label[str]:
+    """A JSON body selected as its text: pydantic's parser reads it in half the time of the
+    JSON type's json.loads (listings send up to 1000 a page)."""
+    return sa.cast(body, sa.Text).label("body")

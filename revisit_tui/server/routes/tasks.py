@@ -25,10 +25,10 @@ from revisit_tui.domain.models import (
     TaskStatus,
 )
 from revisit_tui.server import donotcall, transferring
-from revisit_tui.server.accountids import AccountIds, listed_task, numbers_of_customers
+from revisit_tui.server.accountids import AccountIds, listed_tasks, numbers_of_customers
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.deps import Context, Supervisor
-from revisit_tui.server.paging import Cursor, Limit, decode_cursor, next_cursor, page_response
+from revisit_tui.server.paging import Cursor, Limit, decode_cursor, items_response, next_cursor
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import accounts, audit_log, customers, principals, tasks
@@ -142,12 +142,7 @@ def list_tasks(
     with context.read.connect() as conn:
         rows = conn.execute(query.order_by(tasks.c.id).limit(limit)).all()
     ids = context.account_ids
-    return page_response(
-        TaskPage(
-            items=[listed_task(row, ids) for row in rows],
-            next_cursor=next_cursor(rows, limit, lambda r: [r.id]),
-        )
-    )
+    return items_response(listed_tasks(rows, ids), next_cursor(rows, limit, lambda r: [r.id]))
 
 
 @router.post("/assignments", response_model=Updated, responses=errors(409))
