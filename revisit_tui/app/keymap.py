@@ -72,6 +72,7 @@ class KeyedBinding:
     keys: tuple[str, ...]
     description: str
     section: str
+    priority: bool = False  # active inside text fields too
 
 
 @cache
@@ -95,7 +96,11 @@ def own_bindings(cls: type) -> list[KeyedBinding]:
         if known is not None:
             keys = known.keys + keys
         found[binding.id] = KeyedBinding(
-            binding.id, keys, binding.tooltip or binding.description, section
+            binding.id,
+            keys,
+            binding.tooltip or binding.description,
+            section,
+            binding.priority or (known is not None and known.priority),
         )
     return list(found.values())
 
@@ -131,9 +136,18 @@ def _key_names() -> frozenset[str]:
     return frozenset(names | {_character_to_key(chr(code)) for code in range(33, 127)})
 
 
+def is_typing_key(key: str) -> bool:
+    """Whether the key types a character into a text field (a letter, digit, space, `?`)."""
+    *modifiers, name = key.split("+")
+    character = key_to_character(name)
+    typed = not set(modifiers) - {"shift"}
+    return typed and character is not None and character.isprintable()
+
+
 def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
     """Each problem of the keymap as 'keymap.<id>: what is wrong'; empty when it can be used."""
-    ids = {binding.id for binding in all_bindings()}
+    bindings = {binding.id: binding for binding in all_bindings()}
+    ids = set(bindings)
     problems = []
     keymap = normalized(keymap)
     for binding_id, keys in keymap.items():
@@ -147,6 +161,13 @@ def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
         problems += [
             f"{where}: {key!r} is not a key name" for key in named if key and not is_key_name(key)
         ]
+        if bindings[binding_id].priority:
+            problems += [
+                f"{where}: {key!r} types a character, and this key works inside text fields"
+                " (notes would lose it): use an F-key or a Ctrl/Alt combination"
+                for key in named
+                if key and is_key_name(key) and is_typing_key(key)
+            ]
     return problems + _clashes(keymap)
 
 

@@ -112,6 +112,18 @@ def test_a_bad_keymap_is_refused_with_every_problem() -> None:
     assert keymap_problems({"call.wrap_up": "f12,z", "app.locale": "f2"}) == []
 
 
+def test_a_key_that_works_in_text_fields_cannot_be_a_typing_key() -> None:
+    """F6 (escalate) works inside the wrap-up's notes: remapped to a letter, that letter would
+    open an escalation instead of being typed into the note."""
+    assert keymap_problems({"wrapup.add_escalation": "f12,x", "call.next": "space"}) == [
+        "keymap.wrapup.add_escalation: 'x' types a character, and this key works inside text"
+        " fields (notes would lose it): use an F-key or a Ctrl/Alt combination",
+        "keymap.call.next: 'space' types a character, and this key works inside text"
+        " fields (notes would lose it): use an F-key or a Ctrl/Alt combination",
+    ]
+    assert keymap_problems({"wrapup.add_escalation": "f12,ctrl+x", "call.wrap_up": "z"}) == []
+
+
 def test_the_app_does_not_start_on_a_bad_keymap(
     settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
