@@ -15,21 +15,24 @@ from revisit_tui.app.widgets.choice_row import ContactChoice
 from revisit_tui.app.widgets.customer_card import CustomerCard
 from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.client.store import AgentStore
-from revisit_tui.domain.models import Language, TaskKind
+from revisit_tui.domain.models import Language, QueueItem, TaskKind
 from tests.app.call_helpers import go_to, open_call, outcomes, screen_text, settle, wrap_up
 
 pytestmark = pytest.mark.anyio
 
 
-def english_speaker(store: AgentStore, kind: TaskKind) -> int:
-    """The index in the cached queue of the first English-speaking customer of a kind."""
+def english_speaker(store: AgentStore, kind: TaskKind) -> QueueItem:
+    """The cached queue's first task of a kind, its customer made English-speaking (whatever
+    languages the test queue happens to give that kind)."""
     snapshot = store.queue()
     assert snapshot is not None
-    return next(
-        n
-        for n, item in enumerate(snapshot.items)
-        if item.task.kind is kind and item.customer.language is Language.EN
-    )
+    n = next(n for n, item in enumerate(snapshot.items) if item.task.kind is kind)
+    item = snapshot.items[n]
+    customer = item.customer.model_copy(update={"language": Language.EN})
+    english = item.model_copy(update={"customer": customer})
+    items = [*snapshot.items[:n], english, *snapshot.items[n + 1 :]]
+    store.save_queue(snapshot.model_copy(update={"items": items}), "etag-english")
+    return english
 
 
 def said(app: RevisitApp, selector: str) -> str:
@@ -58,9 +61,7 @@ async def test_the_queue_shows_each_customers_language(
 async def test_the_script_switches_to_the_customers_language_and_the_ui_stays(
     app_factory: Callable[..., RevisitApp], store: AgentStore
 ) -> None:
-    snapshot = store.queue()
-    assert snapshot is not None
-    item = snapshot.items[english_speaker(store, TaskKind.PERIODIC)]
+    item = english_speaker(store, TaskKind.PERIODIC)
     app = app_factory(locale="zh-CN")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_call(app, pilot, item)
