@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import string
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ from revisit_tui.server.taskstore import chunks
 PREFIX = "ac-"
 # letters only (about 94 bits): no run of digits in an id, or a key, reads as a number to mask
 LENGTH = 20
+CACHED_IDS = 1 << 17  # about 30 MB: one queue build's accounts
 _LISTED_FIELDS = tuple(Task.model_fields)  # a row's columns, and account_id
 _LETTERS = string.ascii_lowercase
 # byte → its letter (byte mod 26): one translate per id instead of a loop over the digest
@@ -35,12 +37,15 @@ _LETTER_OF_BYTE = bytes(ord(_LETTERS[byte % len(_LETTERS)]) for byte in range(25
 
 
 class AccountIds:
-    """Account number → account id, under one database's key."""
+    """Account number → account id, under one database's key. The latest ids are kept:
+    building and assigning a queue names each account in several requests (its listing,
+    the tasks' creation, the task listing)."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
+        self.of = lru_cache(maxsize=CACHED_IDS)(self._hashed)
 
-    def of(self, number: str) -> str:
+    def _hashed(self, number: str) -> str:
         digest = hmac.digest(self._key, number.encode(), "sha256")
         return PREFIX + digest[:LENGTH].translate(_LETTER_OF_BYTE).decode("ascii")
 
