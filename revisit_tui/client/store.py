@@ -28,7 +28,9 @@ drafts while a worker syncs); a second process opening the same store gets `Stor
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import logging
@@ -37,7 +39,7 @@ import re
 import stat
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -590,6 +592,10 @@ class AgentStore:
     def _open_outbox(self) -> None:
         """The snapshot (salvaged when damaged), then the journal's changes on top; damaged
         journal lines are salvaged and reported, and the result compacted at once."""
+        with _collector_paused():
+            self._read_outbox()
+
+    def _read_outbox(self) -> None:
         path = self.path / OUTBOX_FILE
         try:
             items = _parse_outbox(path)
@@ -785,6 +791,20 @@ def _size(path: Path) -> int:
 _OUTBOX_TABLES: TypeAdapter[dict[str, dict[str, OutboxItem]]] = TypeAdapter(
     dict[str, dict[str, OutboxItem]]
 )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic collector paused while a large outbox is read: the hundreds of thousands
+    of objects it makes, none of them garbage, set off full collections that scan every live
+    object (opening 100,000 items took 2.0-2.6 s instead of 0.7 s)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _parse_outbox(path: Path) -> list[OutboxItem]:
