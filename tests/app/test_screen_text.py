@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from rich.cells import cell_len
+from textual.widget import Widget
 from textual.widgets._toast import Toast
 
 from revisit_tui.app.app import RevisitApp
@@ -126,12 +127,12 @@ def test_lines_break_as_chinese_is_typeset() -> None:
     ]
 
 
-def prose_lines(app: RevisitApp) -> list[str]:
-    """Every line the Prose widgets of the screen show, as painted."""
+def painted_lines(app: RevisitApp, kind: type[Widget]) -> list[str]:
+    """Every line the widgets of a kind show on the screen, as painted."""
     strips = app.screen._compositor.render_strips()
     lines = []
-    for prose in app.screen.query(Prose):
-        region = prose.content_region.intersection(app.screen.region)
+    for widget in app.screen.query(kind):
+        region = widget.content_region.intersection(app.screen.region)
         for y in range(region.y, region.bottom):
             strip = strips[y].crop(region.x, region.right)
             lines.append("".join(segment.text for segment in strip).strip())
@@ -148,30 +149,18 @@ async def test_no_chinese_line_starts_with_closing_punctuation(
     async with app.run_test(size=(width, 24)) as pilot:
         await quiet(pilot)
         await pilot.press("f1")
-        seen += prose_lines(app)
+        seen += painted_lines(app, Prose)
         await pilot.press("escape")
         screen = await open_call(app, pilot, item_of(store, TaskKind.SPECIAL_EVENT))
         for _step in screen.steps:
             await pilot.press("n", "x")
-            seen += prose_lines(app)
+            seen += painted_lines(app, Prose)
             await pilot.press("pagedown")
         await pilot.press("w", "6", "enter", *"23:00", "enter")
-        seen += prose_lines(app)
+        seen += painted_lines(app, Prose)
     assert len(seen) > 10
     starts = [line for line in seen if line[0] in NO_LINE_START]
     assert starts == []
-
-
-def toast_lines(app: RevisitApp) -> list[str]:
-    """Every line the toasts show, as painted."""
-    strips = app.screen._compositor.render_strips()
-    lines = []
-    for toast in app.screen.query(Toast):
-        region = toast.content_region.intersection(app.screen.region)
-        for y in range(region.y, region.bottom):
-            strip = strips[y].crop(region.x, region.right)
-            lines.append("".join(segment.text for segment in strip).strip())
-    return [line for line in lines if line]
 
 
 async def test_no_toast_line_starts_with_closing_punctuation(app_factory: AppFactory) -> None:
@@ -186,6 +175,6 @@ async def test_no_toast_line_starts_with_closing_punctuation(app_factory: AppFac
             await pilot.pause(0.05)
             app.notify("客" * length + "。请稍后再试，谢谢！", timeout=30)
             await pilot.pause(0.05)
-            seen += toast_lines(app)
+            seen += painted_lines(app, Toast)
     assert len(seen) > 20
     assert [line for line in seen if line[0] in NO_LINE_START] == []
