@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.notifications import SeverityLevel
 from textual.reactive import var
 
 from revisit_tui.app.i18n import next_locale, translate
@@ -26,7 +25,6 @@ from revisit_tui.app.keymap import normalized
 from revisit_tui.app.messages import LocaleChanged, SyncFinished
 from revisit_tui.app.session import DayLog
 from revisit_tui.app.themes import FEW_COLOURS, SIXTEEN_COLOURS
-from revisit_tui.app.widgets.prose import break_lines
 from revisit_tui.app.widgets.status_line import SyncFigures
 from revisit_tui.callscripts import ScriptBook, load_book
 from revisit_tui.config import Settings
@@ -73,10 +71,6 @@ def scripts_of(settings: Settings) -> ScriptBook:
     return load_book(Path(configured).expanduser() if configured else None)
 
 
-TOAST_WIDTH = 60  # app.tcss: Toast max-width
-TOAST_FRAME = 4  # its padding and coloured edge, with a cell to spare
-
-
 class RevisitApp(App[None]):
     """The agent's workstation. `store` None starts on the sign-in screen. The call scripts
     are read once, here (`scripts`, default `scripts_of(settings)`): a broken file refuses the
@@ -103,22 +97,6 @@ class RevisitApp(App[None]):
     locale: var[str] = var("zh-CN")
     figures: var[SyncFigures] = var(SyncFigures(online=None))
     store_revision: var[int] = var(0)  # bumped whenever the store's content may have changed
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """As Textual's, with the message's lines broken as Chinese is typeset: a toast folds a
-        run of Chinese at any cell, so one of its lines could start with '。'."""
-        if not markup or "[" not in message:
-            width = min(TOAST_WIDTH, self.size.width) - TOAST_FRAME
-            message = "\n".join(break_lines(message, max(width, 8)))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def __init__(
         self,

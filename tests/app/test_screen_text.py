@@ -161,20 +161,3 @@ async def test_no_chinese_line_starts_with_closing_punctuation(
     assert len(seen) > 10
     starts = [line for line in seen if line[0] in NO_LINE_START]
     assert starts == []
-
-
-async def test_no_toast_line_starts_with_closing_punctuation(app_factory: AppFactory) -> None:
-    """A toast folds a run of Chinese at any cell: a notice whose fold fell before its '。'
-    showed a line starting with it."""
-    app = app_factory(locale="zh-CN")
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await quiet(pilot)
-        seen: list[str] = []
-        for length in range(20, 32):
-            app.clear_notifications()
-            await pilot.pause(0.05)
-            app.notify("客" * length + "。请稍后再试，谢谢！", timeout=30)
-            await pilot.pause(0.05)
-            seen += painted_lines(app, Toast)
-    assert len(seen) > 20
-    assert [line for line in seen if line[0] in NO_LINE_START] == []
