@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from textual.pilot import Pilot
 
 from revisit_tui.app.app import RevisitApp
@@ -20,7 +21,7 @@ from revisit_tui.app.widgets.choice_row import (
 )
 from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.client.store import AgentStore
-from revisit_tui.domain.models import Outcome, QueueItem, TaskKind
+from revisit_tui.domain.models import ImportBatch, Outcome, QueueItem, Role, TaskBatch, TaskKind
 
 FIRST_ANSWER = {
     ContactChoice: "c",
@@ -97,3 +98,15 @@ def screen_text(app: RevisitApp) -> str:
     """What the terminal shows now, as plain text lines."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def load_as_supervisor(server: Any, batch: ImportBatch, tasks: TaskBatch) -> dict[str, str]:
+    """Import the customers and create the tasks on the real server as a new supervisor;
+    answers that supervisor's headers."""
+    boss = server.add_agent("boss", role=Role.SUPERVISOR)
+    headers = {"Authorization": f"Bearer {boss}"}
+    with httpx.Client(base_url=server.url, headers=headers) as http:
+        http.post("/v1/import", json=batch.model_dump(mode="json")).raise_for_status()
+        answer = http.post("/v1/tasks/bulk", json=tasks.model_dump(mode="json"))
+        assert answer.status_code == 200, answer.text
+    return headers

@@ -24,7 +24,6 @@ from revisit_tui.domain.models import (
     Customer,
     CustomerType,
     ImportBatch,
-    Role,
     TaskBatch,
     TaskCreate,
     TaskKind,
@@ -33,7 +32,7 @@ from revisit_tui.domain.models import (
     TransactionFlag,
 )
 from revisit_tui.server.tables import pending_contact_changes, reveals
-from tests.app.call_helpers import go_to, open_call, settle, wrap_up
+from tests.app.call_helpers import go_to, load_as_supervisor, open_call, settle, wrap_up
 from tests.app.factory import AGENT_ID, NOW
 from tests.conftest import callable_zone
 
@@ -43,7 +42,6 @@ pytestmark = pytest.mark.anyio
 def seed(server: Any) -> dict[str, str]:
     """One customer with a flagged transaction and a special-event task for AGENT_ID; returns
     a supervisor's headers."""
-    boss = server.add_agent("boss", role=Role.SUPERVISOR)
     batch = ImportBatch(
         customers=[
             Customer(
@@ -89,12 +87,7 @@ def seed(server: Any) -> dict[str, str]:
             )
         ]
     )
-    headers = {"Authorization": f"Bearer {boss}"}
-    with httpx.Client(base_url=server.url, headers=headers) as http:
-        http.post("/v1/import", json=batch.model_dump(mode="json")).raise_for_status()
-        answer = http.post("/v1/tasks/bulk", json=tasks.model_dump(mode="json"))
-        assert answer.status_code == 200, answer.text
-    return headers
+    return load_as_supervisor(server, batch, tasks)
 
 
 async def test_a_call_with_not_me_and_a_changed_phone_is_accepted_by_the_real_server(

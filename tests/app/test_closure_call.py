@@ -22,12 +22,11 @@ from revisit_tui.domain.models import (
     Customer,
     CustomerType,
     ImportBatch,
-    Role,
     TaskBatch,
     TaskCreate,
     TaskKind,
 )
-from tests.app.call_helpers import go_to, open_call, settle, wrap_up
+from tests.app.call_helpers import go_to, load_as_supervisor, open_call, settle, wrap_up
 from tests.app.factory import AGENT_ID, NOW
 from tests.conftest import callable_zone
 
@@ -36,7 +35,6 @@ pytestmark = pytest.mark.anyio
 
 def seed(server: Any) -> dict[str, str]:
     """One customer closing an account, to be revisited by AGENT_ID; a supervisor's headers."""
-    boss = server.add_agent("boss", role=Role.SUPERVISOR)
     batch = ImportBatch(
         customers=[
             Customer(
@@ -68,12 +66,7 @@ def seed(server: Any) -> dict[str, str]:
         due=NOW.date(),
         assigned_agent=AGENT_ID,
     )
-    headers = {"Authorization": f"Bearer {boss}"}
-    with httpx.Client(base_url=server.url, headers=headers) as http:
-        http.post("/v1/import", json=batch.model_dump(mode="json")).raise_for_status()
-        answer = http.post("/v1/tasks/bulk", json=TaskBatch(tasks=[task]).model_dump(mode="json"))
-        assert answer.status_code == 200, answer.text
-    return headers
+    return load_as_supervisor(server, batch, TaskBatch(tasks=[task]))
 
 
 async def test_the_closure_reason_is_one_key_and_reaches_the_server(

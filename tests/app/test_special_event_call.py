@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import httpx
 import pytest
 
 from revisit_tui.app.app import RevisitApp
@@ -21,12 +20,11 @@ from revisit_tui.domain.models import (
     Customer,
     CustomerType,
     ImportBatch,
-    Role,
     TaskBatch,
     TaskCreate,
     TaskKind,
 )
-from tests.app.call_helpers import go_to, open_call, screen_text, settle
+from tests.app.call_helpers import go_to, load_as_supervisor, open_call, screen_text, settle
 from tests.app.factory import AGENT_ID, NOW
 from tests.conftest import callable_zone
 
@@ -35,7 +33,6 @@ pytestmark = pytest.mark.anyio
 
 def seed(server: Any) -> None:
     """One customer whose complaint about fees is to be revisited by AGENT_ID."""
-    boss = server.add_agent("boss", role=Role.SUPERVISOR)
     batch = ImportBatch(
         customers=[
             Customer(
@@ -68,10 +65,7 @@ def seed(server: Any) -> None:
         due=NOW.date(),
         assigned_agent=AGENT_ID,
     )
-    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {boss}"}) as http:
-        http.post("/v1/import", json=batch.model_dump(mode="json")).raise_for_status()
-        answer = http.post("/v1/tasks/bulk", json=TaskBatch(tasks=[task]).model_dump(mode="json"))
-        assert answer.status_code == 200, answer.text
+    load_as_supervisor(server, batch, TaskBatch(tasks=[task]))
 
 
 async def test_a_complaint_call_says_what_the_complaint_was_and_is_not_read_a_transaction(
