@@ -612,8 +612,9 @@ class _Generator:
     def _past_tasks(
         self, due: list[TaskCreate], customers: dict[str, Customer], flagged: set[str]
     ) -> list[TaskCreate]:
-        """Two periodic revisits of personal customers' active accounts, callable now where
-        possible (the past attempts are posted by taking the task, as the app does)."""
+        """Up to two periodic revisits of personal customers' active accounts that are callable
+        now: loading posts the past attempts by taking the task, as the app does, and the
+        server lets no one take a task outside the customer's callable window."""
         status = {account.number: account.status for account in self.accounts}
         candidates = [
             task
@@ -621,8 +622,8 @@ class _Generator:
             if task.kind is TaskKind.PERIODIC
             and customers[task.customer_id].type is CustomerType.PERSONAL
             and status[task.account_number or ""] is AccountStatus.ACTIVE
+            and self._callable_now(customers[task.customer_id])
         ]
-        candidates.sort(key=lambda t: not self._callable_now(customers[t.customer_id]))
         return candidates[:2]
 
     def _callable_now(self, customer: Customer) -> bool:

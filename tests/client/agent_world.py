@@ -18,6 +18,7 @@ from revisit_tui.domain.models import (
     TaskCreate,
     TaskKind,
 )
+from tests.conftest import callable_zone
 
 
 def seed_tasks(server: Any, agent_id: str, count: int) -> tuple[str, str, list[str]]:
@@ -32,6 +33,7 @@ def seed_tasks(server: Any, agent_id: str, count: int) -> tuple[str, str, list[s
             name="王五",
             mobile="+8613800138000",
             branch="b1",
+            timezone=callable_zone(),  # the server leases a task only in the callable window
         )
         for i in range(count)
     ]

@@ -124,9 +124,10 @@ def test_supervisor_commands_and_the_demo_loader_go_through_the_proxy(
         )
         for a in agents
     }
-    data = demo_data.generate(seed=7, customers=40)
+    # 120 customers: enough that two past attempts (two escalations) are loadable at any hour
+    data = demo_data.generate(seed=7, customers=120)
     summary = load(data, deployment.url, tokens, verify=str(deployment.certificates.ca))
-    assert summary.customers == 40 and summary.tasks >= len(data.tasks)
+    assert summary.customers == 120 and summary.tasks >= len(data.tasks)
 
     boss = next(a.id for a in agents if a.role is Role.SUPERVISOR)
     token_file = tmp_path / "supervisor.token"

@@ -150,6 +150,15 @@ def test_the_demo_agent_has_someone_to_call_at_any_hour() -> None:
         assert all(t.account_number in suspicious for t in urgent), "first calls have flags"
         others = [t for t in data.tasks if t.assigned_agent == DEMO_AGENT_ID]
         assert any(not callable_now(t.customer_id) for t in others), hour
+        # loading posts the past attempts by taking their tasks: only callable ones can be
+        past = {o.task_id for o in data.history}
+        assert all(callable_now(t.customer_id) for t in data.tasks if t.key in past), hour
+
+
+def test_the_full_demo_loads_two_past_attempts_at_any_hour() -> None:
+    for half_hours in range(48):
+        now = NOW.replace(hour=0, minute=5) + timedelta(minutes=30 * half_hours)
+        assert len(generate(customers=300, now=now).history) == 2, now
 
 
 def test_the_data_passes_the_wire_models_and_the_history_names_real_tasks(data: DemoData) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from revisit_tui.domain.models import Role
 from revisit_tui.server.process import ServerProcess
+from tests.conftest import callable_zone
 from tests.server.conftest import World
 
 ROUNDS = 15
@@ -65,7 +66,13 @@ def test_two_api_processes_on_postgresql_let_one_starter_win(
         first.add_agent("boss-2", role=Role.SUPERVISOR),
     ]
     headers = {"Authorization": f"Bearer {tokens[0]}"}
-    customer = {"id": "c1", "type": "personal", "name": "客户", "branch": "b1"}
+    customer = {
+        "id": "c1",
+        "type": "personal",
+        "name": "客户",
+        "branch": "b1",
+        "timezone": callable_zone(),  # the server leases a task only in the callable window
+    }
     with httpx.Client(base_url=first.url, headers=headers) as http:
         assert http.post("/v1/import", json={"customers": [customer]}).status_code == 200
         created = http.post(
