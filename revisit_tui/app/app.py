@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.reactive import var
+from textual.widgets._toast import ToastRack
 
 from revisit_tui.app.i18n import next_locale, translate
 from revisit_tui.app.keymap import normalized
@@ -139,6 +140,16 @@ class RevisitApp(App[None]):
     def t(self, key: str, **params: Any) -> str:
         """The UI text for `key` in the current locale (else English, else the key)."""
         return translate(self.locale, key, **params)
+
+    def _refresh_notifications(self) -> None:
+        """Show the notifications on the current screen's toast rack: Textual's looks for
+        its own rack class only, the app's screens have `ProseToastRack`."""
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return
+        for rack in screen.query_children(ToastRack):
+            self.call_later(rack.show, self._notifications)
 
     # --- typeahead -------------------------------------------------------------------------
 

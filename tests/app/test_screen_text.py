@@ -10,12 +10,19 @@ from datetime import datetime, timedelta
 
 import pytest
 from rich.cells import cell_len
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets._toast import Toast
 
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.call import CallScreen
-from revisit_tui.app.widgets.prose import NO_LINE_END, NO_LINE_START, Prose, break_lines
+from revisit_tui.app.widgets.prose import (
+    NO_LINE_END,
+    NO_LINE_START,
+    Prose,
+    break_content,
+    break_lines,
+)
 from revisit_tui.app.widgets.queue_table import fit_cell
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.client.store import AgentStore
@@ -127,6 +134,13 @@ def test_lines_break_as_chinese_is_typeset() -> None:
     ]
 
 
+def test_styled_text_breaks_as_plain_text_does_and_keeps_its_styles() -> None:
+    content = break_content(Content.from_markup("[b]客客客[/b]，好  的\n\n[i]x[/i]"), 6)
+    assert content.plain.split("\n") == [*break_lines("客客客，好  的", 6), "", "x"]
+    assert [content.plain[span.start : span.end] for span in content.spans] == ["客客", "客", "x"]
+    assert [span.style for span in content.spans] == ["b", "b", "i"]
+
+
 def painted_lines(app: RevisitApp, kind: type[Widget]) -> list[str]:
     """Every line the widgets of a kind show on the screen, as painted."""
     strips = app.screen._compositor.render_strips()
@@ -161,3 +175,42 @@ async def test_no_chinese_line_starts_with_closing_punctuation(
     assert len(seen) > 10
     starts = [line for line in seen if line[0] in NO_LINE_START]
     assert starts == []
+
+
+def folded_before_punctuation(width: int, length: int) -> str:
+    """A notice whose run of Chinese fills `length` lines of `width` cells exactly, then goes
+    on with "，": folded at any cell, the next line would start with it."""
+    return "客" * (width // 2 * length) + "，请稍后再试。谢谢！"
+
+
+async def test_no_toast_line_starts_with_closing_punctuation(app_factory: AppFactory) -> None:
+    """Textual folds a toast's run of Chinese at any cell: a notice whose fold fell before
+    its "，" showed a line starting with it. Widths around the toast's own are all tried."""
+    app = app_factory(locale="zh-CN")
+    seen: list[str] = []
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await quiet(pilot)
+        for width in range(50, 62):
+            app.clear_notifications()
+            await pilot.pause(0.05)
+            message = folded_before_punctuation(width, 1)
+            app.notify(message, title="提示：请注意", timeout=30)
+            await pilot.pause(0.05)
+            lines = painted_lines(app, Toast)
+            assert "".join(lines[1:]) == message, "the whole notice is shown"
+            seen += lines
+    assert [line for line in seen if line[0] in NO_LINE_START] == []
+
+
+async def test_a_toast_never_splits_a_word(app_factory: AppFactory) -> None:
+    """Textual already wraps a toast's English at spaces; the app's toast keeps it so."""
+    message = "Outcome submitted; the supervisor reviews escalations tomorrow morning"
+    words = message.split(" ")
+    app = app_factory(locale="en")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await quiet(pilot)
+        app.notify(" ".join(words * 2), timeout=30)
+        await pilot.pause(0.05)
+        lines = painted_lines(app, Toast)
+    assert len(lines) > 1
+    assert [word for line in lines for word in line.split()] == words * 2

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from textual import events
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets._toast import ToastRack
 
 from revisit_tui.app.messages import LocaleChanged
+from revisit_tui.app.widgets.toast import ProseToastRack
 
 if TYPE_CHECKING:
     from revisit_tui.app.app import RevisitApp
@@ -44,6 +47,15 @@ class LocalizedScreen(Screen[ResultType]):
             return True
         event.stop()
         return await self.app._check_bindings(event.key)
+
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        """Textual's own widgets, with the app's toast rack in place of Textual's: its toasts
+        break Chinese lines as Prose does."""
+        super()._extend_compose(widgets)
+        widgets[:] = [
+            ProseToastRack(id=widget.id) if type(widget) is ToastRack else widget
+            for widget in widgets
+        ]
 
     def on_locale_changed(self, message: LocaleChanged) -> None:
         self.relabel()

@@ -20,6 +20,8 @@ NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
 """Opening punctuation: it goes to the start of the next line with what it opens."""
 _ATOMS = re.compile(r"\s+|[^\s\u2e80-\uffef]+|[\u2e80-\uffef]")
 """A run of spaces, a word of narrow characters, or one wide (CJK) character."""
+_SPACED = re.compile(r"\s+|\S+")
+"""A run of spaces or of anything else."""
 
 
 def break_lines(text: str, width: int) -> list[str]:
@@ -27,6 +29,34 @@ def break_lines(text: str, width: int) -> list[str]:
     if width <= 0:
         return [text]
     return [line for paragraph in text.split("\n") for line in _break(paragraph, width)]
+
+
+def break_content(content: Content, width: int) -> Content:
+    """Styled content with its lines broken by `break_lines`, each line's styles kept."""
+    if width <= 0:
+        return content
+    lines: list[Content] = []
+    for paragraph in content.split("\n", allow_blank=True):
+        single = _single_spaced(paragraph)
+        start = 0
+        for text in break_lines(single.plain, width):
+            start = single.plain.index(text, start)
+            lines.append(single[start : start + len(text)])
+            start += len(text)
+    return Content("\n").join(lines)
+
+
+def _single_spaced(paragraph: Content) -> Content:
+    """The paragraph with each run of spaces as one " ", as `break_lines` measures it."""
+    pieces: list[Content] = []
+    for match in _SPACED.finditer(paragraph.plain):
+        if not match[0].isspace():
+            pieces.append(paragraph[match.start() : match.end()])
+        elif match[0][0] == " ":
+            pieces.append(paragraph[match.start() : match.start() + 1])
+        else:
+            pieces.append(Content(" "))
+    return Content("").join(pieces)
 
 
 def _break(paragraph: str, width: int) -> list[str]:
