@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from textual.widgets._toast import ToastRack
 from revisit_tui.app.i18n import next_locale, translate
 from revisit_tui.app.keymap import normalized
 from revisit_tui.app.messages import LocaleChanged, SyncFinished
+from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.session import DayLog
 from revisit_tui.app.themes import FEW_COLOURS, SIXTEEN_COLOURS
 from revisit_tui.app.widgets.status_line import SyncFigures
@@ -54,10 +56,16 @@ KEY_SETTLE_SECONDS = 5.0
 freeze the keyboard for good)."""
 
 KEY_HOLD_GROUPS = frozenset({"submit", "outbox_fix"})
+"""Workers whose end decides where the next keys go: while one runs, keys wait."""
+
+QUIT_WAITS_FOR = frozenset({"draft", "submit", "outbox_fix", "day_log"})
+"""Workers writing the agent's work to disk: quitting waits for them, else a write queued
+just before Ctrl+Q (the open call's last draft) would never start."""
+QUIT_WAIT_SECONDS = 3.0
+"""How long quitting waits at most for those writes (a hung disk must not keep the app)."""
 
 REFUSALS = frozenset({"refused", "other_server"})
 """Troubles (client.sync.Trouble values) where a server answered but took nothing."""
-"""Workers whose end decides where the next keys go: while one runs, keys wait."""
 
 
 def utc_now() -> datetime:
@@ -438,6 +446,19 @@ class RevisitApp(App[None]):
         )
 
     # --- actions ---------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit once what must outlive the app is on disk: each screen saves its part first
+        (an open call its draft, with the time on the call so far)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, LocalizedScreen):
+                screen.save_before_quit()
+        writing = [w.wait() for w in self.workers if w.group in QUIT_WAITS_FOR]
+        with suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*writing, return_exceptions=True), QUIT_WAIT_SECONDS
+            )
+        self.exit()
 
     def action_switch_locale(self) -> None:
         """F2: zh-CN ⇄ en, live on every open screen."""

@@ -89,9 +89,16 @@ async def test_a_toast_never_covers_the_status_line_or_the_footer(
         assert screen_text(app).splitlines()[-2] == status_before
 
 
+@pytest.mark.parametrize(
+    "leave",
+    [("escape",), ("ctrl+q",), ("w", "ctrl+q")],
+    ids=["escape", "quit", "quit_in_wrap_up"],
+)
 async def test_the_call_timer_counts_the_call_not_the_time_the_app_was_closed(
-    app_factory: AppFactory, store: AgentStore
+    app_factory: AppFactory, store: AgentStore, leave: tuple[str, ...]
 ) -> None:
+    """The agent leaves the call (Escape) or quits the app during it (Ctrl+Q, also with the
+    wrap-up open): the two minutes on the call since its last answer are kept."""
     now = [NOW]
 
     def clock() -> datetime:
@@ -102,7 +109,7 @@ async def test_the_call_timer_counts_the_call_not_the_time_the_app_was_closed(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_call(app, pilot, item)
         now[0] += timedelta(minutes=2, seconds=5)
-        await pilot.press("escape")  # the agent leaves the call: its draft is kept
+        await pilot.press(*leave)
         await settle(app, pilot)
     now[0] += timedelta(hours=3)  # the app is closed over lunch
     app = app_factory(locale="en", clock=clock)
@@ -112,7 +119,8 @@ async def test_the_call_timer_counts_the_call_not_the_time_the_app_was_closed(
         now[0] += timedelta(seconds=10)
         screen.query_one("#call-timer").tick()  # type: ignore[attr-defined]
         await pilot.pause()
-        assert screen_text(app).splitlines()[0].rstrip().endswith("02:15")
+        header = screen_text(app).splitlines()[0]
+        assert header.rstrip().endswith("02:15"), header
 
 
 def test_lines_break_as_chinese_is_typeset() -> None:

@@ -57,6 +57,10 @@ class LocalizedScreen(Screen[ResultType]):
             for widget in widgets
         ]
 
+    def save_before_quit(self) -> None:
+        """The agent quits (Ctrl+Q): start the durable writes of what this screen holds, in
+        workers of a group the app waits for (`QUIT_WAITS_FOR`)."""
+
     def on_locale_changed(self, message: LocaleChanged) -> None:
         self.relabel()
         self.refresh_bindings()

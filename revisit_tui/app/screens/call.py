@@ -538,6 +538,12 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         else:
             self._show_step()
 
+    def save_before_quit(self) -> None:
+        """The draft as it is now, with the time on the call: reopened, the call goes on
+        from it (the last answer may have been saved minutes ago)."""
+        if self.form is not None:
+            self.saver.save(self.form)
+
     def action_leave(self) -> None:
         """Leave the call; the draft stays for a later resume."""
         self.saver.save(self.current)
