@@ -42,6 +42,7 @@ from revisit_tui.domain.models import (
     Task,
     TaskBatch,
     TaskBatchResult,
+    TaskBrief,
     TaskCreate,
     TaskKind,
     TaskStatus,
@@ -130,6 +131,13 @@ class SupervisorApi:
             "due_before": due_before.isoformat() if due_before else None,
         }
         return self._pages("/v1/tasks", Task, params)
+
+    def task_briefs(
+        self, *, status: TaskStatus | None = None, agent: str | None = None
+    ) -> Iterator[TaskBrief]:
+        """What an assignment plan reads of the tasks matching the filters, page by page."""
+        params = {"status": status.value if status else None, "agent": agent}
+        return self._pages("/v1/tasks/briefs", TaskBrief, params)
 
     def assign(self, assignments: list[Assignment]) -> int:
         """Set (or clear) the agent of each task; answers how many tasks were updated."""

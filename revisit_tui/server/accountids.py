@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain.masking import mask_field, mask_text
-from revisit_tui.domain.models import MaskedField, Task
+from revisit_tui.domain.models import MaskedField, Task, TaskBrief
 from revisit_tui.server.rows import TASK_FIELDS
-from revisit_tui.server.tables import accounts
+from revisit_tui.server.tables import accounts, tasks
 from revisit_tui.server.taskstore import chunks
 
 PREFIX = "ac-"
@@ -73,6 +73,24 @@ def _listed(mapping: Any, ids: AccountIds) -> dict[str, Any]:
         task["account_id"] = ids.of(number)
         task["key"] = task["key"].replace(number, masked)
     return task
+
+
+# what GET /v1/tasks/briefs reads of a task: its TaskBrief, and the number its key may name
+BRIEF_COLUMNS = (*(tasks.c[name] for name in TaskBrief.model_fields), tasks.c.account_number)
+_BRIEF_FIELDS = tuple(TaskBrief.model_fields)
+
+
+def listed_briefs(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows of BRIEF_COLUMNS as the JSON of TaskBriefs, the key masked as in listed_tasks."""
+    briefs = []
+    for row in rows:
+        mapping = row._mapping
+        brief = {name: mapping[name] for name in _BRIEF_FIELDS}
+        number = mapping["account_number"]
+        if number:
+            brief["key"] = brief["key"].replace(number, masked_number(number))
+        briefs.append(brief)
+    return briefs
 
 
 def numbers_of_customers(

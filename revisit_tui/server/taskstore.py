@@ -90,27 +90,36 @@ class Changed(Exception):
         self.task_ids = task_ids
 
 
+def holders(conn: Connection, task_ids: Iterable[str]) -> dict[str, tuple[str | None, int]]:
+    """Task id → (its agent, its version) for the ids that are tasks, their rows locked for
+    the rest of the transaction (PostgreSQL: no version bump in between; SQLite: one writer)."""
+    current: dict[str, tuple[str | None, int]] = {}
+    for part in chunks(sorted(set(task_ids))):
+        rows = conn.execute(
+            sa.select(tasks.c.id, tasks.c.assigned_agent, tasks.c.version)
+            .where(tasks.c.id.in_(part))
+            .with_for_update()
+        )
+        current.update((row.id, (row.assigned_agent, row.version)) for row in rows)
+    return current
+
+
 def assign(
     conn: Connection,
     changes: Sequence[tuple[str, str | None]],
     now: datetime,
     expected: Mapping[str, int] | None = None,
+    current: dict[str, tuple[str | None, int]] | None = None,
 ) -> int:
     """Give each task to its agent (None: unassign), in order; how many changes were made.
     `expected` maps task ids to the version the caller read: Changed if any differs now.
+    `current` is what `holders` answered for these ids, if the caller read it already.
 
     Set-based: one SELECT (locking the rows) per chunk of ids, one executemany UPDATE, one
     executemany INSERT of the history. A task given twice in one call gets a version (and a
     history row) per change.
     """
-    current: dict[str, tuple[str | None, int]] = {}
-    for part in chunks(sorted({task_id for task_id, _ in changes})):
-        rows = conn.execute(
-            sa.select(tasks.c.id, tasks.c.assigned_agent, tasks.c.version)
-            .where(tasks.c.id.in_(part))
-            .with_for_update()  # PostgreSQL: no version bump in between (SQLite: one writer)
-        )
-        current.update((row.id, (row.assigned_agent, row.version)) for row in rows)
+    current = dict(current) if current is not None else holders(conn, (t for t, _ in changes))
     stale = sorted(
         task_id
         for task_id, version in (expected or {}).items()

@@ -20,13 +20,20 @@ from typing import Any
 
 from revisit_tui.client.api import ApiError
 from revisit_tui.client.supervisor_api import SupervisorApi
-from revisit_tui.domain.models import Agent, Assignment, Task, TaskCreate, TaskStatus
+from revisit_tui.domain.models import (
+    MAX_ASSIGNMENTS,
+    Agent,
+    Assignment,
+    TaskBrief,
+    TaskCreate,
+    TaskStatus,
+)
 from revisit_tui.supervisor.background import SideBySide
 from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.textfile import read_text
 
-CHUNK = 5000  # the server's largest assignment batch
+CHUNK = MAX_ASSIGNMENTS  # the server's largest assignment batch
 REPLANS = 5  # times a run re-reads and re-plans after the server refused a chunk
 REPLAN_CODES = {"over_capacity", "changed"}  # refusals that mean "read again and re-plan"
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -143,12 +150,12 @@ def make_plan(
     rebalance: bool,
     only: Sequence[Agent] | None = None,
     progress: bool = True,
-) -> Plan[Task]:
+) -> Plan[TaskBrief]:
     """Read the open tasks, customers, escalations and who last reached each customer, then
     plan for `only` (default: every agent); writes nothing. `agents` is everyone active: a
     task held by anyone else (a revoked agent) is back in the pool."""
     with Progress("common.reading", enabled=progress) as bar, SideBySide() as calls:
-        open_tasks = calls.start(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
+        open_tasks = calls.start(lambda: list(bar.track(api.task_briefs(status=TaskStatus.OPEN))))
         customers = calls.start(lambda: {c.id: c for c in bar.track(api.customers())})
         escalations = calls.start(lambda: {str(e.id): e.agent_id for e in api.escalations()})
         load = workload(open_tasks.result(), agents, rebalance)
@@ -158,11 +165,11 @@ def make_plan(
         return plan_assignments(load.candidates, chosen, customers.result(), load.held, preferred)
 
 
-def write_plan(api: SupervisorApi, plan: Plan[Task], progress: bool = True) -> int:
+def write_plan(api: SupervisorApi, plan: Plan[TaskBrief], progress: bool = True) -> int:
     """Send the plan's assignments in chunks; answers how many tasks the server updated.
     Refused (with the count written so far) when the server refuses a chunk."""
-    assignments = [
-        Assignment(task_id=task.id, agent_id=agent, version=task.version)
+    assignments = [  # from the server's own (validated) ids and versions: built unchecked
+        Assignment.model_construct(task_id=task.id, agent_id=agent, version=task.version)
         for task, agent in plan.placed
     ]
     updated = 0
@@ -192,7 +199,7 @@ class Refused(Exception):
 class AssignRun:
     """What `assign` did: the last plan, the tasks written, how often it had to re-plan."""
 
-    plan: Plan[Task]
+    plan: Plan[TaskBrief]
     updated: int = 0
     replans: int = 0
 
@@ -221,7 +228,7 @@ def assign_open_tasks(
 
 
 def continuity(
-    tasks: Iterable[Task | TaskCreate],
+    tasks: Iterable[TaskBrief | TaskCreate],
     holder: Mapping[str, str],
     escalation_agent: Mapping[str, str],
     last_reached: Mapping[str, str] | None = None,

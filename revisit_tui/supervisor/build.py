@@ -28,7 +28,7 @@ from revisit_tui.domain.models import (
     Escalation,
     EscalationStatus,
     EventRecord,
-    Task,
+    TaskBrief,
     TaskCreate,
     TaskKind,
     TaskStatus,
@@ -54,7 +54,7 @@ class Sources:
     last_revisit: dict[str, date]  # account id → day of its latest completed revisit
     resolved: list[Escalation]
     agents: list[Agent] = field(default_factory=list)  # read only to assign on creation
-    open_tasks: list[Task] = field(default_factory=list)  # likewise
+    open_tasks: list[TaskBrief] = field(default_factory=list)  # likewise
 
 
 @dataclass
@@ -130,7 +130,9 @@ def read_sources(
             records = calls.start(lambda: export_records(api, export))
         if for_assignment:
             agents = calls.start(api.agents)
-            open_tasks = calls.start(lambda: list(bar.track(api.tasks(status=TaskStatus.OPEN))))
+            open_tasks = calls.start(
+                lambda: list(bar.track(api.task_briefs(status=TaskStatus.OPEN)))
+            )
         if export is not None:
             check_customers(export, customers.result(), export_name)
         return Sources(

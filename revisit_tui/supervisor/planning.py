@@ -1,6 +1,6 @@
 """Who calls whom: the assignment plan, a pure function of tasks, agents and customers.
 
-It plans existing tasks (`Task`, for scripts/assign.py) and tasks about to be created
+It plans existing tasks (`TaskBrief`, for scripts/assign.py) and tasks about to be created
 (`TaskCreate`, for build_queue.py --assign) alike; both are known by their unique `key`.
 
 Most urgent first (priority, then due day); each task goes to an agent on shift who speaks
@@ -29,7 +29,7 @@ from revisit_tui.domain.models import (
     CustomerType,
     Language,
     Role,
-    Task,
+    TaskBrief,
     TaskKind,
 )
 from revisit_tui.supervisor.messages import FALLBACK, Messages
@@ -39,7 +39,7 @@ PoolEntry = tuple[int, int, str]  # (specialisation, -capacity left, agent id)
 
 
 class Plannable(Protocol):
-    """What planning reads of a task (a Task or a TaskCreate)."""
+    """What planning reads of a task (a TaskBrief or a TaskCreate)."""
 
     @property
     def key(self) -> str: ...
@@ -99,7 +99,7 @@ class Workload:
 
     held: dict[str, int] = field(default_factory=dict)
     holder: dict[str, str] = field(default_factory=dict)  # customer → agent holding a task
-    candidates: list[Task] = field(default_factory=list)  # unassigned (or an absent agent's)
+    candidates: list[TaskBrief] = field(default_factory=list)  # unassigned (or an absent agent's)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def urgency_order(task: Plannable) -> tuple[int, date, str]:
     return (task.priority, task.due, task.key)
 
 
-def workload(open_tasks: Iterable[Task], agents: Sequence[Agent], rebalance: bool) -> Workload:
+def workload(open_tasks: Iterable[TaskBrief], agents: Sequence[Agent], rebalance: bool) -> Workload:
     """Split the open tasks into what agents hold and what is to be placed. `agents` is every
     active agent: a task held by anyone else (revoked, removed) is always to be placed; with
     `rebalance` so are the tasks of agents who are not available (off shift)."""

@@ -238,6 +238,7 @@ def test_supervisors_lists_are_masked_and_the_gateway_pull_is_audited(walk: Walk
         "/v1/accounts?limit=1000",
         "/v1/events?limit=1000",
         "/v1/tasks?limit=1000",
+        "/v1/tasks/briefs?limit=1000",
         "/v1/store-reports?limit=1000",
         "/v1/wallboard",
         f"/v1/reports/closures?month={month}",

@@ -47,6 +47,7 @@ ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ("GET", "/v1/events", SUPERVISOR),
     ("POST", "/v1/tasks/bulk", SUPERVISOR),
     ("GET", "/v1/tasks", SUPERVISOR),
+    ("GET", "/v1/tasks/briefs", SUPERVISOR),
     ("POST", "/v1/assignments", SUPERVISOR),
     ("POST", "/v1/customers/transfer", SUPERVISOR),
     ("GET", "/v1/escalations", SUPERVISOR),

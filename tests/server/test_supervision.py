@@ -74,6 +74,34 @@ def test_task_listing_filters_and_pages(world: World) -> None:
     assert list(bad.json()["fields"]) == ["cursor"]
 
 
+def test_task_briefs_are_the_listings_tasks_with_what_planning_reads(world: World) -> None:
+    customer = world.add_customer("c")
+    number = world.accounts[customer]
+    held = [world.add_task(customer, "a") for _ in range(3)]
+    free = world.add_task(customer, None, key=world.id(f"periodic:{number}:2026-H2"))
+    fields = ["id", "key", "kind", "priority", "customer_id", "due", "assigned_agent"]
+    fields += ["escalation_id", "version"]
+    for query in ("", "&unassigned=true", f"&agent={world.id('a')}", "&status=done"):
+        listed = world.ok("GET", f"/v1/tasks?customer={customer}{query}", "boss")["items"]
+        seen: list[dict[str, object]] = []
+        cursor = ""
+        while True:
+            path = f"/v1/tasks/briefs?customer={customer}{query}&limit=2&cursor={cursor}"
+            page = world.ok("GET", path, "boss")
+            seen += page["items"]
+            if page["next_cursor"] is None:
+                break
+            cursor = page["next_cursor"]
+        assert seen == [{name: task[name] for name in fields} for task in listed], query
+    briefs = world.ok("GET", f"/v1/tasks/briefs?customer={customer}", "boss")["items"]
+    assert {b["id"] for b in briefs} == {*held, free}
+    key = next(b["key"] for b in briefs if b["id"] == free)
+    assert number not in key and f"{number[-4:]}:2026-H2" in key
+    bad = world.call("GET", "/v1/tasks/briefs?cursor=garbage", "boss")
+    assert bad.status_code == 422
+    assert list(bad.json()["fields"]) == ["cursor"]
+
+
 def test_assignment_moves_the_task_between_queues(world: World) -> None:
     task = world.add_task(world.add_customer("c"), None)
     assert world.ok("GET", "/v1/queue", "b")["items"] == []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
@@ -19,13 +19,20 @@ from revisit_tui.domain.models import (
     Role,
     TaskBatch,
     TaskBatchResult,
+    TaskBriefPage,
     TaskCreate,
     TaskKind,
     TaskPage,
     TaskStatus,
 )
 from revisit_tui.server import donotcall, transferring
-from revisit_tui.server.accountids import AccountIds, listed_tasks, numbers_of_customers
+from revisit_tui.server.accountids import (
+    BRIEF_COLUMNS,
+    AccountIds,
+    listed_briefs,
+    listed_tasks,
+    numbers_of_customers,
+)
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.paging import Cursor, Limit, decode_cursor, items_response, next_cursor
@@ -38,6 +45,7 @@ from revisit_tui.server.taskstore import (
     bump_master_stamp,
     chunks,
     create_tasks,
+    holders,
     task_id_for,
 )
 
@@ -121,7 +129,46 @@ def list_tasks(
 ) -> Response:
     """Tasks by id, filtered, their accounts masked beside the account id; page with
     next_cursor."""
-    query = sa.select(tasks)
+    query = _filtered(sa.select(tasks), status, kind, agent, customer, unassigned, due_before)
+    with context.read.connect() as conn:
+        rows = _page(conn, query, cursor, limit)
+    ids = context.account_ids
+    return items_response(listed_tasks(rows, ids), next_cursor(rows, limit, lambda r: [r.id]))
+
+
+@router.get("/tasks/briefs", response_model=TaskBriefPage, responses=errors())
+def list_task_briefs(
+    context: Context,
+    _caller: Supervisor,
+    status: Annotated[TaskStatus | None, Query()] = None,
+    kind: Annotated[TaskKind | None, Query()] = None,
+    agent: Annotated[str | None, Query(max_length=64)] = None,
+    customer: Annotated[str | None, Query(max_length=64)] = None,
+    unassigned: Annotated[bool | None, Query(description="true: only tasks without agent")] = None,
+    due_before: Annotated[Day | None, Query(description="due strictly before this day")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> Response:
+    """GET /v1/tasks with what an assignment plan reads of each task (TaskBrief): a fifth of
+    the bytes, no account, no times; a floor's open tasks are read whole before every plan."""
+    query = _filtered(
+        sa.select(*BRIEF_COLUMNS), status, kind, agent, customer, unassigned, due_before
+    )
+    with context.read.connect() as conn:
+        rows = _page(conn, query, cursor, limit)
+    return items_response(listed_briefs(rows), next_cursor(rows, limit, lambda r: [r.id]))
+
+
+def _filtered(
+    query: sa.Select[Any],
+    status: TaskStatus | None,
+    kind: TaskKind | None,
+    agent: str | None,
+    customer: str | None,
+    unassigned: bool | None,
+    due_before: date | None,
+) -> sa.Select[Any]:
+    """The task listings' filters: every one given must match."""
     if status:
         query = query.where(tasks.c.status == status.value)
     if kind:
@@ -136,13 +183,15 @@ def list_tasks(
         query = query.where(tasks.c.assigned_agent.is_not(None))
     if due_before:
         query = query.where(tasks.c.due < due_before)
+    return query
+
+
+def _page(conn: Connection, query: sa.Select[Any], cursor: str | None, limit: int) -> list[Any]:
+    """The listing's page after `cursor`, by task id."""
     after = decode_cursor(cursor, 1)
     if after:
         query = query.where(tasks.c.id > str(after[0]))
-    with context.read.connect() as conn:
-        rows = conn.execute(query.order_by(tasks.c.id).limit(limit)).all()
-    ids = context.account_ids
-    return items_response(listed_tasks(rows, ids), next_cursor(rows, limit, lambda r: [r.id]))
+    return list(conn.execute(query.order_by(tasks.c.id).limit(limit)).all())
 
 
 @router.post("/assignments", response_model=Updated, responses=errors(409))
@@ -155,14 +204,20 @@ def assignments(batch: AssignmentBatch, context: Context, _caller: Supervisor) -
     now = datetime.now(UTC)
     items = batch.assignments
     with context.engine.begin() as conn:
-        bad = _unknown(conn, tasks.c.id, "assignments.{}.task_id", [a.task_id for a in items])
+        capacities = _lock_agents(conn, {a.agent_id for a in items if a.agent_id})
+        current = holders(conn, (a.task_id for a in items))  # the one lookup of the ids
+        bad = {
+            f"assignments.{index}.task_id": f"unknown: {a.task_id!r}"
+            for index, a in enumerate(items)
+            if a.task_id not in current
+        }
         bad |= _unknown_agents(conn, "assignments.{}.agent_id", [a.agent_id for a in items])
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
-        capacities = _lock_agents(conn, {a.agent_id for a in items if a.agent_id})
         expected = {a.task_id: a.version for a in items if a.version is not None}
+        changes = [(a.task_id, a.agent_id) for a in items]
         try:
-            updated = assign(conn, [(a.task_id, a.agent_id) for a in items], now, expected)
+            updated = assign(conn, changes, now, expected, current)
         except Changed as exc:
             fields = {
                 f"assignments.{index}.version": "the task changed since"

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from revisit_tui.client.supervisor_api import SupervisorApi
-from revisit_tui.domain.models import Agent, Task
+from revisit_tui.domain.models import Agent, TaskBrief
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.assign import (
     Contended,
@@ -134,7 +134,7 @@ def _transfer(api: SupervisorApi, path: str, to_branch: str, dry_run: bool, say:
     print(say("transfer.moved", **counts))
 
 
-def _print_plan(plan: Plan[Task], agents: Sequence[Agent], today: date, say: Messages) -> None:
+def _print_plan(plan: Plan[TaskBrief], agents: Sequence[Agent], today: date, say: Messages) -> None:
     rows = [
         [
             row.agent_id,
@@ -152,7 +152,7 @@ def _print_plan(plan: Plan[Task], agents: Sequence[Agent], today: date, say: Mes
         print(say("assign.left", count=count, reason=reason.told(say)))
 
 
-def _print_tasks(plan: Plan[Task], say: Messages) -> None:
+def _print_tasks(plan: Plan[TaskBrief], say: Messages) -> None:
     rows: list[list[object]] = [
         [
             task.id,
