@@ -20,8 +20,6 @@ NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
 """Opening punctuation: it goes to the start of the next line with what it opens."""
 _ATOMS = re.compile(r"\s+|[^\s\u2e80-\uffef]+|[\u2e80-\uffef]")
 """A run of spaces, a word of narrow characters, or one wide (CJK) character."""
-_SPACED = re.compile(r"\s+|\S+")
-"""A run of spaces or of anything else."""
 
 
 def break_lines(text: str, width: int) -> list[str]:
@@ -37,26 +35,12 @@ def break_content(content: Content, width: int) -> Content:
         return content
     lines: list[Content] = []
     for paragraph in content.split("\n", allow_blank=True):
-        single = _single_spaced(paragraph)
         start = 0
-        for text in break_lines(single.plain, width):
-            start = single.plain.index(text, start)
-            lines.append(single[start : start + len(text)])
+        for text in break_lines(paragraph.plain, width):
+            start = paragraph.plain.index(text, start)
+            lines.append(paragraph[start : start + len(text)])
             start += len(text)
     return Content("\n").join(lines)
-
-
-def _single_spaced(paragraph: Content) -> Content:
-    """The paragraph with each run of spaces as one " ", as `break_lines` measures it."""
-    pieces: list[Content] = []
-    for match in _SPACED.finditer(paragraph.plain):
-        if not match[0].isspace():
-            pieces.append(paragraph[match.start() : match.end()])
-        elif match[0][0] == " ":
-            pieces.append(paragraph[match.start() : match.start() + 1])
-        else:
-            pieces.append(Content(" "))
-    return Content("").join(pieces)
 
 
 def _break(paragraph: str, width: int) -> list[str]:
@@ -65,12 +49,12 @@ def _break(paragraph: str, width: int) -> list[str]:
         line = lines[-1]
         if atom.isspace():
             if line:
-                line.append(" ")
+                line.append(atom)
             continue
         if cell_len("".join(line) + atom) <= width:
             line.append(atom)
             continue
-        while line and line[-1] == " ":
+        while line and line[-1].isspace():
             line.pop()
         carried = _carry(line, atom)
         if cell_len(atom) > width and not carried:
@@ -92,7 +76,7 @@ def _carry(line: list[str], atom: str) -> list[str]:
     while len(line) > 1 and (head[0] in NO_LINE_START or line[-1][-1] in NO_LINE_END):
         head = line.pop()
         carried.insert(0, head)
-        while line and line[-1] == " ":
+        while line and line[-1].isspace():
             line.pop()
     return carried
 
