@@ -17,6 +17,7 @@ from revisit_tui.app.screens.sms import SmsScreen
 from revisit_tui.app.screens.wrapup import WrapUpScreen
 from revisit_tui.app.widgets.choice_row import ContactChoice
 from revisit_tui.app.widgets.customer_card import CustomerCard
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.app.widgets.step_fields import FieldInput
 from revisit_tui.client.store import AgentStore, ItemKind
@@ -46,8 +47,11 @@ BAD_CONTACTS = {
 
 
 def shown(screen: Any, selector: str) -> str:
+    """A widget's text, whole (a Prose's as given, before its lines are broken)."""
     widget = screen.query_one(selector, Static)
-    return str(widget.render()) if widget.display else ""
+    if not widget.display:
+        return ""
+    return widget.text if isinstance(widget, Prose) else str(widget.render())
 
 
 async def change_contact(pilot: Pilot[Any], screen: CallScreen, field: str, text: str) -> None:

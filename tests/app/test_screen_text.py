@@ -16,6 +16,7 @@ from textual.widgets._toast import Toast
 
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.call import CallScreen
+from revisit_tui.app.widgets.customer_card import CustomerCard
 from revisit_tui.app.widgets.prose import (
     NO_LINE_END,
     NO_LINE_START,
@@ -26,9 +27,10 @@ from revisit_tui.app.widgets.prose import (
 from revisit_tui.app.widgets.queue_table import fit_cell
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.client.store import AgentStore
-from revisit_tui.domain.models import TaskKind
+from revisit_tui.domain.models import QueueItem, TaskKind
 from tests.app.call_helpers import item_of, open_call, quiet, screen_text, settle
 from tests.app.factory import NOW
+from tests.app.test_shell_myday import outcome
 
 pytestmark = pytest.mark.anyio
 
@@ -149,8 +151,8 @@ def test_styled_text_breaks_as_plain_text_does_and_keeps_its_styles() -> None:
     assert [span.style for span in content.spans] == ["b", "b", "i"]
 
 
-def painted_lines(app: RevisitApp, kind: type[Widget]) -> list[str]:
-    """Every line the widgets of a kind show on the screen, as painted."""
+def painted_lines(app: RevisitApp, kind: type[Widget] | str) -> list[str]:
+    """Every line the widgets of a kind (or a selector) show on the screen, as painted."""
     strips = app.screen._compositor.render_strips()
     lines = []
     for widget in app.screen.query(kind):
@@ -222,3 +224,70 @@ async def test_a_toast_never_splits_a_word(app_factory: AppFactory) -> None:
         lines = painted_lines(app, Toast)
     assert len(lines) > 1
     assert [word for line in lines for word in line.split()] == words * 2
+
+
+FREE_TEXT = "北京市朝阳区建国路八十八号院，现代城二号楼，十五层一五零三室，东门进入，近地铁站。"
+"""Chinese free text (an address, a note) with closing punctuation every few characters."""
+
+
+def with_free_text(item: QueueItem) -> QueueItem:
+    customer = item.customer.model_copy(
+        update={"address": FREE_TEXT, "name": "上海浦东新区国际贸易结算中心有限责任公司"}
+    )
+    flagged = [
+        tx.model_copy(update={"counterparty": FREE_TEXT[:24]}) for tx in item.flagged_transactions
+    ]
+    return item.model_copy(update={"customer": customer, "flagged_transactions": flagged})
+
+
+async def test_chinese_free_text_on_the_card_and_the_summary_wraps_as_prose(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    """The card folded an address, a name, a counterparty at any cell, and the wrap-up's
+    summary the agent's notes: lines started with "，". Several widths, so that every fold
+    position is tried."""
+    app = app_factory(locale="zh-CN")
+    card: list[str] = []
+    summary: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet(pilot)
+        screen = await open_call(app, pilot, with_free_text(item_of(store, TaskKind.SPECIAL_EVENT)))
+        await pilot.press("i")
+        for width in range(80, 86):
+            await pilot.resize_terminal(width, 40)
+            await pilot.pause()
+            card += painted_lines(app, CustomerCard)
+        screen.current.notes = FREE_TEXT
+        await pilot.press("w")
+        await pilot.pause()
+        for width in range(80, 86):
+            await pilot.resize_terminal(width, 40)
+            await pilot.pause()
+            summary += painted_lines(app, "#summary")
+    assert FREE_TEXT in "".join(card), card
+    assert FREE_TEXT in "".join(summary), summary
+    assert [line for line in card + summary if line[0] in NO_LINE_START] == []
+
+
+async def test_a_refused_items_reason_wraps_as_prose(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    """The server's reason for refusing an item, shown on the fix and discard dialogs, is
+    free text: folded at any cell, its "，" could open a line."""
+    for shift in range(6):
+        refused = outcome(shift + 1)
+        store.submit(refused)
+        store.mark_needs_attention(str(refused.id), "客" * shift + FREE_TEXT, 422)
+    app = app_factory(locale="zh-CN")
+    seen: list[str] = []
+    async with app.run_test(size=(80, 30)) as pilot:
+        await quiet(pilot)
+        await pilot.press("d")
+        for _shift in range(6):
+            await pilot.press("enter")
+            seen += painted_lines(app, "#resubmit-reason")
+            await pilot.press("escape", "x")
+            seen += painted_lines(app, "#discard-server-reason")
+            await pilot.press("escape", "down")
+    assert "".join(seen).count(FREE_TEXT) == 12, seen
+    assert [line for line in seen if line[0] in NO_LINE_START] == []

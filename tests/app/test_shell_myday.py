@@ -12,6 +12,7 @@ from textual.widgets import Input, Select
 
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.myday import DiscardScreen, MyDayScreen, ResubmitScreen
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.client.store import DISCARDED_LOG, AgentStore
 from revisit_tui.domain.models import (
     ContactCheck,
@@ -84,7 +85,7 @@ async def test_an_invalid_fix_stays_with_a_message(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ResubmitScreen)
-        problem = str(app.screen.query_one("#resubmit-problem").render())
+        problem = app.screen.query_one("#resubmit-problem", Prose).text
         assert "callback_at is required" in problem
         await pilot.press("escape")
     assert store.attention_count() == 1, "nothing is lost when the fix is abandoned"

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from revisit_tui.app.screens.base import LocalizedModal, LocalizedScreen
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.status_line import StatusLine, clock_text
 from revisit_tui.client.durable import DiskError
 from revisit_tui.client.store import AgentStore, ItemKind, OutboxItem, WireItem
@@ -228,7 +229,7 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
         body = self.item.body
         with Vertical(id="resubmit-box"):
             yield Static(id="resubmit-title")
-            yield Static(Content(self.item.reason), id="resubmit-reason")
+            yield Prose(self.item.reason, id="resubmit-reason")
             yield Static(id="resubmit-disposition-label")
             yield Select(
                 [(d.value, d.value) for d in Disposition],
@@ -241,7 +242,7 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
             for n, (path, value) in enumerate(self.named):
                 yield Static(Content(path), classes="resubmit-field-label")
                 yield Input("" if value is None else str(value), id=f"resubmit-field-{n}")
-            yield Static(id="resubmit-problem")
+            yield Prose(id="resubmit-problem")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -279,8 +280,8 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
                 else err["msg"]
                 for err in exc.errors()
             )
-            self.query_one("#resubmit-problem", Static).update(
-                Content(self.t("myday.invalid", problem=problem))
+            self.query_one("#resubmit-problem", Prose).update(
+                self.t("myday.invalid", problem=problem)
             )
             return
         self.dismiss(outcome)
@@ -307,10 +308,10 @@ class DiscardScreen(LocalizedModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="discard-box"):
             yield Static(id="discard-title")
-            yield Static(Content(self.item.reason), id="discard-server-reason")
+            yield Prose(self.item.reason, id="discard-server-reason")
             yield Static(id="discard-label")
             yield Input(id="discard-reason")
-            yield Static(id="discard-problem")
+            yield Prose(id="discard-problem")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -326,7 +327,7 @@ class DiscardScreen(LocalizedModal[str | None]):
     def _submitted(self) -> None:
         reason = self.query_one("#discard-reason", Input).value.strip()
         if not reason:
-            self.query_one("#discard-problem", Static).update(self.t("myday.need_reason"))
+            self.query_one("#discard-problem", Prose).update(self.t("myday.need_reason"))
             return
         self.dismiss(reason)
 

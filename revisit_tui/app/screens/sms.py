@@ -88,7 +88,7 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
             yield Static(id="sms-to")
             yield Static(id="sms-template")
             yield Prose(id="sms-text")
-            yield Static(id="sms-decision")
+            yield Prose(id="sms-decision")
         yield StatusLine()
         yield Footer(show_command_palette=False, compact=True)
 
@@ -118,9 +118,9 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
         text = template.text if template else t("call.sms.no_template")
         self.query_one("#sms-text", Prose).update(text)
         decision = self.decision()
-        line = self.query_one("#sms-decision", Static)
+        line = self.query_one("#sms-decision", Prose)
         line.set_class(not decision.allowed, "-refused")
-        line.update(Text(self._decision_text(decision)))
+        line.update(self._decision_text(decision))
 
     def decision(self) -> SmsDecision:
         """May the SMS go now? Checked with the send times this machine knows."""

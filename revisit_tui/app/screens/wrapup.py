@@ -123,8 +123,8 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             yield Static(id="escalations-label", classes="section")
             yield Vertical(id="escalations")
             yield Static(id="summary-label", classes="section")
-            yield Static(id="summary")
-        yield Static(id="wrapup-problems")
+            yield Prose(id="summary")
+        yield Prose(id="wrapup-problems")
         yield StatusLine()
         yield Footer(show_command_palette=False, compact=True)
 
@@ -159,10 +159,8 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
                 t("call.escalation.deadline", at=self._local(deadline, None))
             )
         self.query_one("#callback").display = form.disposition is Disposition.CALLBACK_REQUESTED
-        self.query_one("#summary", Static).update(
-            Text(
-                "\n".join(summary_lines(form, self.item, self.shell.policy, self.shell.clock(), t))
-            )
+        self.query_one("#summary", Prose).update(
+            "\n".join(summary_lines(form, self.item, self.shell.policy, self.shell.clock(), t))
         )
         for row in self.query(ChoiceRow):
             row.refresh()  # its choices are labelled in the app's language when drawn
@@ -215,8 +213,8 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         for message in self.query(FieldMessage):
             shown = self.tried or message.path in typed
             message.show(problems.get(message.path) if shown else None)
-        box = self.query_one("#wrapup-problems", Static)
-        box.update(Text("\n".join(problems.values())) if final and problems else "")
+        box = self.query_one("#wrapup-problems", Prose)
+        box.update("\n".join(problems.values()) if final and problems else "")
         box.display = final and bool(problems)
         return problems
 

@@ -5,17 +5,30 @@ in full only after a deliberate reveal."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import Static
 
+from revisit_tui.app.widgets.prose import break_lines
 from revisit_tui.domain.masking import mask_field
 from revisit_tui.domain.models import AccountStatus, MaskedField, QueueItem, Transaction
 from revisit_tui.domain.validation import display_phone
 
 Translate = Callable[..., str]
+
+
+class CardRow(NamedTuple):
+    """A line of the card: its label, its value (may hold several lines) and the value's
+    style."""
+
+    label: str
+    value: str
+    style: str = ""
 
 
 def masked_value(
@@ -52,13 +65,16 @@ def transaction_line(tx: Transaction, zone: str, t: Translate) -> str:
 
 
 class CustomerCard(Static):
-    """The card's text; `revealed` lists the fields the agent has unmasked on purpose."""
+    """The card's text; `revealed` lists the fields the agent has unmasked on purpose. Its
+    values (a Chinese name or address, a counterparty) wrap by Prose's rule at the width the
+    card has: folded at any cell, a line could start with "，"."""
 
     def __init__(self, item: QueueItem, region: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.item = item
         self.phone_region = region
         self.revealed: dict[MaskedField, str] = {}
+        self.rows: list[CardRow] = []
 
     def on_mount(self) -> None:
         self.refresh_card()
@@ -72,31 +88,48 @@ class CustomerCard(Static):
         """Re-render in the app's current locale."""
         t: Translate = getattr(self.app, "t", lambda key, **_: key)
         item, customer = self.item, self.item.customer
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True, style="bold")
-        grid.add_column(overflow="fold")
-        grid.add_row(t(f"call.customer_type.{customer.type.value}"), Text(customer.name))
-        grid.add_row(t("call.card.language"), t(f"language.{customer.language.value}"))
+        rows = [
+            CardRow(t(f"call.customer_type.{customer.type.value}"), customer.name),
+            CardRow(t("call.card.language"), t(f"language.{customer.language.value}")),
+        ]
         for field in MaskedField:
             shown = masked_value(item, field, self.revealed.get(field), self.phone_region)
             if shown is not None:
-                grid.add_row(t(f"call.card.{field.value}"), Text(shown))
+                rows.append(CardRow(t(f"call.card.{field.value}"), shown))
         if item.account is not None:
             status = item.account.status
             style = "" if status is AccountStatus.ACTIVE else "bold"
             label = t(f"call.account_status.{status.value}")
-            grid.add_row(t("call.card.account_status"), Text(label, style=style))
+            rows.append(CardRow(t("call.card.account_status"), label, style))
         if customer.email:
-            grid.add_row(t("call.card.email"), Text(customer.email))
+            rows.append(CardRow(t("call.card.email"), customer.email))
         if customer.address:
-            grid.add_row(t("call.card.address"), Text(customer.address))
+            rows.append(CardRow(t("call.card.address"), customer.address))
         if customer.risk.value != "normal":
-            grid.add_row(t("call.card.risk"), t(f"call.risk.{customer.risk.value}"))
-        grid.add_row(t("call.card.recent"), Text(self._recent(t)))
+            rows.append(CardRow(t("call.card.risk"), t(f"call.risk.{customer.risk.value}")))
+        rows.append(CardRow(t("call.card.recent"), self._recent(t)))
         if item.flagged_transactions:
             lines = [transaction_line(tx, customer.timezone, t) for tx in item.flagged_transactions]
-            grid.add_row(t("call.card.flagged"), Text("\n".join(lines)))
-        self.update(grid)
+            rows.append(CardRow(t("call.card.flagged"), "\n".join(lines)))
+        self.rows = rows
+        self.refresh(layout=True)
+
+    def render(self) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for row, lines in zip(self.rows, self._value_lines(self.size.width), strict=True):
+            grid.add_row(row.label, Text("\n".join(lines), style=row.style))
+        return grid
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return sum(len(lines) for lines in self._value_lines(width))
+
+    def _value_lines(self, width: int) -> list[list[str]]:
+        """Each row's value as lines broken for the value column at this card width."""
+        label_cells = max((cell_len(row.label) for row in self.rows), default=0)
+        value_cells = max(1, width - label_cells - 1) if width > 0 else 0
+        return [break_lines(row.value, value_cells) for row in self.rows]
 
     def _recent(self, t: Translate) -> str:
         if not self.item.recent_outcomes:
