@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -63,6 +65,9 @@ QUIT_WAITS_FOR = frozenset({"draft", "submit", "outbox_fix", "day_log"})
 just before Ctrl+Q (the open call's last draft) would never start."""
 QUIT_WAIT_SECONDS = 3.0
 """How long quitting waits at most for those writes (a hung disk must not keep the app)."""
+
+HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+"""The signals a session's end sends the app (the SSH session dropped, a logout)."""
 
 REFUSALS = frozenset({"refused", "other_server"})
 """Troubles (client.sync.Trouble values) where a server answered but took nothing."""
@@ -216,12 +221,35 @@ class RevisitApp(App[None]):
         return True
 
     def on_mount(self) -> None:
+        self._save_on_hangup(install=True)
         if self.store is None:
             from revisit_tui.app.screens.signin import SignInScreen
 
             self.push_screen(SignInScreen(self.sign_in_token))
         else:
             self.start_work()
+
+    def on_unmount(self) -> None:
+        self._save_on_hangup(install=False)
+
+    def _save_on_hangup(self, *, install: bool) -> None:
+        """While the app runs, SIGHUP (the SSH session dropped) and SIGTERM first save what
+        Ctrl+Q saves (an open call's draft, with its time), then end the process as they
+        always did: its terminal may be gone, so the app does not try to restore it."""
+        loop = asyncio.get_running_loop()
+        for signal_number in HANGUP_SIGNALS:
+            with suppress(NotImplementedError, RuntimeError, ValueError):  # not the main thread
+                if install:
+                    loop.add_signal_handler(
+                        signal_number, self.call_later, self._hung_up, signal_number
+                    )
+                else:
+                    loop.remove_signal_handler(signal_number)
+
+    async def _hung_up(self, signal_number: int) -> None:
+        await self._save_before_quit()
+        signal.signal(signal_number, signal.SIG_DFL)
+        os.kill(os.getpid(), signal_number)
 
     def signed_in(self, api: ApiClient, agent: Agent, store: AgentStore) -> None:
         """The sign-in screen checked the token: work on with this agent's store."""
@@ -448,8 +476,13 @@ class RevisitApp(App[None]):
     # --- actions ---------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Quit once what must outlive the app is on disk: each screen saves its part first
-        (an open call its draft, with the time on the call so far)."""
+        """Quit once what must outlive the app is on disk."""
+        await self._save_before_quit()
+        self.exit()
+
+    async def _save_before_quit(self) -> None:
+        """Each screen saves its part (an open call its draft, with the time on the call so
+        far); wait for the app's local writes, at most QUIT_WAIT_SECONDS."""
         for screen in self.screen_stack:
             if isinstance(screen, LocalizedScreen):
                 screen.save_before_quit()
@@ -458,7 +491,6 @@ class RevisitApp(App[None]):
             await asyncio.wait_for(
                 asyncio.gather(*writing, return_exceptions=True), QUIT_WAIT_SECONDS
             )
-        self.exit()
 
     def action_switch_locale(self) -> None:
         """F2: zh-CN ⇄ en, live on every open screen."""
