@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,11 +32,16 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def create_tasks(
-    conn: Connection, creates: Sequence[TaskCreate], now: datetime
+    conn: Connection,
+    creates: Sequence[TaskCreate],
+    now: datetime,
+    numbers: Sequence[str | None] | None = None,
 ) -> tuple[list[str], int]:
     """Insert the tasks whose key is new; returns the ids in order and how many were created.
-    A key is looked up as a key: a task whose key was rewritten (migration 0012: account
-    number → account id) keeps the id its first key gave it."""
+    `numbers` is each task's account number where the caller resolved it from the task's
+    account id (default: the task's own account_number). A key is looked up as a key: a
+    task whose key was rewritten (migration 0012: account number → account id) keeps the id
+    its first key gave it."""
     found: dict[str, str] = {}  # key → the id of the task that has it
     for part in chunks(sorted({create.key for create in creates})):
         known = conn.execute(sa.select(tasks.c.key, tasks.c.id).where(tasks.c.key.in_(part)))
@@ -43,16 +49,20 @@ def create_tasks(
     ids: list[str] = []
     rows: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
-    for create in creates:
+    for index, create in enumerate(creates):
         task_id = found.get(create.key)
         if task_id is not None:
             ids.append(task_id)
             continue
         task_id = found[create.key] = task_id_for(create.key)  # one task for a key twice
         ids.append(task_id)
+        row = create.__dict__.copy()  # the fields, as model_dump gives them (a flat model)
+        del row["account_id"]  # stored as the number it names
+        if numbers is not None and numbers[index] is not None:
+            row["account_number"] = numbers[index]
         rows.append(
             {
-                **create.model_dump(exclude={"account_id"}),  # resolved to the number
+                **row,
                 "id": task_id,
                 "status": TaskStatus.OPEN.value,
                 "attempts": 0,
@@ -76,7 +86,8 @@ def create_tasks(
                 }
             )
     if rows:
-        conn.execute(sa.insert(tasks), rows)
+        # in id order: the primary key's index is written page after page, not at random
+        conn.execute(sa.insert(tasks), sorted(rows, key=itemgetter("id")))
     if history:
         conn.execute(sa.insert(task_assignments), history)
     return ids, len(rows)

@@ -20,7 +20,6 @@ from revisit_tui.domain.models import (
     TaskBatch,
     TaskBatchResult,
     TaskBriefPage,
-    TaskCreate,
     TaskKind,
     TaskPage,
     TaskStatus,
@@ -96,14 +95,15 @@ def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskB
         bad |= _unknown_agents(
             conn, "tasks.{}.assigned_agent", [t.assigned_agent for t in batch.tasks]
         )
-        named, foreign = _task_accounts(conn, account_ids, batch)
+        numbers, foreign = _task_accounts(conn, account_ids, batch)
         bad |= foreign
         bad |= _events(batch)
         if bad:
             raise ProblemError(422, "invalid", f"invalid fields: {', '.join(bad)}", bad)
         refused = donotcall.marked(conn, [t.customer_id for t in batch.tasks])
-        wanted = [t for t in named if t.customer_id not in refused]
-        ids, created = create_tasks(conn, wanted, now)
+        kept = [i for i, t in enumerate(batch.tasks) if t.customer_id not in refused]
+        wanted = [batch.tasks[i] for i in kept]
+        ids, created = create_tasks(conn, wanted, now, [numbers[i] for i in kept])
     id_of = dict(zip((t.key for t in wanted), ids, strict=True))
     skipped = [t.key for t in batch.tasks if t.customer_id in refused]
     return TaskBatchResult(
@@ -362,29 +362,29 @@ def _unknown(
 
 def _task_accounts(
     conn: Connection, ids: AccountIds, batch: TaskBatch
-) -> tuple[list[TaskCreate], dict[str, str]]:
-    """The tasks with the account number each names by account id, and the fields naming an
-    account that is not one of the task's own customer (the agent would see another's)."""
+) -> tuple[list[str | None], dict[str, str]]:
+    """The account number of each task (named by account id or by number; None for none),
+    and the fields naming an account that is not one of the task's own customer (the agent
+    would see another's)."""
     by_id = numbers_of_customers(conn, ids, [t.customer_id for t in batch.tasks if t.account_id])
     owner = _owners(conn, [t.account_number for t in batch.tasks if t.account_number])
-    named: list[TaskCreate] = []
+    numbers: list[str | None] = []
     bad: dict[str, str] = {}
     for index, task in enumerate(batch.tasks):
+        number = task.account_number
         if task.account_id is not None:
             number = by_id.get((task.customer_id, task.account_id))
             if number is None:
                 bad[f"tasks.{index}.account_id"] = "is not an account of the task's customer"
             elif task.account_number not in (None, number):
                 bad[f"tasks.{index}.account_id"] = "names another account than account_number"
-            else:
-                task = task.model_copy(update={"account_number": number, "account_id": None})
-        elif task.account_number is not None:
-            if task.account_number not in owner:
+        elif number is not None:
+            if number not in owner:
                 bad[f"tasks.{index}.account_number"] = "no such account"
-            elif owner[task.account_number] != task.customer_id:
+            elif owner[number] != task.customer_id:
                 bad[f"tasks.{index}.account_number"] = "is not an account of the task's customer"
-        named.append(task)
-    return named, bad
+        numbers.append(number)
+    return numbers, bad
 
 
 def _owners(conn: Connection, numbers: list[str]) -> dict[str, str]:
