@@ -137,6 +137,7 @@ def test_lines_break_as_chinese_is_typeset() -> None:
             assert cell_len(line) <= width
             assert line[0] not in NO_LINE_START, (width, lines)
             assert line[-1] not in NO_LINE_END, (width, lines)
+    assert break_lines("一，二\n三", 0) == ["一，二", "三"], "no width: its own lines"
     assert break_lines("Enter or Esc leaves the field", 12) == [
         "Enter or Esc",
         "leaves the",

@@ -23,9 +23,10 @@ _ATOMS = re.compile(r"\s+|[^\s\u2e80-\uffef]+|[\u2e80-\uffef]")
 
 
 def break_lines(text: str, width: int) -> list[str]:
-    """The text as lines of at most `width` cells (its own newlines kept)."""
+    """The text as lines of at most `width` cells (its own newlines kept); with no width
+    yet (a widget not laid out), just its own lines."""
     if width <= 0:
-        return [text]
+        return text.split("\n")
     return [line for paragraph in text.split("\n") for line in _break(paragraph, width)]
 
 
