@@ -13,6 +13,7 @@ from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.sms import SmsScreen
 from revisit_tui.app.screens.wrapup import WrapUpScreen
 from revisit_tui.app.widgets.choice_row import TransactionChoice
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.step_fields import FieldInput
 from revisit_tui.client.store import AgentStore, ItemKind
 from revisit_tui.domain.models import (
@@ -73,7 +74,7 @@ async def test_a_changed_phone_is_checked_as_typed_and_blocks_submit_until_valid
         await pilot.press("f9")
         await settle(app, pilot)
         assert app.screen is wrap and outcomes(store) == []
-        assert "not a valid number" in str(wrap.query_one("#wrapup-problems", Static).render())
+        assert "not a valid number" in wrap.query_one("#wrapup-problems", Prose).text
         draft = store.draft(item.task.id)
         assert draft is not None and draft["contact_checks"]["mobile"]["new_value"] == "139 1234"
         await pilot.press("escape")
@@ -104,7 +105,7 @@ async def test_not_me_adds_an_urgent_escalation_at_once_and_in_the_outcome(
         await go_to(pilot, screen, "fraud_warning")
         await pilot.press("y")
         wrap = await wrap_up(pilot, "1")
-        assert "Urgent" in str(wrap.query_one("#summary", Static).render())
+        assert "Urgent" in wrap.query_one("#summary", Prose).text
         await pilot.press("f9")
         await settle(app, pilot)
     [outcome] = outcomes(store)
@@ -132,7 +133,7 @@ async def test_no_answer_then_an_sms_and_a_second_sms_is_refused_by_the_cap(
         await pilot.pause()
         sms_screen = app.screen
         assert isinstance(sms_screen, SmsScreen)
-        refusal = str(sms_screen.query_one("#sms-decision", Static).render())
+        refusal = sms_screen.query_one("#sms-decision", Prose).text
         assert "limit is reached" in refusal and "11-26 08:00" in refusal  # cap, then rest hours
         await pilot.press("f9")
         await settle(app, pilot)
