@@ -149,6 +149,7 @@ class RevisitApp(App[None]):
         """The user's `[keymap]` (binding id -> keys), checked before start (`keymap_problems`)."""
         self.set_keymap(self.keymap)
         self._server_noted: str | None = None  # the server id noted in sessions.json
+        self._signal_handlers: dict[int, Any] = {}  # SIGHUP/SIGTERM's before the app ran
 
     def t(self, key: str, **params: Any) -> str:
         """The UI text for `key` in the current locale (else English, else the key)."""
@@ -234,21 +235,27 @@ class RevisitApp(App[None]):
 
     def _save_on_hangup(self, *, install: bool) -> None:
         """While the app runs, SIGHUP (the SSH session dropped) and SIGTERM first save what
-        Ctrl+Q saves (an open call's draft, with its time), then end the process as they
-        always did: its terminal may be gone, so the app does not try to restore it."""
+        Ctrl+Q saves (an open call's draft, with its time), then do what they did before the
+        app took them (end the process, or the demo's own handler that stops its API): the
+        terminal may be gone, so the app does not try to restore it."""
         loop = asyncio.get_running_loop()
         for signal_number in HANGUP_SIGNALS:
             with suppress(NotImplementedError, RuntimeError, ValueError):  # not the main thread
                 if install:
+                    previous = signal.getsignal(signal_number) or signal.SIG_DFL
+                    if previous == signal.SIG_IGN:  # nohup: the session's end is not ours
+                        continue
                     loop.add_signal_handler(
                         signal_number, self.call_later, self._hung_up, signal_number
                     )
-                else:
+                    self._signal_handlers[signal_number] = previous
+                elif signal_number in self._signal_handlers:
                     loop.remove_signal_handler(signal_number)
+                    signal.signal(signal_number, self._signal_handlers.pop(signal_number))
 
     async def _hung_up(self, signal_number: int) -> None:
         await self._save_before_quit()
-        signal.signal(signal_number, signal.SIG_DFL)
+        signal.signal(signal_number, self._signal_handlers.pop(signal_number, signal.SIG_DFL))
         os.kill(os.getpid(), signal_number)
 
     def signed_in(self, api: ApiClient, agent: Agent, store: AgentStore) -> None:

@@ -14,7 +14,7 @@ import pytest
 from revisit_tui.app.callform import CallForm
 from revisit_tui.client.store import AgentStore
 from tests.app.factory import make_item
-from tests.app.hangup_app import AGENT_ID, URL
+from tests.app.hangup_app import AGENT_ID, OWN_HANDLER_STATUS, URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,14 +41,21 @@ def test_ctrl_q_quits_within_a_second_while_the_server_hangs(where: str) -> None
     assert took < 1.0, f"the app took {took:.1f} s to quit"
 
 
-@pytest.mark.parametrize("hangup", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
-def test_the_end_of_the_session_keeps_the_time_on_the_call(hangup: signal.Signals) -> None:
+@pytest.mark.parametrize(
+    ("hangup", "own_handler"),
+    [(signal.SIGHUP, False), (signal.SIGTERM, False), (signal.SIGHUP, True)],
+    ids=["SIGHUP", "SIGTERM", "SIGHUP_own_handler"],
+)
+def test_the_end_of_the_session_keeps_the_time_on_the_call(
+    hangup: signal.Signals, own_handler: bool
+) -> None:
     """The SSH session drops (SIGHUP) three seconds into a call with no answer yet: the app
-    saves what Ctrl+Q saves, then ends as the signal ends a process (its terminal may be
-    gone), and the call's draft keeps those seconds. It used to die at once, its draft
-    saying 0 s."""
+    saves what Ctrl+Q saves, then the signal does what it did before (ends the process, or
+    runs the handler the process had, as the demo's that stops its API), and the call's
+    draft keeps those seconds. The process used to die at once, its draft saying 0 s."""
+    command = [sys.executable, "-m", "tests.app.hangup_app"]
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.app.hangup_app"],
+        [*command, "own-handler"] if own_handler else command,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -63,7 +70,8 @@ def test_the_end_of_the_session_keeps_the_time_on_the_call(hangup: signal.Signal
         child.wait(timeout=30)
     finally:
         child.kill()
-    assert child.returncode == -hangup, child.stderr.read() if child.stderr else ""
+    expected = OWN_HANDLER_STATUS if own_handler else -hangup
+    assert child.returncode == expected, child.stderr.read() if child.stderr else ""
     store = AgentStore.open(data_dir, URL, AGENT_ID)
     try:
         draft = store.draft(make_item(0).task.id)
