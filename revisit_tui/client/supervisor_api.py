@@ -24,6 +24,7 @@ from revisit_tui.domain.models import (
     AssignmentBatch,
     ClosureReport,
     Customer,
+    CustomerBrief,
     Disclosure,
     Escalation,
     EscalationStatus,
@@ -98,6 +99,10 @@ class SupervisorApi:
     def customers(self, branch: str | None = None) -> Iterator[Customer]:
         """All customers (or one branch's), page by page."""
         return self._pages("/v1/customers", Customer, {"branch": branch} if branch else {})
+
+    def customer_briefs(self, branch: str | None = None) -> Iterator[CustomerBrief]:
+        """What an assignment plan reads of all customers (or one branch's), page by page."""
+        return self._pages("/v1/customers/briefs", CustomerBrief, {"branch": branch})
 
     def events(self, since: datetime | None = None) -> Iterator[EventRecord]:
         """All account events (or those at or after a time), by account id, page by page."""

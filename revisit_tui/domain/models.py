@@ -309,6 +309,21 @@ class Customer(Model):
     branch: Identifier
 
 
+class CustomerBrief(Model):
+    """A customer as the assignment plan reads them (GET /v1/customers/briefs): who may
+    serve them, nothing personal."""
+
+    id: Identifier
+    type: CustomerType
+    language: Language = Language.ZH_CN
+    branch: Identifier
+
+
+class CustomerBriefPage(Model):
+    items: list[CustomerBrief]
+    next_cursor: str | None = None
+
+
 class Account(Model):
     number: AccountNumber
     customer_id: Identifier

@@ -156,7 +156,7 @@ def make_plan(
     task held by anyone else (a revoked agent) is back in the pool."""
     with Progress("common.reading", enabled=progress) as bar, SideBySide() as calls:
         open_tasks = calls.start(lambda: list(bar.track(api.task_briefs(status=TaskStatus.OPEN))))
-        customers = calls.start(lambda: {c.id: c for c in bar.track(api.customers())})
+        customers = calls.start(lambda: {c.id: c for c in bar.track(api.customer_briefs())})
         escalations = calls.start(lambda: {str(e.id): e.agent_id for e in api.escalations()})
         load = workload(open_tasks.result(), agents, rebalance)
         last = api.last_reached(sorted({task.customer_id for task in load.candidates}))

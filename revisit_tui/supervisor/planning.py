@@ -26,6 +26,7 @@ from typing import Generic, Protocol, TypeVar
 from revisit_tui.domain.models import (
     Agent,
     Customer,
+    CustomerBrief,
     CustomerType,
     Language,
     Role,
@@ -119,7 +120,7 @@ def is_available(agent: Agent) -> bool:
     return agent.role is Role.AGENT and agent.on_shift
 
 
-def suits(agent: Agent, customer: Customer) -> bool:
+def suits(agent: Agent, customer: Customer | CustomerBrief) -> bool:
     """The agent speaks the customer's language, handles their type and serves their branch."""
     return (
         customer.language in agent.languages
@@ -154,7 +155,7 @@ def workload(open_tasks: Iterable[TaskBrief], agents: Sequence[Agent], rebalance
 def plan_assignments(
     tasks: Iterable[T],
     agents: Sequence[Agent],
-    customers: Mapping[str, Customer],
+    customers: Mapping[str, Customer | CustomerBrief],
     held: Mapping[str, int],
     preferred: Mapping[str, Sequence[str]] | None = None,
 ) -> Plan[T]:
@@ -228,7 +229,7 @@ def summarise(plan: Plan[T], agents: Sequence[Agent], today: date) -> list[Agent
 
 def _continuity(
     task: Plannable,
-    customer: Customer,
+    customer: Customer | CustomerBrief,
     preferred: Mapping[str, Sequence[str]],
     customer_agent: Mapping[str, str],
     available: Mapping[str, Agent],

@@ -229,6 +229,7 @@ def test_supervisors_lists_are_masked_and_the_gateway_pull_is_audited(walk: Walk
     assert escalations
     for path in (
         "/v1/customers?limit=1000",
+        "/v1/customers/briefs?limit=1000",
         "/v1/escalations?limit=1000",
         f"/v1/outcomes?month={month}&limit=1000",
         f"/v1/qa-sample?month={month}&rate=1",

@@ -44,6 +44,7 @@ ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ("POST", "/v1/import", SUPERVISOR),
     ("GET", "/v1/accounts", SUPERVISOR),
     ("GET", "/v1/customers", SUPERVISOR),
+    ("GET", "/v1/customers/briefs", SUPERVISOR),
     ("GET", "/v1/events", SUPERVISOR),
     ("POST", "/v1/tasks/bulk", SUPERVISOR),
     ("GET", "/v1/tasks", SUPERVISOR),

@@ -102,6 +102,29 @@ def test_task_briefs_are_the_listings_tasks_with_what_planning_reads(world: Worl
     assert list(bad.json()["fields"]) == ["cursor"]
 
 
+def test_customer_briefs_are_the_listings_customers_with_what_planning_reads(
+    world: World,
+) -> None:
+    ids = sorted(world.add_customer(f"c{i}", language="en", type="corporate") for i in range(3))
+    ids.append(world.add_customer("other", branch="b2"))
+    for query in ("", "&branch=b1", "&branch=b2"):
+        listed = world.ok("GET", f"/v1/customers?limit=1000{query}", "boss")["items"]
+        seen: list[dict[str, object]] = []
+        cursor = ""
+        while True:
+            page = world.ok("GET", f"/v1/customers/briefs?limit=2{query}&cursor={cursor}", "boss")
+            seen += page["items"]
+            if page["next_cursor"] is None:
+                break
+            cursor = page["next_cursor"]
+        fields = ("id", "type", "language", "branch")
+        assert seen == [{name: c[name] for name in fields} for c in listed], query
+    mine = world.ok("GET", "/v1/customers/briefs?limit=1000", "boss")["items"]
+    by_id = {c["id"]: c for c in mine}
+    assert by_id[ids[0]] == {"id": ids[0], "type": "corporate", "language": "en", "branch": "b1"}
+    assert by_id[ids[-1]]["branch"] == "b2"
+
+
 def test_assignment_moves_the_task_between_queues(world: World) -> None:
     task = world.add_task(world.add_customer("c"), None)
     assert world.ok("GET", "/v1/queue", "b")["items"] == []

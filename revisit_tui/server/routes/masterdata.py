@@ -16,6 +16,8 @@ from revisit_tui.domain.masking import masked_customer
 from revisit_tui.domain.models import (
     AccountRecord,
     Customer,
+    CustomerBrief,
+    CustomerBriefPage,
     Day,
     EventRecord,
     ImportBatch,
@@ -47,6 +49,7 @@ router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRout
 # a JSON body may hold anything (only import checks it): a page is validated, in one pass
 _ACCOUNTS: TypeAdapter[list[AccountRecord]] = TypeAdapter(list[AccountRecord])
 _CUSTOMERS: TypeAdapter[list[Customer]] = TypeAdapter(list[Customer])
+_CUSTOMER_BRIEF: TypeAdapter[CustomerBrief] = TypeAdapter(CustomerBrief)  # from a stored body
 _BODY: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])  # a stored body's JSON text
 
 
@@ -278,6 +281,30 @@ def list_customers(
     items, after = _page_by_key(context, query, customers.c.id, cursor, limit)
     return items_response(
         _CUSTOMERS.validate_python([masked_customer(body) for body in items]), after
+    )
+
+
+@router.get("/customers/briefs", response_model=CustomerBriefPage, responses=errors())
+def list_customer_briefs(
+    context: Context,
+    _caller: Supervisor,
+    branch: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> Response:
+    """GET /v1/customers with what an assignment plan reads of each customer (CustomerBrief:
+    type, language, branch), parsed from the stored body: no personal data to mask."""
+    query = sa.select(customers.c.id.label("key"), _text(customers.c.body))
+    if branch:
+        query = query.where(customers.c.branch == branch)
+    after = decode_cursor(cursor, 1)
+    if after:
+        query = query.where(customers.c.id > str(after[0]))
+    with context.read.connect() as conn:
+        rows = conn.execute(query.order_by(customers.c.id).limit(limit)).all()
+    return items_response(
+        [_CUSTOMER_BRIEF.validate_json(row.body, extra="ignore") for row in rows],
+        next_cursor(rows, limit, lambda r: [r.key]),
     )
 
 
