@@ -51,6 +51,7 @@ from revisit_tui.domain.models import (
 from revisit_tui.domain.wallboard import Wallboard
 
 PAGE_LIMIT = 1000  # the server's largest page
+BRIEF_PAGE_LIMIT = 5000  # the server's largest page of briefs
 BATCH_LIMIT = 5000  # the server's largest list of ids in one request
 M = TypeVar("M", bound=BaseModel)
 
@@ -102,7 +103,8 @@ class SupervisorApi:
 
     def customer_briefs(self, branch: str | None = None) -> Iterator[CustomerBrief]:
         """What an assignment plan reads of all customers (or one branch's), page by page."""
-        return self._pages("/v1/customers/briefs", CustomerBrief, {"branch": branch})
+        params = {"branch": branch}
+        return self._pages("/v1/customers/briefs", CustomerBrief, params, BRIEF_PAGE_LIMIT)
 
     def events(self, since: datetime | None = None) -> Iterator[EventRecord]:
         """All account events (or those at or after a time), by account id, page by page."""
@@ -142,7 +144,7 @@ class SupervisorApi:
     ) -> Iterator[TaskBrief]:
         """What an assignment plan reads of the tasks matching the filters, page by page."""
         params = {"status": status.value if status else None, "agent": agent}
-        return self._pages("/v1/tasks/briefs", TaskBrief, params)
+        return self._pages("/v1/tasks/briefs", TaskBrief, params, BRIEF_PAGE_LIMIT)
 
     def assign(self, assignments: list[Assignment]) -> int:
         """Set (or clear) the agent of each task; answers how many tasks were updated."""
@@ -307,8 +309,10 @@ class SupervisorApi:
         )
         return Escalation.model_validate(response.json())
 
-    def _pages(self, path: str, model: type[M], params: Mapping[str, Any]) -> Iterator[M]:
-        query = {**_present(params), "limit": PAGE_LIMIT}
+    def _pages(
+        self, path: str, model: type[M], params: Mapping[str, Any], limit: int = PAGE_LIMIT
+    ) -> Iterator[M]:
+        query = {**_present(params), "limit": limit}
         page_of = _page_model(model)
         while True:
             page = page_of.model_validate_json(

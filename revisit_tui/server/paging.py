@@ -21,6 +21,10 @@ _TIME: TypeAdapter[datetime] = TypeAdapter(UtcTime)
 _JSON: TypeAdapter[Any] = TypeAdapter(Any)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size (≤ 1000)")]
+# the briefs listings (a few short fields an item): a floor's open tasks or customers are read
+# whole before every assignment plan, and each page costs a round trip
+MAX_BRIEF_LIMIT = 5000
+BriefLimit = Annotated[int, Query(ge=1, le=MAX_BRIEF_LIMIT, description="page size (≤ 5000)")]
 Cursor = Annotated[str | None, Query(max_length=500, description="next_cursor of the last page")]
 
 

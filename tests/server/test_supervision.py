@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from revisit_tui.server.tables import audit_log
+from revisit_tui.server.tables import audit_log, task_assignments
 from tests.server.conftest import World
 
 
@@ -100,6 +100,11 @@ def test_task_briefs_are_the_listings_tasks_with_what_planning_reads(world: Worl
     bad = world.call("GET", "/v1/tasks/briefs?cursor=garbage", "boss")
     assert bad.status_code == 422
     assert list(bad.json()["fields"]) == ["cursor"]
+    for path in ("/v1/tasks/briefs", "/v1/customers/briefs"):  # pages of up to 5000 briefs
+        assert world.call("GET", f"{path}?limit=5000", "boss").status_code == 200
+        too_many = world.call("GET", f"{path}?limit=5001", "boss")
+        assert too_many.status_code == 422
+        assert list(too_many.json()["fields"]) == ["limit"]
 
 
 def test_customer_briefs_are_the_listings_customers_with_what_planning_reads(
@@ -165,6 +170,20 @@ def test_assignments_in_bulk_count_each_change_and_keep_the_history(world: World
     by_id = {t["id"]: (t["assigned_agent"], t["version"]) for t in listed}
     assert by_id[ids[0]] == (b, 3)
     assert {by_id[task_id] for task_id in ids[1:]} == {(a, 2)}
+    engine = sa.create_engine(world.server.db_url)
+    with engine.connect() as conn:
+        history = conn.execute(
+            sa.select(
+                task_assignments.c.task_id,
+                task_assignments.c.agent_id,
+                task_assignments.c.from_version,
+                task_assignments.c.at,
+            ).where(task_assignments.c.task_id.in_(ids[:3]))
+        ).all()
+    engine.dispose()
+    changes = sorted((row.task_id, row.from_version, row.agent_id) for row in history)
+    assert changes == sorted([(ids[0], 2, a), (ids[0], 3, b), (ids[1], 2, a), (ids[2], 2, a)])
+    assert len({row.at for row in history}) == 1 and history[0].at is not None
     late = world.outcome(ids[0], "a", task_version=2)  # begun while 'a' had it, in between
     result = world.call("PUT", f"/v1/outcomes/{late['id']}", "a", json=late)
     assert result.status_code == 201

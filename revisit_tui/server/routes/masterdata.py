@@ -31,6 +31,7 @@ from revisit_tui.server.accountids import masked_number
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.donotcall import DoNotCallSource
 from revisit_tui.server.paging import (
+    BriefLimit,
     Cursor,
     Limit,
     cursor_time,
@@ -290,7 +291,7 @@ def list_customer_briefs(
     _caller: Supervisor,
     branch: Annotated[str | None, Query(max_length=64)] = None,
     cursor: Cursor = None,
-    limit: Limit = 100,
+    limit: BriefLimit = 100,
 ) -> Response:
     """GET /v1/customers with what an assignment plan reads of each customer (CustomerBrief:
     type, language, branch), parsed from the stored body: no personal data to mask."""

@@ -34,7 +34,14 @@ from revisit_tui.server.accountids import (
 )
 from revisit_tui.server.admin import agent_from_row
 from revisit_tui.server.deps import Context, Supervisor
-from revisit_tui.server.paging import Cursor, Limit, decode_cursor, items_response, next_cursor
+from revisit_tui.server.paging import (
+    BriefLimit,
+    Cursor,
+    Limit,
+    decode_cursor,
+    items_response,
+    next_cursor,
+)
 from revisit_tui.server.problems import ProblemError, errors
 from revisit_tui.server.strictjson import StrictJsonRoute
 from revisit_tui.server.tables import accounts, audit_log, customers, principals, tasks
@@ -147,7 +154,7 @@ def list_task_briefs(
     unassigned: Annotated[bool | None, Query(description="true: only tasks without agent")] = None,
     due_before: Annotated[Day | None, Query(description="due strictly before this day")] = None,
     cursor: Cursor = None,
-    limit: Limit = 100,
+    limit: BriefLimit = 100,
 ) -> Response:
     """GET /v1/tasks with what an assignment plan reads of each task (TaskBrief): a fifth of
     the bytes, no account, no times; a floor's open tasks are read whole before every plan."""
