@@ -57,6 +57,11 @@ KEY_SETTLE_SECONDS = 5.0
 """How long a key waits at most for the previous one's effects (a stuck handler must not
 freeze the keyboard for good)."""
 
+QUIET_ROUNDS = 2
+"""Rounds in a row with nothing queued before the next key goes: a message being handled is
+in no queue, so one quiet round could come while Enter's request to open a note was still on
+its way up to the screen (the next letter then went to the row, and was lost)."""
+
 KEY_HOLD_GROUPS = frozenset({"submit", "outbox_fix"})
 """Workers whose end decides where the next keys go: while one runs, keys wait."""
 
@@ -183,6 +188,7 @@ class RevisitApp(App[None]):
         pushed or popped screen included), and no outcome is being written."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + KEY_SETTLE_SECONDS
+        quiet_rounds = 0
         while loop.time() < deadline:
             if any(
                 worker.group in KEY_HOLD_GROUPS and not worker.is_finished
@@ -195,8 +201,10 @@ class RevisitApp(App[None]):
             if not await self._one_round(pumps, deadline - loop.time()):
                 return
             idle = all(not pump.message_queue_size and not pump._next_callbacks for pump in pumps)
-            if idle and self.screen is screen:
+            quiet_rounds = quiet_rounds + 1 if idle and self.screen is screen else 0
+            if quiet_rounds == QUIET_ROUNDS:
                 return
+            await asyncio.sleep(0)
 
     @staticmethod
     async def _one_round(pumps: list[Any], timeout: float) -> bool:
