@@ -7,59 +7,56 @@ each sub-package), imported only when chosen, so `revisit serve` never loads Tex
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
 
-# sub-command -> module with `add_arguments(parser)` and `run(args) -> int`
-COMMANDS: dict[str, tuple[str, str]] = {
-    "tui": ("revisit_tui.app.command", "start the agent app (the default)"),
-    "serve": ("revisit_tui.server.command_serve", "run the central API"),
-    "admin": ("revisit_tui.server.command_admin", "manage agents, supervisors and service tokens"),
-    "db": ("revisit_tui.server.command_db", "database migrations"),
-    "demo": (
-        "revisit_tui.demo.command",
-        "start a local API with demo data and the agent app on it",
-    ),
-    "check-config": ("revisit_tui.checkconfig", "validate a config file and the call scripts"),
-    "queue": ("revisit_tui.supervisor.commands.queue", "supervisors: build the day's queue"),
-    "assign": ("revisit_tui.supervisor.commands.assign", "supervisors: assign the open tasks"),
-    "report": ("revisit_tui.supervisor.commands.report", "supervisors: figures per agent, kind"),
-    "qa": ("revisit_tui.supervisor.commands.qa", "supervisors: the month's quality sample"),
-    "disclose": (
-        "revisit_tui.supervisor.commands.disclose",
-        "supervisors: one identifier of one reviewed record, in full (audited)",
-    ),
-    "purge": ("revisit_tui.supervisor.commands.purge", "supervisors: retention purge"),
-    "escalations": (
-        "revisit_tui.supervisor.commands.escalations",
-        "supervisors: escalations waiting, resolve, reopen",
-    ),
-    "agents": ("revisit_tui.supervisor.commands.agents", "supervisors: the roster"),
-    "tasks": (
-        "revisit_tui.supervisor.commands.tasks",
-        "supervisors: move, unassign or park tasks by hand",
-    ),
-    "wallboard": ("revisit_tui.wallboard.command", "supervisors: the live wallboard of the floor"),
-    "store-reports": (
-        "revisit_tui.supervisor.commands.store_reports",
-        "supervisors: what agents' apps discarded, handed over or could not recover",
-    ),
+from revisit_tui.supervisor.commandline import Parser, locale_of
+from revisit_tui.supervisor.messages import Messages
+
+# sub-command -> module with `add_arguments(parser)` and `run(args) -> int`; each one's summary
+# is `commands.<name>` of the command line's catalogue (revisit_tui/supervisor/locales)
+COMMANDS: dict[str, str] = {
+    "tui": "revisit_tui.app.command",
+    "serve": "revisit_tui.server.command_serve",
+    "admin": "revisit_tui.server.command_admin",
+    "db": "revisit_tui.server.command_db",
+    "demo": "revisit_tui.demo.command",
+    "check-config": "revisit_tui.checkconfig",
+    "queue": "revisit_tui.supervisor.commands.queue",
+    "assign": "revisit_tui.supervisor.commands.assign",
+    "report": "revisit_tui.supervisor.commands.report",
+    "qa": "revisit_tui.supervisor.commands.qa",
+    "disclose": "revisit_tui.supervisor.commands.disclose",
+    "purge": "revisit_tui.supervisor.commands.purge",
+    "escalations": "revisit_tui.supervisor.commands.escalations",
+    "agents": "revisit_tui.supervisor.commands.agents",
+    "tasks": "revisit_tui.supervisor.commands.tasks",
+    "wallboard": "revisit_tui.wallboard.command",
+    "store-reports": "revisit_tui.supervisor.commands.store_reports",
 }
+# commands that print in a supervisor's language (--lang, the terminal's, the config's); the
+# others speak the agent app's (--locale, the config's)
+SUPERVISORS = frozenset(
+    name
+    for name, module in COMMANDS.items()
+    if module.startswith(("revisit_tui.supervisor.", "revisit_tui.wallboard."))
+)
 
 
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The parser; only the sub-command named in argv loads its module for its arguments."""
-    parser = argparse.ArgumentParser(
-        prog="revisit", description="Customer-revisit workstation and its central API."
-    )
-    parser.add_argument("--config", metavar="FILE", help="config file (default: ./config.toml)")
+def build_parser(argv: Sequence[str] = ()) -> Parser:
+    """The parser, in the language of the command argv names (known before it is built); only
+    that sub-command loads its module for its arguments."""
+    requested = _requested(argv)
+    say = Messages(locale_of(argv, supervisor=bool(requested & SUPERVISORS)))
+    parser = Parser(prog="revisit", description=say("commands.revisit"), say=say)
+    parser.add_argument("--config", metavar="FILE", help=say("help.connection.config"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module_name, help_text) in COMMANDS.items():
-        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+    for name, module_name in COMMANDS.items():
+        summary = say(f"commands.{name.replace('-', '_')}")
+        command_parser = sub.add_parser(name, help=summary, description=summary)
         command_parser.set_defaults(module=module_name)
-        if name in _requested(argv):
+        if name in requested:
             importlib.import_module(module_name).add_arguments(command_parser)
     return parser
 

@@ -155,7 +155,7 @@ def modules_loaded_by(tmp_path: Path, target: str, *args: str) -> set[str]:
 )
 def test_revisit_help_paths_do_not_load_textual(tmp_path: Path, command: list[str]) -> None:
     modules = modules_loaded_by(tmp_path, "-mrevisit_tui.cli", *command, "--help")
-    assert {"revisit_tui", *(COMMANDS[name][0] for name in command)} <= modules
+    assert {"revisit_tui", *(COMMANDS[name] for name in command)} <= modules
     assert loaded(modules, APP_STACK) == []
 
 

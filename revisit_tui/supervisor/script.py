@@ -24,6 +24,7 @@ from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.config import ConfigError, Settings, load_settings
 from revisit_tui.supervisor import progress
 from revisit_tui.supervisor.background import calls_abandoned
+from revisit_tui.supervisor.commandline import BadValue, Parser, locale_of
 from revisit_tui.supervisor.messages import FALLBACK, LOCALES, Messages, choose_locale
 from revisit_tui.supervisor.table import Row, write_csv
 
@@ -58,36 +59,28 @@ class Failed(Told):
     """The run could not do its job for a reason outside the input; the message says why."""
 
 
-def parser(description: str) -> argparse.ArgumentParser:
-    """A stand-alone parser (scripts/*.py); the command's add_arguments fills it."""
-    return argparse.ArgumentParser(
-        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def parser(command: str, argv: Sequence[str] | None = None) -> Parser:
+    """A stand-alone parser (scripts/*.py) in the language of argv (default: sys.argv's); the
+    command's add_arguments fills it."""
+    say = Messages(locale_of(sys.argv[1:] if argv is None else argv))
+    return Parser(description=say(f"commands.{command}"), say=say)
 
 
-def add_connection(parser: argparse.ArgumentParser) -> None:
+def add_connection(parser: Parser) -> None:
     """The options every command shares: config, server, token, language. `--config` is only
     set when given, so `revisit --config FILE assign` keeps the one given before the command."""
-    connection = parser.add_argument_group("connection")
+    say = parser.say
+    connection = parser.add_argument_group(say("help.connection.title"))
     connection.add_argument(
         "--config",
         metavar="FILE",
         default=argparse.SUPPRESS,
-        help="config file (default ./config.toml)",
+        help=say("help.connection.config"),
     )
-    connection.add_argument(
-        "--server", metavar="URL", help="API address (default: client.server_url of the config)"
-    )
-    connection.add_argument(
-        "--token",
-        help=f"a supervisor's token, as --token=VALUE (prefer --token-file or {TOKEN_ENV})",
-    )
-    connection.add_argument("--token-file", metavar="FILE", help="file holding the token")
-    connection.add_argument(
-        "--lang",
-        choices=LOCALES,
-        help="language of the output (default: the terminal's, else [ui] locale)",
-    )
+    connection.add_argument("--server", metavar="URL", help=say("help.connection.server"))
+    connection.add_argument("--token", help=say("help.connection.token", env=TOKEN_ENV))
+    connection.add_argument("--token-file", metavar="FILE", help=say("help.connection.token_file"))
+    connection.add_argument("--lang", choices=LOCALES, help=say("help.connection.lang"))
 
 
 def day(text: str) -> date:
@@ -95,7 +88,7 @@ def day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day (YYYY-MM-DD)") from None
+        raise BadValue("errors.not_a_day", text=text) from None
 
 
 def bounded_text(limit: int) -> Callable[[str], str]:
@@ -103,11 +96,9 @@ def bounded_text(limit: int) -> Callable[[str], str]:
 
     def check(value: str) -> str:
         if not value.strip():
-            raise argparse.ArgumentTypeError("is empty")
+            raise BadValue("errors.empty_text")
         if len(value) > limit:
-            raise argparse.ArgumentTypeError(
-                f"is {len(value)} characters long; at most {limit} are kept"
-            )
+            raise BadValue("errors.too_long", length=len(value), limit=limit)
         return value
 
     return check
@@ -116,7 +107,7 @@ def bounded_text(limit: int) -> Callable[[str], str]:
 def month(text: str) -> str:
     """An argparse type: a month as YYYY-MM."""
     if not MONTH.match(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)")
+        raise BadValue("errors.not_a_month", text=text)
     return text
 
 

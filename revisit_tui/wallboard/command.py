@@ -17,16 +17,17 @@ from revisit_tui.client.durable import DiskError
 from revisit_tui.client.store import default_data_dir
 from revisit_tui.config import ConfigError, Settings
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import BadValue, Parser
 from revisit_tui.wallboard.snapshot import snapshot_path
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
     script.add_connection(parser)
     parser.add_argument(
         "--refresh",
         type=_seconds,
         metavar="SECONDS",
-        help="seconds between refreshes (default: supervisor.wallboard_refresh_seconds)",
+        help=parser.say("help.wallboard.refresh"),
     )
 
 
@@ -35,9 +36,9 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise BadValue("errors.not_seconds", text=text) from None
     if not 1 <= value <= 3600:
-        raise argparse.ArgumentTypeError("must be between 1 and 3600 seconds")
+        raise BadValue("errors.seconds_range")
     return value
 
 

@@ -3,6 +3,7 @@ the roster and moving, unassigning and parking tasks by hand."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
@@ -68,7 +69,10 @@ def test_every_command_is_a_revisit_sub_command_without_textual():
             "except SystemExit: pass\n"
             "assert 'textual' not in sys.modules, 'textual imported'\n"
         )
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        english = {**os.environ, "LANG": "en_US.UTF-8", "REVISIT_CONFIG": os.devnull}
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=english
+        )
         assert done.returncode == 0, done.stderr
         assert "usage: revisit" in done.stdout
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from revisit_tui.client.api import ApiError
 from revisit_tui.domain.models import CustomerType, Language
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import BadValue, Parser
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
@@ -29,10 +30,10 @@ def _members(kind: type[E], text: str) -> list[E]:
     names = {str(member.value): member for member in kind}
     values = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     unknown = [value for value in values if value not in names]
-    if unknown or not values:
-        raise argparse.ArgumentTypeError(
-            f"{', '.join(unknown) or 'nothing given'}: choose from {', '.join(names)}"
-        )
+    if unknown:
+        raise BadValue("errors.unknown_values", values=", ".join(unknown), names=", ".join(names))
+    if not values:
+        raise BadValue("errors.no_values", names=", ".join(names))
     return [names[value] for value in values]
 
 
@@ -46,27 +47,35 @@ def skills(text: str) -> list[CustomerType]:
     return _members(CustomerType, text)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
     actions = parser.add_subparsers(dest="agents_action", metavar="ACTION")
-    change = actions.add_parser(
-        "set", help="change an agent's working profile", description="change a profile"
-    )
+    summary = say("help.agents.set")
+    change = actions.add_parser("set", help=summary, description=summary)
     script.add_connection(change)
-    change.add_argument("agent_id", metavar="ID")
-    change.add_argument("--capacity", type=int, help="calls a day (0-1000)")
+    change.add_argument("agent_id", metavar="ID", help=say("help.agents.agent_id"))
+    change.add_argument("--capacity", type=int, help=say("help.agents.capacity"))
     shift = change.add_mutually_exclusive_group()
-    shift.add_argument("--on-shift", dest="on_shift", action="store_true", default=None)
-    shift.add_argument("--off-shift", dest="on_shift", action="store_false")
-    change.add_argument("--languages", type=languages, help="e.g. zh-CN,en")
-    change.add_argument("--skills", type=skills, help="e.g. personal,corporate")
+    shift.add_argument(
+        "--on-shift",
+        dest="on_shift",
+        action="store_true",
+        default=None,
+        help=say("help.agents.on_shift"),
+    )
+    shift.add_argument(
+        "--off-shift", dest="on_shift", action="store_false", help=say("help.agents.off_shift")
+    )
+    change.add_argument("--languages", type=languages, help=say("help.agents.languages"))
+    change.add_argument("--skills", type=skills, help=say("help.agents.skills"))
     branch = change.add_mutually_exclusive_group()
-    branch.add_argument("--branch", help="the branch the agent serves")
-    branch.add_argument("--no-branch", action="store_true", help="serves every branch")
+    branch.add_argument("--branch", help=say("help.agents.branch"))
+    branch.add_argument("--no-branch", action="store_true", help=say("help.agents.no_branch"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("agents", argv)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -26,43 +26,41 @@ from revisit_tui.supervisor.assign import (
     read_customer_ids,
     transfer,
 )
+from revisit_tui.supervisor.commandline import Parser
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.planning import Plan, summarise
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
-    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
-    parser.add_argument(
-        "--show-tasks", action="store_true", help="with --dry-run: the plan task by task"
-    )
+    parser.add_argument("--dry-run", action="store_true", help=say("help.assign.dry_run"))
+    parser.add_argument("--show-tasks", action="store_true", help=say("help.assign.show_tasks"))
     parser.add_argument(
         "--rebalance",
         action="store_true",
-        help="also re-assign the open tasks of agents who are not on shift",
+        help=say("help.assign.rebalance"),
     )
     parser.add_argument(
         "--agent",
         action="append",
         default=[],
         metavar="ID",
-        help="assign only to these agents (repeatable; default: every agent on shift)",
+        help=say("help.assign.agent"),
     )
     parser.add_argument(
         "--transfer",
         metavar="CUSTOMERS_FILE",
-        help="first move these customers (one id a line) to --to-branch",
+        help=say("help.assign.transfer"),
     )
-    parser.add_argument("--to-branch", metavar="BRANCH", help="the branch of --transfer")
-    parser.add_argument(
-        "--today", type=script.day, default=None, help="the day counted for 'overdue'"
-    )
+    parser.add_argument("--to-branch", metavar="BRANCH", help=say("help.assign.to_branch"))
+    parser.add_argument("--today", type=script.day, default=None, help=say("help.assign.today"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("assign", argv)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -13,23 +13,27 @@ from collections.abc import Sequence
 
 from revisit_tui.domain.models import SHORT_TEXT_MAX, MaskedField
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import Parser
 from revisit_tui.supervisor.messages import Messages
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
-    parser.add_argument("outcome", type=uuid.UUID, help="the reviewed record's (outcome's) id")
-    parser.add_argument("field", choices=[field.value for field in MaskedField])
+    parser.add_argument("outcome", type=uuid.UUID, help=say("help.disclose.outcome"))
+    parser.add_argument(
+        "field", choices=[field.value for field in MaskedField], help=say("help.disclose.field")
+    )
     parser.add_argument(
         "--reason",
         required=True,
         type=script.bounded_text(SHORT_TEXT_MAX),
-        help=f"why the review needs it (recorded; at most {SHORT_TEXT_MAX} characters)",
+        help=say("help.disclose.reason", limit=SHORT_TEXT_MAX),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("disclose", argv)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

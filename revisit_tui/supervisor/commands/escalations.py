@@ -28,6 +28,7 @@ from revisit_tui.domain.models import (
     EscalationStatus,
 )
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import Parser
 from revisit_tui.supervisor.escalation_history import LocalTime, step_lines
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
@@ -48,23 +49,24 @@ HEADER_KEYS = [
 ]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
     action = parser.add_mutually_exclusive_group()
-    action.add_argument("--overdue", action="store_true", help="only those past their deadline")
-    action.add_argument("--all", action="store_true", help="resolved ones too")
-    action.add_argument("--show", metavar="ID", help="one escalation and its whole history")
-    action.add_argument("--resolve", metavar="ID", help="record the department's answer")
-    action.add_argument("--reopen", metavar="ID", help="handle the problem again")
+    action.add_argument("--overdue", action="store_true", help=say("help.escalations.overdue"))
+    action.add_argument("--all", action="store_true", help=say("help.escalations.all"))
+    action.add_argument("--show", metavar="ID", help=say("help.escalations.show"))
+    action.add_argument("--resolve", metavar="ID", help=say("help.escalations.resolve"))
+    action.add_argument("--reopen", metavar="ID", help=say("help.escalations.reopen"))
     parser.add_argument(
         "--text",
         type=script.bounded_text(NOTES_MAX),
-        help=f"the resolution or the reason to reopen (at most {NOTES_MAX} characters)",
+        help=say("help.escalations.text", limit=NOTES_MAX),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("escalations", argv)
     add_arguments(parser)
     args = parser.parse_args(argv)
     if (args.resolve or args.reopen) and not args.text:

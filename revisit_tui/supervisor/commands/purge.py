@@ -12,27 +12,27 @@ from collections.abc import Sequence
 
 from revisit_tui.domain.models import PurgeRequest
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import Parser
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
     parser.add_argument(
         "--years",
         type=int,
         default=None,
-        help="keep this many years (default: retention.years of the config)",
+        help=say("help.purge.years"),
     )
     action = parser.add_mutually_exclusive_group()
-    action.add_argument(
-        "--dry-run", action="store_true", help="count what would be purged (the default)"
-    )
-    action.add_argument("--yes", action="store_true", help="purge (without it: count only)")
+    action.add_argument("--dry-run", action="store_true", help=say("help.purge.dry_run"))
+    action.add_argument("--yes", action="store_true", help=say("help.purge.yes"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("purge", argv)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

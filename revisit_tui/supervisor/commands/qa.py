@@ -15,6 +15,7 @@ import argparse
 from collections.abc import Sequence
 
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import BadValue, Parser
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.qa import export, summarise
@@ -25,24 +26,23 @@ def rate(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise BadValue("errors.not_a_number", text=text) from None
     if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 (excluded) and 1")
+        raise BadValue("errors.not_a_share", text=text)
     return value
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
-    parser.add_argument("--month", type=script.month, required=True, help="YYYY-MM")
-    parser.add_argument("--rate", type=rate, required=True, help="share to sample, e.g. 0.05")
-    parser.add_argument("--seed", type=int, required=True, help="the draw's seed (note it down)")
-    parser.add_argument(
-        "--out", metavar="FILE", required=True, help="export: .csv, else JSON Lines"
-    )
+    parser.add_argument("--month", type=script.month, required=True, help=say("help.qa.month"))
+    parser.add_argument("--rate", type=rate, required=True, help=say("help.qa.rate"))
+    parser.add_argument("--seed", type=int, required=True, help=say("help.qa.seed"))
+    parser.add_argument("--out", metavar="FILE", required=True, help=say("help.qa.out"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("qa", argv)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

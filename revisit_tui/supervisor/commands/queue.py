@@ -22,40 +22,35 @@ from pathlib import Path
 from revisit_tui.domain.models import ImportBatch
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.build import assign_on_creation, create, due_tasks, read_sources
+from revisit_tui.supervisor.commandline import Parser
 from revisit_tui.supervisor.exportfile import ExportError, read_export
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
     """`revisit queue` has one action today: build."""
     actions = parser.add_subparsers(dest="queue_action", metavar="ACTION", required=True)
-    build = actions.add_parser(
-        "build",
-        help="create the revisits due today",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    summary = parser.say("help.queue.build")
+    build = actions.add_parser("build", help=summary, description=summary)
     add_build_arguments(build)
 
 
-def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+def add_build_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
-    parser.add_argument("--from-file", metavar="FILE", help="accounts and events of an export")
-    parser.add_argument(
-        "--today", type=script.day, default=None, help="YYYY-MM-DD (default today, centre's)"
-    )
-    parser.add_argument("--dry-run", action="store_true", help="count what is due, create nothing")
+    parser.add_argument("--from-file", metavar="FILE", help=say("help.queue.from_file"))
+    parser.add_argument("--today", type=script.day, default=None, help=say("help.queue.today"))
+    parser.add_argument("--dry-run", action="store_true", help=say("help.queue.dry_run"))
     parser.add_argument(
         "--assign",
         action="store_true",
-        help="create the new tasks already assigned by the rules of `revisit assign` (one"
-        " write per task); run `revisit assign` afterwards for what is left",
+        help=say("help.queue.assign"),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("queue", argv)
     add_build_arguments(parser)
     return run(parser.parse_args(argv))
 

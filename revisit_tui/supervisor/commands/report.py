@@ -19,6 +19,7 @@ from functools import partial
 
 from revisit_tui.domain.models import ClosureReport
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import Parser
 from revisit_tui.supervisor.escalation_history import HEADER_KEYS as HISTORY_KEYS
 from revisit_tui.supervisor.escalation_history import handled_within
 from revisit_tui.supervisor.messages import Messages
@@ -40,32 +41,33 @@ TABLE_KEYS = [
 ]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
     parser.add_argument(
         "--day",
         type=script.day,
         default=None,
-        help="the day (default today in the centre's time zone); its month too",
+        help=say("help.report.day"),
     )
-    parser.add_argument("--agent", metavar="ID", help="only this agent's figures, every row")
+    parser.add_argument("--agent", metavar="ID", help=say("help.report.agent"))
     parser.add_argument(
         "--min-ratings",
         type=int,
         default=None,
         metavar="N",
-        help="ratings an agent needs to be ranked (default [supervisor] min_ratings)",
+        help=say("help.report.min_ratings"),
     )
-    parser.add_argument("--csv", metavar="FILE", help="also write every figure to this CSV file")
+    parser.add_argument("--csv", metavar="FILE", help=say("help.report.csv"))
     parser.add_argument(
         "--escalations-csv",
         metavar="FILE",
-        help="also write the month's escalation history (full texts) to this CSV file",
+        help=say("help.report.escalations_csv"),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("report", argv)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -17,6 +17,7 @@ from functools import partial
 
 from revisit_tui.domain.models import AgentStoreReport, StoreReportKind
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import Parser
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
@@ -25,16 +26,19 @@ TEXT_WIDTH = 40
 HEADER_KEYS = ["received", "agent", "kind", "what", "reason"]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     script.add_connection(parser)
-    parser.add_argument("--agent", help="one agent's reports")
+    parser.add_argument("--agent", metavar="ID", help=say("help.store_reports.agent"))
     parser.add_argument(
-        "--kind", choices=[kind.value for kind in StoreReportKind], help="one kind of report"
+        "--kind",
+        choices=[kind.value for kind in StoreReportKind],
+        help=say("help.store_reports.kind"),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = script.parser(__doc__ or "")
+    parser = script.parser("store_reports", argv)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -18,6 +18,7 @@ from revisit_tui.client.api import ApiError
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import Assignment, Task, TaskStatus
 from revisit_tui.supervisor import script
+from revisit_tui.supervisor.commandline import Parser
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
@@ -25,30 +26,30 @@ from revisit_tui.supervisor.table import render
 CHUNK = 5000
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     actions = parser.add_subparsers(dest="tasks_action", metavar="ACTION", required=True)
-    for name, help_text in (
-        ("move", "give tasks to another agent"),
-        ("unassign", "put tasks back in the pool"),
-        ("park", "hold tasks until a day"),
-    ):
-        action = actions.add_parser(name, help=help_text, description=help_text)
+    for name in ("move", "unassign", "park"):
+        summary = say(f"help.tasks.{name}")
+        action = actions.add_parser(name, help=summary, description=summary)
         script.add_connection(action)
-        action.add_argument("task_ids", nargs="*", metavar="TASK", help="task ids")
+        action.add_argument("task_ids", nargs="*", metavar="TASK", help=say("help.tasks.task_ids"))
         action.add_argument(
-            "--from", dest="from_agent", metavar="AGENT", help="all of an agent's open tasks"
+            "--from", dest="from_agent", metavar="AGENT", help=say("help.tasks.from_agent")
         )
-        action.add_argument("--dry-run", action="store_true", help="show the change, make none")
+        action.add_argument("--dry-run", action="store_true", help=say("help.tasks.dry_run"))
         if name == "move":
-            action.add_argument("--to", dest="to_agent", metavar="AGENT", required=True)
+            action.add_argument(
+                "--to", dest="to_agent", metavar="AGENT", required=True, help=say("help.tasks.to")
+            )
         if name == "park":
-            action.add_argument("--until", type=script.day, required=True, help="YYYY-MM-DD")
+            action.add_argument(
+                "--until", type=script.day, required=True, help=say("help.tasks.until")
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = script.parser("tasks", argv)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 
