@@ -128,7 +128,7 @@ def locale_of(argv: Sequence[str], *, supervisor: bool = True) -> str:
     explicit = _option(argv, "--lang" if supervisor else "--locale")
     try:
         configured = load_settings(_option(argv, "--config")).ui.locale.value
-    except ConfigError:
+    except (ConfigError, OSError):  # the command itself reports the configuration's problem
         configured = FALLBACK
     if supervisor:
         return choose_locale(explicit, configured)
