@@ -5,8 +5,10 @@ openings of it."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -16,7 +18,9 @@ from textual.widgets import Static
 from textual.widgets._toast import Toast
 
 from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.i18n import catalog
 from revisit_tui.app.screens.call import CallScreen
+from revisit_tui.app.screens.sms import SmsScreen
 from revisit_tui.app.widgets.customer_card import CustomerCard
 from revisit_tui.app.widgets.prose import (
     NO_LINE_END,
@@ -26,9 +30,11 @@ from revisit_tui.app.widgets.prose import (
 )
 from revisit_tui.app.widgets.queue_table import fit_cell
 from revisit_tui.app.widgets.status_line import StatusLine
+from revisit_tui.callscripts import SHIPPED
 from revisit_tui.client.store import AgentStore
+from revisit_tui.config import Settings, UiSettings
 from revisit_tui.domain.models import QueueItem, TaskKind
-from tests.app.call_helpers import item_of, open_call, quiet, screen_text, settle
+from tests.app.call_helpers import go_to, item_of, open_call, quiet, screen_text, settle
 from tests.app.factory import NOW
 from tests.app.test_shell_myday import outcome
 
@@ -145,6 +151,21 @@ def test_lines_break_as_chinese_is_typeset() -> None:
     ]
 
 
+def test_a_paragraphs_indent_starts_every_line_of_it() -> None:
+    """Transaction details are indented under their row: the indent stays, wrapped lines
+    hang under the first; an indent that leaves too little room is dropped."""
+    assert break_lines("  网银 · 异地登录后大额转出，北京", 16) == [
+        "  网银 · 异地登",
+        "  录后大额转出，",
+        "  北京",
+    ]
+    assert break_lines("\u3000\u3000客客\n  \nab", 40) == ["\u3000\u3000客客", "", "ab"]
+    assert break_lines("    ab cd", 6) == ["ab cd"]
+    content = break_content(Content.from_markup("  [b]客客客[/b]，好"), 8)
+    assert content.plain.split("\n") == ["  客客", "  客，好"]
+    assert [span.style for span in content.spans] == ["b", "b"]
+
+
 def test_styled_text_breaks_as_plain_text_does_and_keeps_its_styles() -> None:
     content = break_content(Content.from_markup("[b]客客客[/b]，好  的\n\n[i]x[/i]"), 6)
     assert content.plain.split("\n") == [*break_lines("客客客，好  的", 6), "", "x"]
@@ -152,26 +173,37 @@ def test_styled_text_breaks_as_plain_text_does_and_keeps_its_styles() -> None:
     assert [span.style for span in content.spans] == ["b", "b", "i"]
 
 
-def painted_lines(app: RevisitApp, kind: type[Widget] | str) -> list[str]:
-    """Every line the widgets of a kind (or a selector) show on the screen, as painted."""
+def painted_lines(
+    app: RevisitApp, kind: type[Widget] | str, *, keep_indent: bool = False
+) -> list[str]:
+    """Every line the widgets of a kind (or a selector) show on the screen, as painted
+    (stripped, or with its leading spaces kept)."""
     strips = app.screen._compositor.render_strips()
     lines = []
     for widget in app.screen.query(kind):
         region = widget.content_region.intersection(app.screen.region)
         for y in range(region.y, region.bottom):
             strip = strips[y].crop(region.x, region.right)
-            lines.append("".join(segment.text for segment in strip).strip())
-    return [line for line in lines if line]
+            line = "".join(segment.text for segment in strip)
+            lines.append(line.rstrip() if keep_indent else line.strip())
+    return [line for line in lines if line.strip()]
 
 
 @pytest.mark.parametrize("width", [80, 64])
 async def test_no_chinese_line_starts_with_closing_punctuation(
-    app_factory: AppFactory, store: AgentStore, width: int
+    app_factory: AppFactory,
+    store: AgentStore,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
 ) -> None:
     """The defect: help's focus model at 80 columns had a line starting with "；". Every
     text widget of every screen and dialog is read, as painted, with a customer whose name,
-    address and counterparty are long Chinese text, and Chinese notes."""
-    app = app_factory(locale="zh-CN")
+    address and counterparty are long Chinese text, Chinese notes, long SMS template titles
+    (a bank's edited scripts) and a long reveal confirmation."""
+    monkeypatch.setitem(catalog("zh-CN"), "call.reveal.confirm", LONG_CONFIRM)
+    app = app_factory(locale="zh-CN", settings=long_sms_titles(settings, tmp_path))
     seen: dict[str, list[str]] = {}
 
     def read() -> None:
@@ -208,6 +240,86 @@ async def test_no_chinese_line_starts_with_closing_punctuation(
     }
     lines = [line for screen_lines in seen.values() for line in screen_lines]
     assert [line for line in lines if line[0] in NO_LINE_START] == []
+
+
+LONG_TITLE = "预留手机号码变更提醒，发送前请核对收件人，并确认客户已同意接收本行短信通知。"
+"""An SMS template title a bank wrote in its edited scripts, with closing punctuation."""
+LONG_CONFIRM = (
+    "将向服务器申请显示完整的{field}，本次操作会连同您的工号、客户编号和申请时间一并记录，"
+    "供主管和稽核人员事后复核；请确认客户已通过身份核实。y：显示 · Esc：取消"
+)
+"""A reveal confirmation long enough to wrap in its dialog."""
+
+
+def long_sms_titles(settings: Settings, tmp_path: Path) -> Settings:
+    """Settings whose edited scripts give every SMS template a long Chinese title."""
+    edited = tmp_path / "scripts"
+    for locale in ("en", "zh-CN"):
+        shutil.copytree(SHIPPED / locale, edited / locale)
+        sms = edited / locale / "sms.toml"
+        text = sms.read_text(encoding="utf-8")
+        sms.write_text(text.replace('title = "', f'title = "{LONG_TITLE}'), encoding="utf-8")
+    return settings.model_copy(update={"ui": UiSettings(scripts_dir=str(edited))})
+
+
+async def test_the_sms_template_line_and_the_reveal_confirmation_wrap_as_prose(
+    app_factory: AppFactory,
+    store: AgentStore,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both were folded at any cell: a long template title, a longer confirmation showed a
+    line starting with "，". Several widths (the SMS screen) and shifts of the text (the
+    reveal dialog has a fixed width) try every fold position."""
+    app = app_factory(locale="zh-CN", settings=long_sms_titles(settings, tmp_path))
+    template: list[str] = []
+    confirm: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet(pilot)
+        item = with_free_text(item_of(store, TaskKind.SPECIAL_EVENT))
+        await open_call(app, pilot, item)
+        for shift in range(6):
+            monkeypatch.setitem(
+                catalog("zh-CN"), "call.reveal.confirm", "注" * shift + LONG_CONFIRM
+            )
+            await pilot.press("f4", "1")
+            await pilot.pause()
+            confirm += painted_lines(app, "#reveal-confirm")
+            await pilot.press("escape")
+        app.push_screen(SmsScreen(item))
+        for width in range(70, 76):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            template += painted_lines(app, "#sms-template")
+    assert "".join(template).count(LONG_TITLE) == 6, template
+    assert "".join(confirm).count("y：显示 · Esc：取消") == 6, confirm
+    assert [line for line in template + confirm if line[0] in NO_LINE_START] == []
+
+
+async def test_transaction_details_keep_their_indent(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    """A transaction's detail line is indented under its row; Prose dropped the indent, so
+    the detail read as a row of its own. Wrapped lines hang under the first."""
+    app = app_factory(locale="zh-CN")
+    seen: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet(pilot)
+        item = item_of(store, TaskKind.SPECIAL_EVENT)
+        flagged = [
+            tx.model_copy(update={"counterparty": FREE_TEXT}) for tx in item.flagged_transactions
+        ]
+        item = item.model_copy(update={"flagged_transactions": flagged})
+        screen = await open_call(app, pilot, item)
+        await go_to(pilot, screen, "transaction_check")
+        for width in range(80, 84):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            seen += painted_lines(app, ".step-detail", keep_indent=True)
+    assert FREE_TEXT in "".join(line.strip() for line in seen), seen
+    assert len(seen) > 4 * len(item.flagged_transactions), "some details wrap"
+    assert [line for line in seen if not line.startswith("  ") or line[2] == " "] == []
 
 
 def folded_before_punctuation(width: int, length: int) -> str:

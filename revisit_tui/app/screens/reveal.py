@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from revisit_tui.app.screens.base import LocalizedModal
 from revisit_tui.app.widgets.customer_card import raw_value
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.domain.models import MaskedField, QueueItem
 
 
@@ -44,9 +44,9 @@ class RevealScreen(LocalizedModal[MaskedField | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reveal-box"):
-            yield Static(id="reveal-title")
-            yield Static(id="reveal-choices")
-            yield Static(id="reveal-confirm")
+            yield Prose(id="reveal-title")
+            yield Prose(id="reveal-choices")
+            yield Prose(id="reveal-confirm")
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
@@ -54,17 +54,17 @@ class RevealScreen(LocalizedModal[MaskedField | None]):
 
     def relabel(self) -> None:
         t = self.t
-        self.query_one("#reveal-title", Static).update(t("call.reveal.title"))
+        self.query_one("#reveal-title", Prose).update(t("call.reveal.title"))
         lines = [
             f"{n}  {t(f'call.card.{field.value}')}" for n, field in enumerate(self.fields, start=1)
         ]
-        self.query_one("#reveal-choices", Static).update(Text("\n".join(lines)))
+        self.query_one("#reveal-choices", Prose).update("\n".join(lines))
         confirm = (
             t("call.reveal.confirm", field=t(f"call.card.{self.chosen.value}"))
             if self.chosen
             else t("call.reveal.choose", n=len(self.fields))
         )
-        self.query_one("#reveal-confirm", Static).update(Text(confirm))
+        self.query_one("#reveal-confirm", Prose).update(confirm)
 
     def action_pick(self, number: int) -> None:
         """Choose the field with this number; it is revealed only after confirming."""

@@ -85,8 +85,8 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
     def compose(self) -> ComposeResult:
         yield Static(id="sms-title")
         with Vertical(id="sms-body"):
-            yield Static(id="sms-to")
-            yield Static(id="sms-template")
+            yield Prose(id="sms-to")
+            yield Prose(id="sms-template")
             yield Prose(id="sms-text")
             yield Prose(id="sms-decision")
         yield StatusLine()
@@ -103,16 +103,14 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
             Text(t("call.sms.title", name=customer.name), no_wrap=True)
         )
         to = mask_field("mobile", customer.mobile) if customer.mobile else t("call.card.none")
-        self.query_one("#sms-to", Static).update(Text(t("call.sms.to", to=to)))
+        self.query_one("#sms-to", Prose).update(t("call.sms.to", to=to))
         template = self.templates[self.index] if self.templates else None
-        self.query_one("#sms-template", Static).update(
-            Text(
-                t(
-                    "call.sms.template",
-                    n=self.index + 1,
-                    total=len(self.templates),
-                    title=template.title if template else "—",
-                )
+        self.query_one("#sms-template", Prose).update(
+            t(
+                "call.sms.template",
+                n=self.index + 1,
+                total=len(self.templates),
+                title=template.title if template else "—",
             )
         )
         text = template.text if template else t("call.sms.no_template")

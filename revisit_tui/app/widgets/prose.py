@@ -1,7 +1,8 @@
 """Text that wraps as Chinese is typeset: a line never starts with closing punctuation
 (，。、；：？！）」…) nor ends with opening punctuation (（「“), words of Latin script are not
 split, and wide characters are never cut. Textual folds a run of Chinese at any cell, so
-"；" could open a line; `Prose` breaks its lines itself, for the width it has."""
+"；" could open a line; `Prose` breaks its lines itself, for the width it has. A paragraph's
+leading spaces are its indent: every line of it, wrapped ones too, starts with them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
 """Opening punctuation: it goes to the start of the next line with what it opens."""
 _ATOMS = re.compile(r"\s+|[^\s\u2e80-\uffef]+|[\u2e80-\uffef]")
 """A run of spaces, a word of narrow characters, or one wide (CJK) character."""
+INDENT = " \u3000"
+"""The spaces that indent a paragraph (ASCII or ideographic)."""
 
 
 def break_lines(text: str, width: int) -> list[str]:
@@ -27,7 +30,11 @@ def break_lines(text: str, width: int) -> list[str]:
     yet (a widget not laid out), just its own lines."""
     if width <= 0:
         return text.split("\n")
-    return [line for paragraph in text.split("\n") for line in _break(paragraph, width)]
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        indent, body = _indented(paragraph, width)
+        lines += [indent + line for line in body]
+    return lines
 
 
 def break_content(content: Content, width: int) -> Content:
@@ -36,12 +43,23 @@ def break_content(content: Content, width: int) -> Content:
         return content
     lines: list[Content] = []
     for paragraph in content.split("\n", allow_blank=True):
-        start = 0
-        for text in break_lines(paragraph.plain, width):
+        indent, body = _indented(paragraph.plain, width)
+        start = len(indent)
+        for text in body:
             start = paragraph.plain.index(text, start)
-            lines.append(paragraph[start : start + len(text)])
+            lines.append(Content(indent) + paragraph[start : start + len(text)])
             start += len(text)
     return Content("\n").join(lines)
+
+
+def _indented(paragraph: str, width: int) -> tuple[str, list[str]]:
+    """A paragraph's indent and its text broken for the width left beside it. An indent that
+    leaves less than half the width, or a paragraph of spaces only, is not kept."""
+    body = paragraph.lstrip(INDENT)
+    indent = paragraph[: len(paragraph) - len(body)]
+    if not body or cell_len(indent) * 2 > width:
+        return "", _break(body, width)
+    return indent, _break(body, width - cell_len(indent))
 
 
 def _break(paragraph: str, width: int) -> list[str]:
