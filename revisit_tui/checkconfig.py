@@ -7,16 +7,14 @@ from pathlib import Path
 
 from revisit_tui.callscripts import check_scripts
 from revisit_tui.config import ConfigError, load_settings
+from revisit_tui.supervisor.commandline import Parser
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", help="config file (default: ./config.toml)")
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
+    parser.add_argument("file", nargs="?", help=say("help.connection.config"))
     parser.add_argument(
-        "--scripts",
-        metavar="DIR",
-        type=Path,
-        help="a directory of edited call scripts (<locale>/<kind>.toml, <locale>/sms.toml) "
-        "to check (default: [ui] scripts_dir, else the shipped ones)",
+        "--scripts", metavar="DIR", type=Path, help=say("help.check_config.scripts")
     )
 
 

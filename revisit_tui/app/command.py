@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 
 from revisit_tui.app.i18n import LOCALES, translate
 from revisit_tui.config import ConfigError, Settings, load_settings
+from revisit_tui.supervisor.commandline import Parser
 
 if TYPE_CHECKING:
     from revisit_tui.app.app import RevisitApp
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--locale", choices=LOCALES, help="UI language (default: ui.locale)")
-    parser.add_argument("--server", metavar="URL", help="central API (default: client.server_url)")
-    parser.add_argument(
-        "--offline", action="store_true", help="work from the cached queue; do not contact the API"
-    )
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
+    parser.add_argument("--locale", choices=LOCALES, help=say("help.tui.locale"))
+    parser.add_argument("--server", metavar="URL", help=say("help.tui.server"))
+    parser.add_argument("--offline", action="store_true", help=say("help.tui.offline"))
 
 
 def run(args: argparse.Namespace) -> int:

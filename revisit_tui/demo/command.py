@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from revisit_tui.config import ConfigError, Settings, find_config_file, load_settings
 from revisit_tui.demo.data import DEMO_AGENT_ID
 from revisit_tui.domain.models import Agent, Language
+from revisit_tui.supervisor.commandline import Parser
 
 if TYPE_CHECKING:
     from revisit_tui.server.process import ServerProcess
@@ -37,27 +38,16 @@ STATE_FILE = "demo.json"  # the kept demo's port (its cache is per server addres
 CLIENT_DIR = "client"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     parser.add_argument(
-        "--locale",
-        choices=[lang.value for lang in Language],
-        help="UI language (default: ui.locale)",
+        "--locale", choices=[lang.value for lang in Language], help=say("help.tui.locale")
     )
-    parser.add_argument(
-        "--offline",
-        action="store_true",
-        help="cache the queue once, stop the API, then open the app on the cache",
-    )
-    parser.add_argument(
-        "--keep",
-        action="store_true",
-        help=f"keep the data (in ${DEMO_DIR_ENV} or the user data dir) and reuse it next time",
-    )
-    parser.add_argument("--port", type=int, help="API port on 127.0.0.1 (default: a free one)")
-    parser.add_argument("--seed", type=int, default=2024, help="demo data seed (default: 2024)")
-    parser.add_argument(
-        "--customers", type=int, default=300, help="customers to generate (default: 300)"
-    )
+    parser.add_argument("--offline", action="store_true", help=say("help.demo.offline"))
+    parser.add_argument("--keep", action="store_true", help=say("help.demo.keep", env=DEMO_DIR_ENV))
+    parser.add_argument("--port", type=int, help=say("help.demo.port"))
+    parser.add_argument("--seed", type=int, default=2024, help=say("help.demo.seed"))
+    parser.add_argument("--customers", type=int, default=300, help=say("help.demo.customers"))
 
 
 def run(args: argparse.Namespace) -> int:

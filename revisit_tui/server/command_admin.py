@@ -9,31 +9,37 @@ import sys
 
 from revisit_tui.config import ConfigError, load_settings
 from revisit_tui.domain.models import Role
+from revisit_tui.supervisor.commandline import Parser
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="database URL (default: server.db of the config)")
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
+    parser.add_argument("--db", help=say("help.server.db"))
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    agent = sub.add_parser("add-agent", help="add an agent or supervisor; prints the token once")
-    agent.add_argument("name", help="the person's name as shown to supervisors")
-    agent.add_argument("--role", choices=["agent", "supervisor"], default="agent")
-    agent.add_argument("--id", help="agent id (default: derived from the name)")
-    agent.add_argument("--branch", help="the agent's branch")
-    agent.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    service = sub.add_parser("add-service", help="add a service; prints the token once")
-    service.add_argument("name", help="service id, e.g. sms-gateway")
-    service.add_argument("--role", choices=["online_service", "sms_gateway"], required=True)
-    service.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    listing = sub.add_parser("list", help="list agents and services")
-    listing.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    revoke = sub.add_parser("revoke", help="revoke a token by agent or service id")
-    revoke.add_argument("id")
-    revoke.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    rotate = sub.add_parser(
-        "rotate-token",
-        help="give an agent or service a new token (the old one stops working); prints it once",
+    agent = sub.add_parser("add-agent", help=say("help.admin.add_agent"))
+    agent.add_argument("name", help=say("help.admin.agent_name"))
+    agent.add_argument(
+        "--role", choices=["agent", "supervisor"], default="agent", help=say("help.admin.role")
     )
-    rotate.add_argument("id")
+    agent.add_argument("--id", help=say("help.admin.agent_id"))
+    agent.add_argument("--branch", help=say("help.admin.branch"))
+    agent.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    service = sub.add_parser("add-service", help=say("help.admin.add_service"))
+    service.add_argument("name", help=say("help.admin.service_name"))
+    service.add_argument(
+        "--role",
+        choices=["online_service", "sms_gateway"],
+        required=True,
+        help=say("help.admin.service_role"),
+    )
+    service.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    listing = sub.add_parser("list", help=say("help.admin.list"))
+    listing.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    revoke = sub.add_parser("revoke", help=say("help.admin.revoke"))
+    revoke.add_argument("id", help=say("help.admin.holder"))
+    revoke.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    rotate = sub.add_parser("rotate-token", help=say("help.admin.rotate_token"))
+    rotate.add_argument("id", help=say("help.admin.holder"))
     rotate.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 

@@ -8,17 +8,17 @@ import sys
 from pathlib import Path
 
 from revisit_tui.config import ConfigError, load_settings
+from revisit_tui.supervisor.commandline import Parser
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
     parser.add_argument(
-        "action", choices=["upgrade", "current", "backup", "restore"], help="what to do"
+        "action", choices=["upgrade", "current", "backup", "restore"], help=say("help.db.action")
     )
-    parser.add_argument(
-        "file", nargs="?", type=Path, help="backup: the file to write; restore: the file to load"
-    )
-    parser.add_argument("--db", help="database URL (default: server.db of the config)")
-    parser.add_argument("--revision", default="head", help="upgrade target (default: head)")
+    parser.add_argument("file", nargs="?", type=Path, help=say("help.db.file"))
+    parser.add_argument("--db", help=say("help.server.db"))
+    parser.add_argument("--revision", default="head", help=say("help.db.revision"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from revisit_tui.config import CONFIG_ENV, ConfigError, load_settings
 from revisit_tui.server.logs import LOG_CONFIG
+from revisit_tui.supervisor.commandline import Parser
 
 # longer than the agent app's polling interval, so a poll never races the server closing an
 # idle connection (uvicorn's default is 5 s, the app polls every 5 s)
@@ -21,14 +22,13 @@ KEEP_ALIVE_SECONDS = 75
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="database URL (default: server.db of the config)")
-    parser.add_argument("--host", help="address to listen on (default: server.host)")
-    parser.add_argument("--port", type=int, help="port (default: server.port)")
-    parser.add_argument("--workers", type=int, help="API processes (several only with PostgreSQL)")
-    parser.add_argument(
-        "--no-migrate", action="store_true", help="do not upgrade the schema before serving"
-    )
+def add_arguments(parser: Parser) -> None:
+    say = parser.say
+    parser.add_argument("--db", help=say("help.server.db"))
+    parser.add_argument("--host", help=say("help.serve.host"))
+    parser.add_argument("--port", type=int, help=say("help.serve.port"))
+    parser.add_argument("--workers", type=int, help=say("help.serve.workers"))
+    parser.add_argument("--no-migrate", action="store_true", help=say("help.serve.no_migrate"))
 
 
 # uvicorn's h11 parser reads request headers up to this size; the app answers 431 to those

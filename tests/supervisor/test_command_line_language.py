@@ -58,7 +58,7 @@ def help_texts(argv: list[str]) -> list[str]:
         texts += [parser.description or ""]
         texts += [group.title or "" for group in parser._action_groups]
         texts += [action.help for action in parser._actions if action.help]
-    return [text for text in texts if text]
+    return [text for text in texts if text and text != argparse.SUPPRESS]
 
 
 def command_line(name: str) -> list[str]:
@@ -88,6 +88,27 @@ def test_every_supervisor_command_helps_in_chinese(name: str):
 def test_every_supervisor_command_helps_in_english_with_no_key_left_unsaid(name: str):
     texts = help_texts([*command_line(name), "--lang", "en"])
     assert [text for text in texts if CJK.search(text) or KEY.match(text)] == []
+
+
+@pytest.mark.parametrize("name", sorted(set(cli.COMMANDS) - cli.SUPERVISORS))
+def test_the_other_commands_help_in_the_configured_language(name: str, tmp_path: Path):
+    chinese, english = tmp_path / "zh.toml", tmp_path / "en.toml"
+    chinese.write_text('[ui]\nlocale = "zh-CN"\n', encoding="utf-8")
+    english.write_text('[ui]\nlocale = "en"\n', encoding="utf-8")
+    texts = help_texts(["--config", str(chinese), name])
+    assert [text for text in texts if not CJK.search(text)] == []
+    texts = help_texts(["--config", str(english), name])
+    assert [text for text in texts if CJK.search(text) or KEY.match(text)] == []
+
+
+def test_the_agent_app_and_the_demo_help_in_their_locale_option(capsys, tmp_path: Path):
+    english = tmp_path / "en.toml"
+    english.write_text('[ui]\nlocale = "en"\n', encoding="utf-8")
+    config = ["--config", str(english)]
+    out = revisit(capsys, *config, "demo", "--locale", "zh-CN", "--help")[1]
+    assert out.startswith("用法：revisit demo") and "演示数据的随机种子" in out
+    assert revisit(capsys, *config, "tui", "--locale=zh-CN", "-h")[1].startswith("用法：revisit")
+    assert revisit(capsys, *config, "tui", "--lang", "zh-CN", "-h")[1].startswith("usage: revisit")
 
 
 def test_the_language_comes_from_the_terminal_or_the_configuration_before_parsing(
