@@ -12,6 +12,8 @@ parser is built: `locale_of(argv)` reads it from the arguments and the configura
 from __future__ import annotations
 
 import argparse
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -83,11 +85,66 @@ def speaking(say: Messages) -> Iterator[None]:
         _speaking.reset(language)
 
 
+WIDE = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+# a word, a run of spaces, or one Chinese character (a line may break after any of them)
+ATOMS = re.compile(f"[{WIDE}]|\\s+|[^\\s{WIDE}]+")
+# closing punctuation never starts a line: it hangs past the width (at most two cells)
+CLOSING = "，。、；：？！）」』》〉】…,.;:?!)"
+JOINED = re.compile(f"(?<=[{WIDE}])\\s*\\n\\s*|\\s*\\n\\s*(?=[{WIDE}])")
+
+
+def width_of(text: str) -> int:
+    """The cells a text takes on a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def break_cells(text: str, width: int) -> list[str]:
+    """A paragraph as lines of at most `width` terminal cells (a Chinese character is two):
+    argparse counts characters, so a Chinese help line came out twice as wide as the
+    terminal and folded anywhere."""
+    text = " ".join(JOINED.sub("", text).split())
+    lines: list[str] = []
+    line = ""
+    for atom in ATOMS.findall(text):
+        fits = width_of((line + atom).rstrip()) <= width
+        if not line or atom.isspace() or fits or atom[0] in CLOSING:
+            line += atom
+            continue
+        lines.append(line.rstrip())
+        line = atom
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+class CellFormatter(argparse.HelpFormatter):
+    """argparse's help layout with lines measured in terminal cells."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return break_cells(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in break_cells(text, width - len(indent)))
+
+
+class ExampleFormatter(CellFormatter):
+    """For a description with examples: its indented lines (command lines) stay as written,
+    its other paragraphs are filled."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = []
+        for paragraph in text.strip("\n").split("\n\n"):
+            if paragraph.startswith(" "):
+                paragraphs.append(paragraph)
+            else:
+                paragraphs.append(super()._fill_text(paragraph, width, indent))
+        return "\n\n".join(paragraphs)
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser that speaks `say`'s language, its sub-commands' parsers too."""
 
     def __init__(self, *args: Any, say: Messages, **kwargs: Any) -> None:
         self.say = say
+        kwargs.setdefault("formatter_class", CellFormatter)
         with speaking(say):
             super().__init__(*args, **kwargs)
 
@@ -119,6 +176,13 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         with speaking(self.say):
             super().error(message)
+
+
+def describe(parser: Parser, command: str) -> None:
+    """Give a command's parser its long description, `about.<command>` (its examples keep
+    their lines)."""
+    parser.description = parser.say(f"about.{command}")
+    parser.formatter_class = ExampleFormatter
 
 
 def locale_of(argv: Sequence[str], *, supervisor: bool = True) -> str:

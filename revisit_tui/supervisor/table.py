@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import os
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+
+from revisit_tui.supervisor.commandline import width_of
 
 Row = Sequence[object]
 
@@ -17,9 +18,9 @@ Row = Sequence[object]
 def render(headers: Sequence[str], rows: Sequence[Row]) -> str:
     """The rows under their headers, numbers right-aligned, text left-aligned."""
     cells = [[_text(value) for value in row] for row in rows]
-    widths = [_width(header) for header in headers]
+    widths = [width_of(header) for header in headers]
     for row in cells:
-        widths = [max(width, _width(cell)) for width, cell in zip(widths, row, strict=True)]
+        widths = [max(width, width_of(cell)) for width, cell in zip(widths, row, strict=True)]
     numeric = [
         all(isinstance(row[i], int | float) or row[i] is None for row in rows) and bool(rows)
         for i in range(len(headers))
@@ -48,13 +49,9 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _line(cells: list[str], widths: list[int], right: list[bool]) -> str:
     parts = []
     for cell, width, align_right in zip(cells, widths, right, strict=True):
-        pad = " " * (width - _width(cell))
+        pad = " " * (width - width_of(cell))
         parts.append(pad + cell if align_right else cell + pad)
     return "  ".join(parts).rstrip()

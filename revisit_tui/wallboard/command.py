@@ -17,11 +17,12 @@ from revisit_tui.client.durable import DiskError
 from revisit_tui.client.store import default_data_dir
 from revisit_tui.config import ConfigError, Settings
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import BadValue, Parser
+from revisit_tui.supervisor.commandline import BadValue, Parser, describe
 from revisit_tui.wallboard.snapshot import snapshot_path
 
 
 def add_arguments(parser: Parser) -> None:
+    describe(parser, "wallboard")
     script.add_connection(parser)
     parser.add_argument(
         "--refresh",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from revisit_tui import cli
-from revisit_tui.supervisor.commandline import PHRASES
+from revisit_tui.supervisor.commandline import PHRASES, width_of
 from revisit_tui.supervisor.messages import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,7 +184,7 @@ def test_the_scripts_help_in_the_terminals_language():
         env={**os.environ, "LANG": "zh_CN.UTF-8"},
         check=True,
     )
-    assert done.stdout.startswith("用法：assign.py") and "主管：分配待处理任务" in done.stdout
+    assert done.stdout.startswith("用法：assign.py") and "把待分配的任务分给在班坐席" in done.stdout
 
 
 def test_the_top_level_help_lists_every_command_in_the_configured_language(capsys, tmp_path: Path):
@@ -193,3 +193,21 @@ def test_the_top_level_help_lists_every_command_in_the_configured_language(capsy
     out = revisit(capsys, "--config", str(config), "--help")[1]
     assert out.startswith("用法：revisit") and "主管：分配待处理任务" in out
     assert "启动坐席应用（默认）" in out and "usage" not in out
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_every_help_fits_an_80_column_terminal_and_no_line_starts_with_closing_punctuation(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, locale: str
+):
+    monkeypatch.setenv("COLUMNS", "80")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[ui]\nlocale = "{locale}"\n', encoding="utf-8")
+    for name in cli.COMMANDS:
+        argv = ["--config", str(config), *command_line(name), "--lang", locale]
+        for parser in parsers(cli.build_parser(argv)):
+            shown = parser.format_help()
+            body = shown.split("\n\n", 1)[1].splitlines()  # argparse's usage line may not fit
+            assert [line for line in body if width_of(line) > 80] == [], parser.prog
+            assert [
+                line for line in body if line.strip()[:1] and line.strip()[0] in "，。、；：？！）"
+            ] == []

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from revisit_tui.client.api import ApiError
 from revisit_tui.domain.models import CustomerType, Language
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import BadValue, Parser
+from revisit_tui.supervisor.commandline import BadValue, Parser, describe
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
@@ -49,6 +49,7 @@ def skills(text: str) -> list[CustomerType]:
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "agents")
     script.add_connection(parser)
     actions = parser.add_subparsers(dest="agents_action", metavar="ACTION")
     summary = say("help.agents.set")

@@ -26,7 +26,7 @@ from revisit_tui.supervisor.assign import (
     read_customer_ids,
     transfer,
 )
-from revisit_tui.supervisor.commandline import Parser
+from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.planning import Plan, summarise
 from revisit_tui.supervisor.progress import Progress
@@ -35,6 +35,7 @@ from revisit_tui.supervisor.table import render
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "assign")
     script.add_connection(parser)
     parser.add_argument("--dry-run", action="store_true", help=say("help.assign.dry_run"))
     parser.add_argument("--show-tasks", action="store_true", help=say("help.assign.show_tasks"))

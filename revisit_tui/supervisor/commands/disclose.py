@@ -13,12 +13,13 @@ from collections.abc import Sequence
 
 from revisit_tui.domain.models import SHORT_TEXT_MAX, MaskedField
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import Parser
+from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.messages import Messages
 
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "disclose")
     script.add_connection(parser)
     parser.add_argument("outcome", type=uuid.UUID, help=say("help.disclose.outcome"))
     parser.add_argument(

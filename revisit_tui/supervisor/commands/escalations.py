@@ -28,7 +28,7 @@ from revisit_tui.domain.models import (
     EscalationStatus,
 )
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import Parser
+from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.escalation_history import LocalTime, step_lines
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
@@ -51,6 +51,7 @@ HEADER_KEYS = [
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "escalations")
     script.add_connection(parser)
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--overdue", action="store_true", help=say("help.escalations.overdue"))

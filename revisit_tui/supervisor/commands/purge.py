@@ -12,13 +12,14 @@ from collections.abc import Sequence
 
 from revisit_tui.domain.models import PurgeRequest
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import Parser
+from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "purge")
     script.add_connection(parser)
     parser.add_argument(
         "--years",

@@ -15,7 +15,7 @@ import argparse
 from collections.abc import Sequence
 
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import BadValue, Parser
+from revisit_tui.supervisor.commandline import BadValue, Parser, describe
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.qa import export, summarise
@@ -34,6 +34,7 @@ def rate(text: str) -> float:
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "qa")
     script.add_connection(parser)
     parser.add_argument("--month", type=script.month, required=True, help=say("help.qa.month"))
     parser.add_argument("--rate", type=rate, required=True, help=say("help.qa.rate"))

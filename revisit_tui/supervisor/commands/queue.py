@@ -22,7 +22,7 @@ from pathlib import Path
 from revisit_tui.domain.models import ImportBatch
 from revisit_tui.supervisor import script
 from revisit_tui.supervisor.build import assign_on_creation, create, due_tasks, read_sources
-from revisit_tui.supervisor.commandline import Parser
+from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.exportfile import ExportError, read_export
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
@@ -32,12 +32,13 @@ def add_arguments(parser: Parser) -> None:
     """`revisit queue` has one action today: build."""
     actions = parser.add_subparsers(dest="queue_action", metavar="ACTION", required=True)
     summary = parser.say("help.queue.build")
-    build = actions.add_parser("build", help=summary, description=summary)
+    build = actions.add_parser("build", help=summary)
     add_build_arguments(build)
 
 
 def add_build_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "queue")
     script.add_connection(parser)
     parser.add_argument("--from-file", metavar="FILE", help=say("help.queue.from_file"))
     parser.add_argument("--today", type=script.day, default=None, help=say("help.queue.today"))

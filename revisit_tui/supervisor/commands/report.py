@@ -19,7 +19,7 @@ from functools import partial
 
 from revisit_tui.domain.models import ClosureReport
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import Parser
+from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.escalation_history import HEADER_KEYS as HISTORY_KEYS
 from revisit_tui.supervisor.escalation_history import handled_within
 from revisit_tui.supervisor.messages import Messages
@@ -43,6 +43,7 @@ TABLE_KEYS = [
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "report")
     script.add_connection(parser)
     parser.add_argument(
         "--day",

@@ -17,7 +17,7 @@ from functools import partial
 
 from revisit_tui.domain.models import AgentStoreReport, StoreReportKind
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import Parser
+from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
@@ -28,6 +28,7 @@ HEADER_KEYS = ["received", "agent", "kind", "what", "reason"]
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "store_reports")
     script.add_connection(parser)
     parser.add_argument("--agent", metavar="ID", help=say("help.store_reports.agent"))
     parser.add_argument(

@@ -18,7 +18,7 @@ from revisit_tui.client.api import ApiError
 from revisit_tui.client.supervisor_api import SupervisorApi
 from revisit_tui.domain.models import Assignment, Task, TaskStatus
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.commandline import Parser
+from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
 from revisit_tui.supervisor.table import render
@@ -28,6 +28,7 @@ CHUNK = 5000
 
 def add_arguments(parser: Parser) -> None:
     say = parser.say
+    describe(parser, "tasks")
     actions = parser.add_subparsers(dest="tasks_action", metavar="ACTION", required=True)
     for name in ("move", "unassign", "park"):
         summary = say(f"help.tasks.{name}")
