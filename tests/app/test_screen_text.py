@@ -14,7 +14,7 @@ import pytest
 from rich.cells import cell_len
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.widgets._toast import Toast
 
 from revisit_tui.app.app import RevisitApp
@@ -426,3 +426,30 @@ async def test_a_refused_items_reason_wraps_as_prose(
             await pilot.press("escape", "down")
     assert "".join(seen).count(FREE_TEXT) == 12, seen
     assert [line for line in seen if line[0] in NO_LINE_START] == []
+
+
+async def test_a_one_line_place_ends_a_long_text_with_an_ellipsis(
+    app_factory: AppFactory, store: AgentStore, settings: Settings, tmp_path: Path
+) -> None:
+    """The step title (a bank's edited script may name a step at length) and the queue's
+    filter line (the search is free text) are one line high: folded, their ends were cut
+    off without a sign, and the cut could fall before a "，"."""
+    edited = tmp_path / "scripts"
+    for locale in ("en", "zh-CN"):
+        shutil.copytree(SHIPPED / locale, edited / locale)
+        script = edited / locale / "special_event.toml"
+        text = script.read_text(encoding="utf-8")
+        script.write_text(text.replace('title = "', f'title = "{FREE_TEXT}'), encoding="utf-8")
+    custom = settings.model_copy(update={"ui": UiSettings(scripts_dir=str(edited))})
+    app = app_factory(locale="zh-CN", settings=custom)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet(pilot)
+        app.screen.query_one("#queue-search", Input).value = FREE_TEXT
+        await pilot.pause()
+        filters = painted_lines(app, "#queue-filters")
+        await pilot.press("escape")
+        await open_call(app, pilot, item_of(store, TaskKind.SPECIAL_EVENT))
+        await pilot.pause()
+        title = painted_lines(app, "#step-title")
+    assert len(filters) == 1 and filters[0].endswith("…") and FREE_TEXT[:8] in filters[0]
+    assert len(title) == 1 and title[0].endswith("…") and FREE_TEXT[:8] in title[0], title

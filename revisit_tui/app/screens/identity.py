@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from revisit_tui.app.screens.base import LocalizedModal
 from revisit_tui.app.widgets.prose import Prose
@@ -38,7 +38,7 @@ class IdentityCheckScreen(LocalizedModal[bool | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="identity-box"):
-            yield Static(id="identity-title")
+            yield Prose(id="identity-title")
             yield Input(id="identity-input", max_length=32)
             yield Prose(id="identity-result")
         yield Footer(show_command_palette=False, compact=True)
@@ -48,7 +48,7 @@ class IdentityCheckScreen(LocalizedModal[bool | None]):
         self.set_focus(self.query_one(Input))
 
     def relabel(self) -> None:
-        self.query_one("#identity-title", Static).update(self.t("call.identity.title"))
+        self.query_one("#identity-title", Prose).update(self.t("call.identity.title"))
         self.query_one("#identity-result", Prose).update(self.t(self.result_key))
 
     @on(Input.Submitted)

@@ -58,7 +58,7 @@ class MyDayScreen(LocalizedScreen[None]):
         yield Static(id="myday-title")
         yield Static(id="myday-counts")
         yield DataTable(id="myday-table", cursor_type="row", zebra_stripes=True)
-        yield Static(id="myday-none")
+        yield Prose(id="myday-none")
         yield StatusLine()
         yield Footer(compact=True, show_command_palette=False)
 
@@ -111,7 +111,7 @@ class MyDayScreen(LocalizedScreen[None]):
                 item.reason,
             )
             table.add_row(*(Text(cell) for cell in cells))
-        none = self.query_one("#myday-none", Static)
+        none = self.query_one("#myday-none", Prose)
         none.update(self.t("myday.none"))
         none.display = not self.attention
         table.display = bool(self.attention)
@@ -228,16 +228,16 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
     def compose(self) -> ComposeResult:
         body = self.item.body
         with Vertical(id="resubmit-box"):
-            yield Static(id="resubmit-title")
+            yield Prose(id="resubmit-title")
             yield Prose(self.item.reason, id="resubmit-reason")
-            yield Static(id="resubmit-disposition-label")
+            yield Prose(id="resubmit-disposition-label")
             yield Select(
                 [(d.value, d.value) for d in Disposition],
                 value=body["disposition"],
                 allow_blank=False,
                 id="resubmit-disposition",
             )
-            yield Static(id="resubmit-notes-label")
+            yield Prose(id="resubmit-notes-label")
             yield Input(body.get("notes", ""), id="resubmit-notes")
             for n, (path, value) in enumerate(self.named):
                 yield Static(Content(path), classes="resubmit-field-label")
@@ -250,9 +250,9 @@ class ResubmitScreen(LocalizedModal[Outcome | None]):
         self.query_one("#resubmit-disposition", Select).focus()
 
     def relabel(self) -> None:
-        self.query_one("#resubmit-title", Static).update(self.t("myday.edit_title"))
-        self.query_one("#resubmit-disposition-label", Static).update(self.t("myday.disposition"))
-        self.query_one("#resubmit-notes-label", Static).update(self.t("myday.notes"))
+        self.query_one("#resubmit-title", Prose).update(self.t("myday.edit_title"))
+        self.query_one("#resubmit-disposition-label", Prose).update(self.t("myday.disposition"))
+        self.query_one("#resubmit-notes-label", Prose).update(self.t("myday.notes"))
         select = self.query_one("#resubmit-disposition", Select)
         chosen = select.value
         select.set_options([(self.t(f"disposition.{d.value}"), d.value) for d in Disposition])
@@ -307,9 +307,9 @@ class DiscardScreen(LocalizedModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="discard-box"):
-            yield Static(id="discard-title")
+            yield Prose(id="discard-title")
             yield Prose(self.item.reason, id="discard-server-reason")
-            yield Static(id="discard-label")
+            yield Prose(id="discard-label")
             yield Input(id="discard-reason")
             yield Prose(id="discard-problem")
         yield Footer(compact=True, show_command_palette=False)
@@ -320,8 +320,8 @@ class DiscardScreen(LocalizedModal[str | None]):
 
     def relabel(self) -> None:
         title = "myday.hand_over_title" if self.hand_over else "myday.discard_title"
-        self.query_one("#discard-title", Static).update(self.t(title))
-        self.query_one("#discard-label", Static).update(self.t("myday.discard_reason"))
+        self.query_one("#discard-title", Prose).update(self.t(title))
+        self.query_one("#discard-label", Prose).update(self.t("myday.discard_reason"))
 
     @on(Input.Submitted, "#discard-reason")
     def _submitted(self) -> None:

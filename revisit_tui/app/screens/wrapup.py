@@ -111,7 +111,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         form = self.form
         yield Static(id="wrapup-title")
         with VerticalScroll(id="wrapup-body", can_focus=False):
-            yield Static(id="disposition-label", classes="section")
+            yield Prose(id="disposition-label", classes="section")
             yield DispositionChoice(
                 "disposition", "", form.disposition.value if form.disposition else None
             )
@@ -120,9 +120,9 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
                 yield Prose(id="callback-hint")
                 yield FieldInput("callback_at", form.callback_at, "")
                 yield FieldMessage("callback_at")
-            yield Static(id="escalations-label", classes="section")
+            yield Prose(id="escalations-label", classes="section")
             yield Vertical(id="escalations")
-            yield Static(id="summary-label", classes="section")
+            yield Prose(id="summary-label", classes="section")
             yield Prose(id="summary")
         yield Prose(id="wrapup-problems")
         yield StatusLine()
@@ -138,11 +138,11 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         self.query_one("#wrapup-title", Static).update(
             Text(t("call.wrapup.title", name=self.item.customer.name), no_wrap=True)
         )
-        self.query_one("#disposition-label", Static).update(t("call.wrapup.disposition"))
-        self.query_one("#escalations-label", Static).update(
+        self.query_one("#disposition-label", Prose).update(t("call.wrapup.disposition"))
+        self.query_one("#escalations-label", Prose).update(
             t("call.wrapup.escalations", n=len(form.escalations))
         )
-        self.query_one("#summary-label", Static).update(t("call.wrapup.summary"))
+        self.query_one("#summary-label", Prose).update(t("call.wrapup.summary"))
         self.query_one("#callback-hint", Prose).update(self._callback_hint())
         self.query_one("#callback_at", FieldInput).placeholder = t("call.wrapup.callback_format")
         for index, escalation in enumerate(form.escalations):
@@ -155,7 +155,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             deadline = escalation_deadline(
                 escalation.urgency, self.shell.clock(), self.shell.policy
             )
-            self.query_one(f"#escalation-{index}-deadline", Static).update(
+            self.query_one(f"#escalation-{index}-deadline", Prose).update(
                 t("call.escalation.deadline", at=self._local(deadline, None))
             )
         self.query_one("#callback").display = form.disposition is Disposition.CALLBACK_REQUESTED
@@ -200,7 +200,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
                 FieldMessage(f"{prefix}.department"),
                 FieldInput(f"{prefix}.summary", escalation.summary, ""),
                 FieldMessage(f"{prefix}.summary"),
-                Static(id=f"escalation-{index}-deadline", classes="deadline"),
+                Prose(id=f"escalation-{index}-deadline", classes="deadline"),
             ]
         await box.mount_all(rows)
 
