@@ -116,7 +116,23 @@ def break_cells(text: str, width: int) -> list[str]:
 
 
 class CellFormatter(argparse.HelpFormatter):
-    """argparse's help layout with lines measured in terminal cells."""
+    """argparse's help layout with lines measured in terminal cells, and a Chinese section
+    heading followed by a Chinese colon ("选项：", where argparse writes "选项:")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chinese_headings: set[str] = set()
+
+    def start_section(self, heading: str | None) -> None:
+        if heading and re.search(f"[{WIDE}]", heading):
+            self._chinese_headings.add(heading)
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for heading in self._chinese_headings:
+            text = text.replace(f"{heading}:\n", f"{heading}：\n")
+        return text
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return break_cells(text, width)

@@ -71,7 +71,7 @@ def test_assign_help_in_chinese_has_chinese_lines_and_no_english_help(capsys):
     assert code == 0
     assert out.startswith("用法：revisit assign")
     assert "只打印分配方案，不写入" in out and "显示本帮助并退出" in out
-    assert "选项" in out and "连接" in out
+    assert "\n选项：\n" in out and "\n连接：\n" in out
     english = [text for key, text in catalog("en").items() if key.startswith("help.")]
     assert [text for text in english if text in out] == []
     assert "usage:" not in out and "show this help" not in out and "options:" not in out
