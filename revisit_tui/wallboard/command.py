@@ -44,16 +44,20 @@ def _seconds(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    say = script.messages(args)
     try:
         settings = script.settings(args)
         api = script.connect(args, settings)
         snapshot_file = snapshot_path(_data_dir(settings), api.client.base_url)
     except ConfigError as exc:
-        print(f"revisit wallboard: configuration {exc.source}:", file=sys.stderr)
+        print(f"revisit wallboard: {say('errors.config_file', source=exc.source)}", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return script.EXIT_BAD_INPUT
-    except (script.BadInput, DiskError) as exc:
+    except script.BadInput as exc:
+        print(f"revisit wallboard: {exc.told(say)}", file=sys.stderr)
+        return script.EXIT_BAD_INPUT
+    except DiskError as exc:
         print(f"revisit wallboard: {exc}", file=sys.stderr)
         return script.EXIT_BAD_INPUT
     from revisit_tui.wallboard.app import WallboardApp

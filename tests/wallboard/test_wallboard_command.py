@@ -15,8 +15,10 @@ def no_config(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_without_a_token_it_says_how_to_give_one(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["wallboard", "--server", "http://127.0.0.1:9"]) == 2
+    assert main(["wallboard", "--server", "http://127.0.0.1:9", "--lang", "en"]) == 2
     assert "no token" in capsys.readouterr().err
+    assert main(["wallboard", "--server", "http://127.0.0.1:9", "--lang", "zh-CN"]) == 2
+    assert capsys.readouterr().err.startswith("revisit wallboard: 缺少令牌：")
 
 
 @pytest.mark.parametrize("refresh", ["0", "-5", "soon", "7200"])
