@@ -6,6 +6,7 @@ locale` known before the parser is built."""
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import re
 import subprocess
@@ -211,3 +212,39 @@ def test_every_help_fits_an_80_column_terminal_and_no_line_starts_with_closing_p
             assert [
                 line for line in body if line.strip()[:1] and line.strip()[0] in "，。、；：？！）"
             ] == []
+
+
+# argparse's phrases only a programmer sees (a parser built wrong) or for features we do not use
+NOT_FOR_USERS = {
+    ".__call__() not defined",
+    "conflicting subparser: %s",
+    "conflicting subparser alias: %s",
+    'argument "-" with mode %r',
+    "can't open '%(filename)s': %(error)s",
+    "cannot merge actions - two groups are named %r",
+    "'required' is an invalid argument for positionals",
+    "invalid option string %(option)r: must start with a character %(prefix_chars)r",
+    "dest= is required for options like %r",
+    "invalid conflict_resolution value: %r",
+    "conflicting option string: %s",
+    "conflicting option strings: %s",
+    "mutually exclusive arguments must be optional",
+    "cannot have multiple subparser arguments",
+    "subcommands",
+    "%r is not callable",
+}
+
+
+def test_every_phrase_this_pythons_argparse_shows_a_user_is_translated():
+    tree = ast.parse(Path(argparse.__file__).read_text(encoding="utf-8"))
+    said = {
+        argument.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("_", "ngettext")
+        for argument in node.args
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+    }
+    assert "the following arguments are required: %s" in said
+    assert said - NOT_FOR_USERS - set(PHRASES) == set()
