@@ -265,5 +265,5 @@ class WallboardApp(App[None]):
         if self.problem:
             parts.append(self.problem)
         status = self.screen.query_one("#status", Static)
-        status.update(Text("  ·  ".join(parts), no_wrap=True, overflow="ellipsis"))
+        status.update(Text("  ·  ".join(parts)))
         status.set_class(self.state in ("offline", "refused"), "-offline")

@@ -21,6 +21,7 @@ from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.i18n import catalog
 from revisit_tui.app.screens.call import CallScreen
 from revisit_tui.app.screens.sms import SmsScreen
+from revisit_tui.app.widgets.choice_row import DispositionChoice, TransactionChoice
 from revisit_tui.app.widgets.customer_card import CustomerCard
 from revisit_tui.app.widgets.prose import (
     NO_LINE_END,
@@ -453,3 +454,26 @@ async def test_a_one_line_place_ends_a_long_text_with_an_ellipsis(
         title = painted_lines(app, "#step-title")
     assert len(filters) == 1 and filters[0].endswith("…") and FREE_TEXT[:8] in filters[0]
     assert len(title) == 1 and title[0].endswith("…") and FREE_TEXT[:8] in title[0], title
+
+
+async def test_an_answer_row_too_long_ends_with_an_ellipsis_and_a_wrapping_one_shows_all(
+    app_factory: AppFactory, store: AgentStore
+) -> None:
+    """An answer row is one line: too narrow, its fold was cut off and the last choices
+    vanished without a sign. The disposition row wraps instead, by Prose's rule, and shows
+    every choice."""
+    app = app_factory(locale="zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quiet(pilot)
+        screen = await open_call(app, pilot, item_of(store, TaskKind.SPECIAL_EVENT))
+        await go_to(pilot, screen, "transaction_check")
+        await pilot.resize_terminal(44, 24)
+        await pilot.pause()
+        rows = painted_lines(app, TransactionChoice)
+        await pilot.press("w")
+        await pilot.pause()
+        disposition = painted_lines(app, DispositionChoice)
+    assert rows and all(row.endswith("…") for row in rows), rows
+    assert len(disposition) > 1, disposition
+    assert all(f"{n}○" in "".join(disposition) for n in range(1, 8)), disposition
+    assert [line for line in disposition if line[0] in NO_LINE_START] == []

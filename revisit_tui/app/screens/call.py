@@ -284,7 +284,7 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         who = f"{item.customer.name} · {kind} · {phone} · {language}"
         if item.task.event and item.task.reason:
             who += f" · {item.task.reason}"
-        self.query_one("#call-who", Static).update(Text(who, no_wrap=True, overflow="ellipsis"))
+        self.query_one("#call-who", Static).update(Text(who))
 
     def _show_card(self) -> None:
         wide = self.app.size.width >= WIDE_COLUMNS

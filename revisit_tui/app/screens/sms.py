@@ -99,9 +99,7 @@ class SmsScreen(LocalizedScreen[SmsRequest | None]):
         t, customer = self.t, self.item.customer
         self.templates = sms_templates(self.item, self.shell)
         self.index = min(self.index, max(0, len(self.templates) - 1))
-        self.query_one("#sms-title", Static).update(
-            Text(t("call.sms.title", name=customer.name), no_wrap=True)
-        )
+        self.query_one("#sms-title", Static).update(Text(t("call.sms.title", name=customer.name)))
         to = mask_field("mobile", customer.mobile) if customer.mobile else t("call.card.none")
         self.query_one("#sms-to", Prose).update(t("call.sms.to", to=to))
         template = self.templates[self.index] if self.templates else None

@@ -136,7 +136,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
     def relabel(self) -> None:
         t, form = self.t, self.form
         self.query_one("#wrapup-title", Static).update(
-            Text(t("call.wrapup.title", name=self.item.customer.name), no_wrap=True)
+            Text(t("call.wrapup.title", name=self.item.customer.name))
         )
         self.query_one("#disposition-label", Prose).update(t("call.wrapup.disposition"))
         self.query_one("#escalations-label", Prose).update(

@@ -15,10 +15,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from revisit_tui.app.widgets.prose import break_content
 from revisit_tui.domain.models import ClosureReason, Disposition
 
 LABEL_CELLS = 14
@@ -48,7 +51,8 @@ class ChoiceRow(Widget, can_focus=True):
     ]
 
     WRAP: ClassVar[bool] = False
-    """Whether the choices may wrap onto a second line (rows with many long choices)."""
+    """Whether the choices wrap onto more lines, broken by Prose's rule (rows with many long
+    choices); other rows stay one line and end with "…" (call_widgets.tcss)."""
 
     value: reactive[str | None] = reactive(None, layout=True)
 
@@ -102,9 +106,19 @@ class ChoiceRow(Widget, can_focus=True):
         """Enter: open this row's text field (the screen knows which)."""
         self.post_message(self.Write(self))
 
-    def render(self) -> Text:
+    def render(self) -> Content:
+        return self._content(self.size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._content(width).plain.count("\n") + 1
+
+    def _content(self, width: int) -> Content:
+        content = Content.from_rich_text(self._line(), self.app.console)
+        return break_content(content, width) if self.WRAP else content
+
+    def _line(self) -> Text:
         translate = getattr(self.app, "t", lambda key, **_: key)
-        text = Text(no_wrap=not self.WRAP, overflow="ellipsis")
+        text = Text()
         if self.label:
             label = Text(self.label)
             label.truncate(LABEL_CELLS, pad=True)
