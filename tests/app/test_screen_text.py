@@ -477,3 +477,13 @@ async def test_an_answer_row_too_long_ends_with_an_ellipsis_and_a_wrapping_one_s
     assert len(disposition) > 1, disposition
     assert all(f"{n}○" in "".join(disposition) for n in range(1, 8)), disposition
     assert [line for line in disposition if line[0] in NO_LINE_START] == []
+
+
+async def test_the_status_line_ends_with_an_ellipsis_when_narrow(app_factory: AppFactory) -> None:
+    """The status line is one line: on a narrow terminal its fold hid the end (the language
+    switch, the sync state) without a sign."""
+    app = app_factory(locale="zh-CN")
+    async with app.run_test(size=(40, 24)) as pilot:
+        await quiet(pilot)
+        [line] = painted_lines(app, StatusLine)
+    assert line.endswith("…"), line

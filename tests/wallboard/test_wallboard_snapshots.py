@@ -146,3 +146,23 @@ def test_offline_from_the_last_snapshot(snap_compare: Any, tmp_path: Path, local
 def test_large_screen(snap_compare: Any, tmp_path: Path) -> None:
     app = make_app(tmp_path, "zh-CN", online=True)
     assert snap_compare(app, terminal_size=(160, 40), run_before=_settle)
+
+
+@pytest.mark.anyio
+async def test_a_narrow_wallboard_ends_its_lines_with_an_ellipsis(tmp_path: Path) -> None:
+    """The status line and the calls-per-hour lines are one line each: folded on a narrow
+    terminal, their ends were cut off without a sign (the hour labels' fold was hidden)."""
+    app = make_app(tmp_path, "zh-CN", online=False)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settled(pilot)
+        strips = app.screen._compositor.render_strips()
+        shown = {}
+        for selector in ("#status", "#hours"):
+            region = app.screen.query_one(selector).content_region
+            shown[selector] = [
+                "".join(segment.text for segment in strips[y].crop(region.x, region.right))
+                for y in range(region.y, region.bottom)
+            ]
+    assert shown["#status"][0].rstrip().endswith("…"), shown
+    assert shown["#hours"][2].lstrip().startswith("0"), shown
+    assert shown["#hours"][2].rstrip().endswith("…"), shown
