@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy.engine import Connection
 
@@ -56,6 +57,51 @@ from revisit_tui.server.taskstore import (
 )
 
 router = APIRouter(prefix="/v1", tags=["supervisor"], route_class=StrictJsonRoute)
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """The task listings' filters: every one given must match."""
+
+    status: TaskStatus | None
+    kind: TaskKind | None
+    agent: str | None
+    customer: str | None
+    unassigned: bool | None
+    due_before: date | None
+
+    def apply(self, query: sa.Select[Any]) -> sa.Select[Any]:
+        """`query` narrowed to the tasks these filters match."""
+        if self.status:
+            query = query.where(tasks.c.status == self.status.value)
+        if self.kind:
+            query = query.where(tasks.c.kind == self.kind.value)
+        if self.agent:
+            query = query.where(tasks.c.assigned_agent == self.agent)
+        if self.customer:
+            query = query.where(tasks.c.customer_id == self.customer)
+        if self.unassigned is True:
+            query = query.where(tasks.c.assigned_agent.is_(None))
+        elif self.unassigned is False:
+            query = query.where(tasks.c.assigned_agent.is_not(None))
+        if self.due_before:
+            query = query.where(tasks.c.due < self.due_before)
+        return query
+
+
+def task_filters(
+    status: Annotated[TaskStatus | None, Query()] = None,
+    kind: Annotated[TaskKind | None, Query()] = None,
+    agent: Annotated[str | None, Query(max_length=64)] = None,
+    customer: Annotated[str | None, Query(max_length=64)] = None,
+    unassigned: Annotated[bool | None, Query(description="true: only tasks without agent")] = None,
+    due_before: Annotated[Day | None, Query(description="due strictly before this day")] = None,
+) -> TaskFilters:
+    """The task listings' filter parameters, one definition for both listings."""
+    return TaskFilters(status, kind, agent, customer, unassigned, due_before)
+
+
+Filters = Annotated[TaskFilters, Depends(task_filters)]
 
 
 class Updated(BaseModel):
@@ -125,18 +171,13 @@ def bulk_tasks(batch: TaskBatch, context: Context, _caller: Supervisor) -> TaskB
 def list_tasks(
     context: Context,
     _caller: Supervisor,
-    status: Annotated[TaskStatus | None, Query()] = None,
-    kind: Annotated[TaskKind | None, Query()] = None,
-    agent: Annotated[str | None, Query(max_length=64)] = None,
-    customer: Annotated[str | None, Query(max_length=64)] = None,
-    unassigned: Annotated[bool | None, Query(description="true: only tasks without agent")] = None,
-    due_before: Annotated[Day | None, Query(description="due strictly before this day")] = None,
+    filters: Filters,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Response:
     """Tasks by id, filtered, their accounts masked beside the account id; page with
     next_cursor."""
-    query = _filtered(sa.select(tasks), status, kind, agent, customer, unassigned, due_before)
+    query = filters.apply(sa.select(tasks))
     with context.read.connect() as conn:
         rows = _page(conn, query, cursor, limit)
     ids = context.account_ids
@@ -147,50 +188,16 @@ def list_tasks(
 def list_task_briefs(
     context: Context,
     _caller: Supervisor,
-    status: Annotated[TaskStatus | None, Query()] = None,
-    kind: Annotated[TaskKind | None, Query()] = None,
-    agent: Annotated[str | None, Query(max_length=64)] = None,
-    customer: Annotated[str | None, Query(max_length=64)] = None,
-    unassigned: Annotated[bool | None, Query(description="true: only tasks without agent")] = None,
-    due_before: Annotated[Day | None, Query(description="due strictly before this day")] = None,
+    filters: Filters,
     cursor: Cursor = None,
     limit: BriefLimit = 100,
 ) -> Response:
     """GET /v1/tasks with what an assignment plan reads of each task (TaskBrief): a fifth of
     the bytes, no account, no times; a floor's open tasks are read whole before every plan."""
-    query = _filtered(
-        sa.select(*BRIEF_COLUMNS), status, kind, agent, customer, unassigned, due_before
-    )
+    query = filters.apply(sa.select(*BRIEF_COLUMNS))
     with context.read.connect() as conn:
         rows = _page(conn, query, cursor, limit)
     return items_response(listed_briefs(rows), next_cursor(rows, limit, lambda r: [r.id]))
-
-
-def _filtered(
-    query: sa.Select[Any],
-    status: TaskStatus | None,
-    kind: TaskKind | None,
-    agent: str | None,
-    customer: str | None,
-    unassigned: bool | None,
-    due_before: date | None,
-) -> sa.Select[Any]:
-    """The task listings' filters: every one given must match."""
-    if status:
-        query = query.where(tasks.c.status == status.value)
-    if kind:
-        query = query.where(tasks.c.kind == kind.value)
-    if agent:
-        query = query.where(tasks.c.assigned_agent == agent)
-    if customer:
-        query = query.where(tasks.c.customer_id == customer)
-    if unassigned is True:
-        query = query.where(tasks.c.assigned_agent.is_(None))
-    elif unassigned is False:
-        query = query.where(tasks.c.assigned_agent.is_not(None))
-    if due_before:
-        query = query.where(tasks.c.due < due_before)
-    return query
 
 
 def _page(conn: Connection, query: sa.Select[Any], cursor: str | None, limit: int) -> list[Any]:
