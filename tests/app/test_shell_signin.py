@@ -3,7 +3,6 @@ remembered; a refused token says so; with the API down a known agent works offli
 
 from __future__ import annotations
 
-import argparse
 import json
 import stat
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from revisit_tui import cli
 from revisit_tui.app import command
 from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.queue import QueueScreen
@@ -110,10 +110,9 @@ def test_offline_without_a_cache_says_what_to_do(
     assert "sign in once while the server is reachable" in capsys.readouterr().err
 
 
-def test_tui_arguments(tmp_path: Path) -> None:
-    parser = argparse.ArgumentParser()
-    command.add_arguments(parser)
-    args = parser.parse_args(["--locale", "en", "--server", "http://h:1/", "--offline"])
+def test_tui_arguments() -> None:
+    argv = ["tui", "--locale", "en", "--server", "http://h:1/", "--offline"]
+    args = cli.build_parser(argv).parse_args(argv)
     assert (args.locale, args.server, args.offline) == ("en", "http://h:1/", True)
 
 
