@@ -29,9 +29,10 @@ from revisit_tui.domain.models import (
     TaskStatus,
 )
 from revisit_tui.supervisor.background import SideBySide
+from revisit_tui.supervisor.messages import Told
 from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
 from revisit_tui.supervisor.progress import Progress
-from revisit_tui.supervisor.textfile import read_text
+from revisit_tui.supervisor.textfile import FileProblem, read_text
 
 CHUNK = MAX_ASSIGNMENTS  # the server's largest assignment batch
 REPLANS = 5  # times a run re-reads and re-plans after the server refused a chunk
@@ -69,7 +70,7 @@ class Transfer:
 
 def read_customer_ids(path: str | Path) -> list[tuple[int, str]]:
     """(line number, customer id) of each id, one a line (blank lines and lines starting with
-    # are skipped). Raises ValueError naming the file and line of the first unusable id."""
+    # are skipped). Raises FileProblem naming the file and line of the first unusable id."""
     source = Path(path)
     text = read_text(source)
     ids = []
@@ -78,12 +79,12 @@ def read_customer_ids(path: str | Path) -> list[tuple[int, str]]:
         if not value or value.startswith("#"):
             continue
         if not IDENTIFIER.match(value):
-            raise ValueError(
-                f"{source.name} line {number}: not a customer id (letters, digits, _.:- only)"
+            raise FileProblem(
+                "files.line", file=source.name, line=number, problem=Told("files.not_an_id")
             )
         ids.append((number, value))
     if not ids:
-        raise ValueError(f"{source.name}: no customer ids")
+        raise FileProblem("files.no_ids", file=source.name)
     return ids
 
 
@@ -92,7 +93,7 @@ def transfer(
 ) -> Transfer:
     """Move customers (as read by read_customer_ids) to a branch; their open tasks come back
     unassigned. With `dry_run` the server checks everything and moves nothing. Ids the
-    server does not know raise ValueError with their line numbers; an unknown branch too."""
+    server does not know raise FileProblem with their line numbers; an unknown branch too."""
     try:
         body = api.transfer_customers([cid for _, cid in lines], to_branch, dry_run=dry_run)
     except ApiError as exc:
@@ -103,15 +104,17 @@ def transfer(
             for prefix, _, index in [name.partition(".")]
             if prefix == "customer_ids" and index.isdigit() and int(index) < len(lines)
         ]
-        problems = []
+        numbers = ", ".join(str(line) for line in unknown)
+        branch = fields.get("to_branch")
+        if unknown and branch:
+            raise FileProblem(
+                "files.unknown_customers_and_branch", lines=numbers, reason=branch
+            ) from None
         if unknown:
-            numbers = ", ".join(str(line) for line in unknown)
-            problems.append(f"line {numbers}: no such customer in the central database")
-        if "to_branch" in fields:
-            problems.append(f"--to-branch: {fields['to_branch']}")
-        if not problems:
-            raise
-        raise ValueError("; ".join(problems)) from None
+            raise FileProblem("files.unknown_customers", lines=numbers) from None
+        if branch:
+            raise FileProblem("files.bad_branch", reason=branch) from None
+        raise
     return _transfer_of(body)
 
 

@@ -38,6 +38,7 @@ from revisit_tui.domain.rules import due_revisits, follow_up_task
 from revisit_tui.supervisor.assign import continuity
 from revisit_tui.supervisor.background import SideBySide
 from revisit_tui.supervisor.exportfile import Export, ExportError
+from revisit_tui.supervisor.messages import Told
 from revisit_tui.supervisor.planning import Plan, plan_assignments, workload
 from revisit_tui.supervisor.progress import Progress
 
@@ -104,8 +105,10 @@ def check_customers(export: Export, customers: Mapping[str, Customer], name: str
     for account in export.accounts:
         if account.customer_id not in customers:
             raise ExportError(
-                f"{name} line {export.lines[account.number]}: customer_id: no such customer in"
-                " the central database (import the customer first)"
+                "files.line",
+                file=name,
+                line=export.lines[account.number],
+                problem=Told("files.unknown_customer"),
             )
 
 

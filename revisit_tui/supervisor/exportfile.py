@@ -19,10 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from revisit_tui.domain.models import Account, Event
-from revisit_tui.supervisor.textfile import read_text
+from revisit_tui.supervisor.messages import Told
+from revisit_tui.supervisor.textfile import FileProblem, read_text
 
 
-class ExportError(Exception):
+class ExportError(Told):
     """A row of the export cannot be used; the message names the file, line and problem."""
 
 
@@ -41,26 +42,28 @@ def read_export(path: str | Path) -> Export:
     source = Path(path)
     try:
         handle = io.StringIO(read_text(source), newline="")
-    except ValueError as exc:
-        raise ExportError(str(exc)) from None
+    except FileProblem as exc:
+        raise ExportError(str(exc.args[0]), **exc.values) from None
     export = Export()
     try:
         rows = _csv_rows(handle) if source.suffix.lower() == ".csv" else _json_rows(handle)
         for line, row in rows:
             _add(export, row, line)
     except _RowError as exc:
-        raise ExportError(f"{source.name} line {exc.line}: {exc.problem}") from None
+        raise ExportError(
+            "files.line", file=source.name, line=exc.line, problem=exc.problem
+        ) from None
     except csv.Error as exc:
-        raise ExportError(f"{source.name}: not a readable CSV file ({exc})") from None
+        raise ExportError("files.not_csv", file=source.name, reason=exc) from None
     if not export.accounts and not export.events:
-        raise ExportError(f"{source.name}: no accounts or events in the file")
+        raise ExportError("files.no_rows", file=source.name)
     _check_references(export, source.name)
     return export
 
 
 class _RowError(Exception):
-    def __init__(self, line: int, problem: str) -> None:
-        super().__init__(f"line {line}: {problem}")
+    def __init__(self, line: int, problem: Told) -> None:
+        super().__init__(line, problem)
         self.line = line
         self.problem = problem
 
@@ -72,19 +75,21 @@ def _json_rows(handle: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             row = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise _RowError(line, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+            raise _RowError(
+                line, Told("files.not_json", reason=exc.msg, column=exc.colno)
+            ) from None
         if not isinstance(row, dict):
-            raise _RowError(line, "expected a JSON object")
+            raise _RowError(line, Told("files.not_object"))
         yield line, row
 
 
 def _csv_rows(handle: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(handle)
     if reader.fieldnames is None or "record" not in reader.fieldnames:
-        raise _RowError(1, "the header has no 'record' column")
+        raise _RowError(1, Told("files.no_record_column"))
     for row in reader:
         if None in row:
-            raise _RowError(reader.line_num, "more cells than the header has columns")
+            raise _RowError(reader.line_num, Told("files.extra_cells"))
         yield reader.line_num, {key: value for key, value in row.items() if value not in ("", None)}
 
 
@@ -101,7 +106,7 @@ def _add(export: Export, row: dict[str, Any], line: int) -> None:
             export.events.append(event)
             export.lines[event.id] = line
         else:
-            raise _RowError(line, f"record: expected 'account' or 'event', got {record!r}")
+            raise _RowError(line, Told("files.bad_record", record=repr(record)))
     except ValidationError as exc:
         raise _RowError(line, _describe(exc)) from None
 
@@ -111,14 +116,43 @@ def _check_references(export: Export, name: str) -> None:
     for event in export.events:
         if event.account_number not in numbers:
             raise ExportError(
-                f"{name} line {export.lines[event.id]}: account_number: the event's account"
-                " is not in this file"
+                "files.line",
+                file=name,
+                line=export.lines[event.id],
+                problem=Told("files.event_account_missing"),
             )
 
 
-def _describe(error: ValidationError) -> str:
-    problems = []
+FIELD_PROBLEMS = frozenset(
+    {
+        "missing",
+        "string_too_short",
+        "string_too_long",
+        "string_pattern_mismatch",
+        "enum",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "datetime_parsing",
+        "datetime_from_date_parsing",
+        "timezone_aware",
+        "extra_forbidden",
+    }
+)
+
+
+def _describe(error: ValidationError) -> Told:
+    """Every field problem of a row, told in the reader's language where the catalogue names
+    the kind of problem (`fields.*`), in pydantic's own words where it does not."""
+    told = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"]) or "row"
-        problems.append(f"{where}: {item['msg']}")
-    return "; ".join(problems)
+        if item["type"] in FIELD_PROBLEMS:
+            context = {name: str(value) for name, value in (item.get("ctx") or {}).items()}
+            problem = Told(f"fields.{item['type']}", **context)
+        else:
+            problem = Told(item["msg"])
+        told.append(Told("files.field", where=where, problem=problem))
+    joined = told[-1]
+    for earlier in reversed(told[:-1]):
+        joined = Told("files.and", first=earlier, rest=joined)
+    return joined

@@ -72,3 +72,24 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
         else:
             out[f"{prefix}{name}"] = str(value)
     return out
+
+
+class Told(Exception):
+    """A failure told in the reader's language: a message key of the catalogue with its
+    values (`BadInput("errors.unknown_agent", option="--agent", agent="x")`), or a text
+    printed as it is (a server's or a file's own words). A value that is itself Told is told
+    in the same language (a file's problem inside "--from-file: …")."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.values = values
+
+    def told(self, say: Messages) -> str:
+        values = {
+            name: value.told(say) if isinstance(value, Told) else value
+            for name, value in self.values.items()
+        }
+        return say(str(self.args[0]), **values)
+
+    def __str__(self) -> str:
+        return self.told(Messages(FALLBACK))

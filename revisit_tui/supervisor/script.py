@@ -25,7 +25,7 @@ from revisit_tui.config import ConfigError, Settings, load_settings
 from revisit_tui.supervisor import progress
 from revisit_tui.supervisor.background import calls_abandoned
 from revisit_tui.supervisor.commandline import BadValue, Parser, locale_of
-from revisit_tui.supervisor.messages import FALLBACK, LOCALES, Messages, choose_locale
+from revisit_tui.supervisor.messages import FALLBACK, LOCALES, Messages, Told, choose_locale
 from revisit_tui.supervisor.table import Row, write_csv
 
 TOKEN_ENV = "REVISIT_SUPERVISOR_TOKEN"
@@ -33,22 +33,6 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command cut off by `| head`
-
-
-class Told(Exception):
-    """A failure told in the reader's language: a message key of the catalogue with its
-    values (`BadInput("errors.unknown_agent", option="--agent", agent="x")`), or a text
-    printed as it is (a server's or a file's own words)."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message)
-        self.values = values
-
-    def told(self, say: Messages) -> str:
-        return say(str(self.args[0]), **self.values)
-
-    def __str__(self) -> str:
-        return self.told(Messages(FALLBACK))
 
 
 class BadInput(Told):

@@ -5,22 +5,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from revisit_tui.supervisor.messages import Told
+
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 
+class FileProblem(Told, ValueError):
+    """A file supervisors brought cannot be used: the message names the file (and line)."""
+
+
 def read_text(path: str | Path) -> str:
-    """The file's text in the first encoding that decodes it; ValueError naming the file
+    """The file's text in the first encoding that decodes it; FileProblem naming the file
     when it cannot be read or is in neither encoding."""
     source = Path(path)
     try:
         data = source.read_bytes()
     except IsADirectoryError:
-        raise ValueError(f"{source}: is a folder, not a file") from None
+        raise FileProblem("files.folder", file=source) from None
     except OSError as exc:
-        raise ValueError(f"{source}: cannot read: {exc.strerror}") from None
+        raise FileProblem("files.unreadable", file=source, reason=exc.strerror) from None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValueError(f"{source}: not text in UTF-8 or GB18030/GBK (save it as CSV UTF-8)")
+    raise FileProblem("files.encoding", file=source)

@@ -68,6 +68,42 @@ def test_an_empty_export_is_a_failure_not_zero_due(supervisor: Supervisor, tmp_p
     assert "no accounts or events" in captured.err and "due" not in captured.out
 
 
+def test_a_bad_export_line_and_transfer_list_are_told_in_the_readers_language(
+    supervisor: Supervisor, tmp_path: Path, capsys
+):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "record,number,customer_id,type,opened_on,branch\n"
+        "account,NEW0001,c1,personal_savings,2026-11-23,b1\n"
+        "acount,NEW0002,c1,personal_savings,2026-11-23,b1\n",
+        encoding="utf-8",
+    )
+    assert supervisor.run("build_queue", "--from-file", str(export), "--lang", "zh-CN") == 2
+    err = capsys.readouterr().err
+    assert "export.csv 第 3 行：record：应为 account 或 event，实为 'acount'" in err, err
+    assert supervisor.run("build_queue", "--from-file", str(export), "--lang", "en") == 2
+    err = capsys.readouterr().err
+    assert "export.csv line 3: record: expected 'account' or 'event', got 'acount'" in err, err
+    export.write_text(
+        "record,number,customer_id,type,opened_on,branch,colour\n"
+        "account,NEW0001,,personal_savings,2026-11-31,b1,red\n",
+        encoding="utf-8",
+    )
+    assert supervisor.run("build_queue", "--from-file", str(export), "--lang", "zh-CN") == 2
+    assert (
+        "export.csv 第 2 行：customer_id：缺少此项（必填）；opened_on：不是有效日期（YYYY-MM-DD）；"
+        "colour：此类记录没有这一列" in capsys.readouterr().err
+    )
+    supervisor.api.import_batch(ImportBatch(customers=[customer("c1")]))
+    moving = tmp_path / "moving.txt"
+    moving.write_text("c1\nc404\n", encoding="utf-8")
+    argv = ["--transfer", str(moving), "--to-branch", "b1", "--dry-run", "--lang", "zh-CN"]
+    assert supervisor.run("assign", *argv) == 2
+    err = capsys.readouterr().err
+    assert "第 2 行：中央数据库中没有该客户" in err, err
+    assert not set("abcdefghijklmnopqrstuvwxyz") & set(err.split("：", 2)[-1]), err
+
+
 def test_a_report_into_a_missing_folder_says_so(supervisor: Supervisor, tmp_path: Path, capsys):
     missing = tmp_path / "no-such-folder" / "report.csv"
     assert supervisor.run("report", "--csv", str(missing)) == 2

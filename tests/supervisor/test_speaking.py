@@ -20,7 +20,10 @@ from revisit_tui.supervisor.messages import Messages, catalog
 from revisit_tui.supervisor.planning import Why
 
 SOURCES = Path(__file__).resolve().parents[2] / "revisit_tui" / "supervisor"
-SAID = re.compile(r"""(?:say|Progress|Why|BadInput|Failed|BadValue)\(\s*"([a-z_]+\.[a-z_.]+)\"""")
+SAID = re.compile(
+    r"""(?:say|Progress|Why|BadInput|Failed|BadValue|Told|FileProblem|ExportError)\(\s*"""
+    r""""([a-z_]+\.[a-z_.]+)\""""
+)
 
 
 class Terminal(io.StringIO):
