@@ -22,7 +22,7 @@ from revisit_tui.domain.models import Customer, Language, SmsStatus
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.server import donotcall
 from revisit_tui.server.deps import ServerContext
-from revisit_tui.server.routes.sms import CAP_WINDOW
+from revisit_tui.server.routes.sms import recent_sends
 from revisit_tui.server.tables import sms_messages
 from revisit_tui.server.taskstore import create_tasks, task_id_for
 
@@ -71,15 +71,8 @@ def plan(
     }
     if template.missing(values):
         return Welcome(survey, "template_incomplete"), _NONE
-    sent_at = conn.scalars(
-        sa.select(sms_messages.c.requested_at).where(
-            sms_messages.c.customer_id == customer.id,
-            sms_messages.c.status != SmsStatus.FAILED.value,
-            sms_messages.c.requested_at > now - CAP_WINDOW,
-        )
-    ).all()
     try:
-        decision = rules.sms_decision(customer, now, list(sent_at), policy)
+        decision = rules.sms_decision(customer, now, recent_sends(conn, customer.id, now), policy)
     except ValueError:  # a time zone imported before imports were validated
         return Welcome(survey, "customer_timezone"), _NONE
     if not decision.allowed and decision.next_allowed_at is None:

@@ -11,6 +11,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
+from sqlalchemy.engine import Connection
 
 from revisit_tui.domain import rules
 from revisit_tui.domain.masking import mask_field
@@ -35,6 +36,19 @@ router = APIRouter(prefix="/v1", tags=["sms"], route_class=StrictJsonRoute)
 
 _BLANK = re.compile(r"_{3,}|\{[A-Za-z_]+\}")  # a template's blank or placeholder left unfilled
 CAP_WINDOW = timedelta(days=8)  # the caps look back a week; a day more covers time zones
+
+
+def recent_sends(conn: Connection, customer_id: str, now: datetime) -> list[datetime]:
+    """When the customer's SMS not failed within CAP_WINDOW were requested: what the caps count."""
+    return list(
+        conn.scalars(
+            sa.select(sms_messages.c.requested_at).where(
+                sms_messages.c.customer_id == customer_id,
+                sms_messages.c.status != SmsStatus.FAILED.value,
+                sms_messages.c.requested_at > now - CAP_WINDOW,
+            )
+        ).all()
+    )
 
 
 class Ok(BaseModel):
@@ -72,15 +86,10 @@ def request_sms(request: SmsRequest, context: Context, caller: AgentCaller) -> S
             return _replayed(stored, request, caller)
         customer = Customer.model_validate(body)
         _check_template(conn, request, task, customer, context)
-        sent_at = conn.scalars(
-            sa.select(sms_messages.c.requested_at).where(
-                sms_messages.c.customer_id == customer.id,
-                sms_messages.c.status != SmsStatus.FAILED.value,
-                sms_messages.c.requested_at > now - CAP_WINDOW,
-            )
-        ).all()
         try:
-            decision = rules.sms_decision(customer, now, list(sent_at), context.policy)
+            decision = rules.sms_decision(
+                customer, now, recent_sends(conn, customer.id, now), context.policy
+            )
         except ValueError:  # imported before imports were validated: rest hours are unknown
             raise ProblemError(
                 422,
