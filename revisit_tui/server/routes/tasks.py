@@ -264,8 +264,9 @@ def transfer(request: Transfer, context: Context, caller: Supervisor) -> Transfe
         moves: list[CustomerMove] = []
         task_ids: list[str] = []
         for part in chunks(sorted(set(request.customer_ids))):
-            held: dict[str, int] = dict(
-                conn.execute(
+            held: dict[str, int] = {
+                customer_id: count
+                for customer_id, count in conn.execute(
                     sa.select(tasks.c.customer_id, sa.func.count())
                     .where(
                         tasks.c.customer_id.in_(part),
@@ -273,8 +274,8 @@ def transfer(request: Transfer, context: Context, caller: Supervisor) -> Transfe
                         tasks.c.assigned_agent.is_not(None),
                     )
                     .group_by(tasks.c.customer_id)
-                ).all()
-            )
+                )
+            }
             for row in conn.execute(
                 sa.select(customers.c.id, customers.c.branch, customers.c.body)
                 .where(customers.c.id.in_(part))
