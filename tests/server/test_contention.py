@@ -4,6 +4,7 @@ stays locked answered 503 with Retry-After."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 import uuid
@@ -97,9 +98,18 @@ def test_a_maximal_outcome_while_ten_agents_write_gives_no_5xx(world: World) -> 
 def test_an_outcome_over_the_bounds_is_refused_at_once(world: World) -> None:
     task = world.add_task(world.add_customer("c"), "a")
     huge = maximal_outcome(world, task, "a")
-    huge["transaction_checks"] = huge["transaction_checks"] * 95  # ~6.3 MB, under 413's limit
+    huge["transaction_checks"] = huge["transaction_checks"] * 95
+    # ~6.3 MB as UTF-8 JSON without spaces, whatever httpx's own JSON encoding
+    body = json.dumps(huge, ensure_ascii=False, separators=(",", ":")).encode()
+    assert len(body) < 8_000_000  # under 413's limit: the bounds, not the size, refuse it
     started = time.monotonic()
-    answer = world.call("PUT", f"/v1/outcomes/{huge['id']}", "a", json=huge)
+    answer = world.call(
+        "PUT",
+        f"/v1/outcomes/{huge['id']}",
+        "a",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
     assert answer.status_code == 422, answer.text
     assert "transaction_checks" in answer.json()["fields"]
     assert time.monotonic() - started < 5
