@@ -82,6 +82,9 @@ class SyncSettings(Section):
 class PrivacySettings(Section):
     prefetch_tasks: int = Field(5, ge=0, le=50)  # next tasks whose dial numbers go offline
     identity_check_cost: int = Field(15, ge=10, le=20)  # scrypt work factor: n = 2**cost
+    # numbers one caller may have POST /v1/accounts/ids turn into account ids per day (the
+    # centre's day, [supervisor] timezone): a queue build from the largest export fits
+    account_id_lookups_per_day: int = Field(200_000, ge=0, le=100_000_000)
 
 
 class UiSettings(Section):

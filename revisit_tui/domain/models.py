@@ -826,6 +826,8 @@ class Problem(Model):
     message: str
     fields: dict[str, str] = {}
     next_allowed_at: UtcTime | None = None
+    limit: Count | None = None  # a 429's quota: how much a day
+    remaining: Count | None = None  # and how much of it is left now
 
 
 class Me(Model):

@@ -24,12 +24,22 @@ class ProblemError(Exception):
         message: str,
         fields: dict[str, str] | None = None,
         next_allowed_at: datetime | None = None,
+        *,
+        limit: int | None = None,
+        remaining: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.problem = Problem(
-            code=code, message=message, fields=fields or {}, next_allowed_at=next_allowed_at
+            code=code,
+            message=message,
+            fields=fields or {},
+            next_allowed_at=next_allowed_at,
+            limit=limit,
+            remaining=remaining,
         )
+        self.headers = headers
 
 
 def problem_response(status: int, problem: Problem, headers: dict[str, str] | None = None) -> Any:
@@ -74,7 +84,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(_request: Request, exc: ProblemError) -> Any:
-        return problem_response(exc.status, exc.problem)
+        return problem_response(exc.status, exc.problem, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> Any:

@@ -258,6 +258,14 @@ agent_presence = sa.Table(
     sa.Column("outbox_pending", sa.Integer),  # as the app reported it (None: not reported)
 )
 
+account_id_lookups = sa.Table(
+    "account_id_lookups",  # numbers each caller had POST /v1/accounts/ids answer, per day
+    metadata,
+    sa.Column("actor", ID, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("numbers", sa.Integer, nullable=False),
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,

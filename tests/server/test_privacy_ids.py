@@ -249,7 +249,7 @@ def test_supervisors_list_accounts_masked_and_build_tasks_by_account_id(world: W
             )
         ).all()
     engine.dispose()
-    assert [row.detail for row in looked_up][-1] == {"numbers": 1}
+    assert [row.detail["numbers"] for row in looked_up][-1] == 1
 
 
 def test_an_escalations_numbers_stay_masked_through_resolve_reopen_and_the_follow_up(

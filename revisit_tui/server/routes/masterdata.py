@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -23,10 +24,11 @@ from revisit_tui.domain.models import (
     ImportBatch,
     ImportResult,
     Language,
+    Problem,
     UtcTime,
 )
 from revisit_tui.domain.validation import validate_customer
-from revisit_tui.server import donotcall
+from revisit_tui.server import donotcall, lookupquota
 from revisit_tui.server.accountids import masked_number
 from revisit_tui.server.deps import Context, Supervisor
 from revisit_tui.server.donotcall import DoNotCallSource
@@ -74,6 +76,19 @@ class AccountNumbers(BaseModel):
 
 class AccountIdList(BaseModel):
     ids: list[str]  # in the order asked
+
+
+QUOTA_REFUSAL: dict[str, Any] = {
+    "model": Problem,
+    "description": "`code=lookup_quota`: the caller's daily quota of looked-up numbers is "
+    "reached (`fields.numbers`, `limit`, `remaining`); nothing is answered",
+    "headers": {
+        "Retry-After": {
+            "description": "seconds until the quota renews (the centre's next midnight)",
+            "schema": {"type": "integer"},
+        }
+    },
+}
 
 
 class EventPage(BaseModel):
@@ -250,20 +265,44 @@ def list_accounts(
     )
 
 
-@router.post("/accounts/ids", response_model=AccountIdList, responses=errors())
+@router.post(
+    "/accounts/ids",
+    response_model=AccountIdList,
+    responses={**errors(), 429: QUOTA_REFUSAL},
+)
 def account_ids_of(request: AccountNumbers, context: Context, caller: Supervisor) -> AccountIdList:
     """The account ids of numbers the caller holds already (a bank's export file, imported or
-    not yet), in order; the answer names no number. Each lookup is audited (how many)."""
-    ids = context.account_ids
+    not yet), in order; the answer names no number. A caller looks up at most
+    `privacy.account_id_lookups_per_day` numbers a day (429 past it): an id answered for any
+    number would otherwise confirm guessed ones. Each request is audited, refused ones too."""
+    now = datetime.now(UTC)
+    per_day = context.settings.privacy.account_id_lookups_per_day
+    day, day_ends = lookupquota.quota_day(now, context.settings.supervisor.timezone)
+    asked = len(request.numbers)
     with context.engine.begin() as conn:
+        taken = lookupquota.take(conn, caller.id, day, asked, per_day)
         conn.execute(
             sa.insert(audit_log).values(
-                at=datetime.now(UTC),
+                at=now,
                 actor=caller.id,
-                action="account_ids_looked_up",
-                detail={"numbers": len(request.numbers)},
+                action="account_ids_looked_up" if taken.granted else "account_ids_refused",
+                detail={"numbers": asked, "day": day.isoformat(), "used": taken.used},
             )
         )
+    if not taken.granted:
+        left = max(0, per_day - taken.used)
+        why = f"{asked} numbers asked; {left} of {per_day} left today"
+        raise ProblemError(
+            429,
+            "lookup_quota",
+            f"the daily quota of account id lookups is reached: {why}",
+            {"numbers": why},
+            day_ends,
+            limit=per_day,
+            remaining=left,
+            headers={"Retry-After": str(max(1, math.ceil((day_ends - now).total_seconds())))},
+        )
+    ids = context.account_ids
     return AccountIdList(ids=[ids.of(number) for number in request.numbers])
 
 
