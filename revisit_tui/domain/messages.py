@@ -24,12 +24,25 @@ FIELD_LABELS: dict[str, dict[Language, str]] = {
     "sms": {ZH: "短信", EN: "SMS"},
     "timezone": {ZH: "时区", EN: "time zone"},
     "closure_reason": {ZH: "销户原因", EN: "closure reason"},
+    "reserved_info_answer": {
+        ZH: "预留信息变更是否本人办理",
+        EN: "answer whether the customer changed their reserved information",
+    },
+    "event": {ZH: "所涉特殊事件", EN: "special event named"},
 }
 
 MESSAGES: dict[str, dict[Language, str]] = {
     "closure_reason_not_closure": {
         ZH: "只有销户回访记录{field}。",
         EN: "Only a closure revisit records a {field}.",
+    },
+    "reserved_info_answer_elsewhere": {
+        ZH: "只有预留信息变更的特殊情况回访记录{field}。",
+        EN: "Only a revisit of a change of reserved information records an {field}.",
+    },
+    "escalation_event_not_the_tasks": {
+        ZH: "{field}须为本任务的特殊事件。",
+        EN: "The {field} must be this task's own special event.",
     },
     "required": {ZH: "{field}不能为空。", EN: "{field} is required."},
     "too_long": {

@@ -216,6 +216,9 @@ class ContactCheckResult(StrEnum):
 
 
 class TransactionAnswer(StrEnum):
+    """The customer's answer to "was this you?": about a flagged transaction, or about a change
+    of their reserved information (§六.3); "not me" is suspected fraud either way."""
+
     CONFIRMED = "confirmed"
     NOT_ME = "not_me"
     UNSURE = "unsure"
@@ -486,6 +489,7 @@ class EscalationRequest(Model):
     urgency: Urgency
     summary: RequiredNote
     transaction_id: Identifier | None = None  # set for a "not me" transaction
+    event: SpecialEvent | None = None  # the task's special event it is about (a "not me" change)
 
 
 MAX_ESCALATIONS = 10
@@ -522,6 +526,7 @@ class Outcome(Model):
     task_version: Count = 0  # the task's version when the attempt began
     resolution_satisfied: StrictBool | None = None  # a follow-up: happy with the resolution?
     closure_reason: ClosureReason | None = None  # a closure revisit: why the account was closed
+    reserved_info_answer: TransactionAnswer | None = None  # a reserved-info change: made by them?
     replaces: Uuid | None = None  # a refused outcome this one corrects (sent under a new id)
 
     @model_validator(mode="after")
@@ -546,6 +551,7 @@ class Escalation(Model):
     urgency: Urgency
     summary: str
     transaction_id: Identifier | None = None
+    event: SpecialEvent | None = None
     opened_at: UtcTime
     deadline: UtcTime
     status: EscalationStatus = EscalationStatus.OPEN

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from uuid import uuid5
+from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from revisit_tui.domain.models import (
@@ -37,6 +37,7 @@ from revisit_tui.domain.models import (
     Language,
     Outcome,
     RiskLevel,
+    SpecialEvent,
     Task,
     TaskCreate,
     TaskKind,
@@ -54,6 +55,9 @@ from revisit_tui.domain.workdays import WorkCalendar, is_public_holiday
 
 SATURDAY = 5
 FRAUD_DEPARTMENT = "fraud"
+RESERVED_INFO_ESCALATION = f"event/{AccountEvent.RESERVED_INFO_CHANGED.value}"
+"""The name of a denied reserved-info change's escalation id under the outcome's id (uuid5);
+the "/" keeps it apart from every transaction id."""
 _UNREACHED = frozenset(
     {Disposition.NO_ANSWER, Disposition.BUSY, Disposition.WRONG_NUMBER, Disposition.REFUSED}
 )
@@ -154,18 +158,21 @@ def escalation_deadline(urgency: Urgency, opened_at: datetime, policy: RevisitPo
 
 
 def escalations_for(outcome: Outcome) -> list[EscalationRequest]:
-    """The outcome's own escalation requests plus an urgent fraud one for every "not me"
-    transaction that no request names; its id is uuid5(outcome id, transaction id), so a
-    re-submitted outcome opens nothing twice. A request naming a "not me" transaction is
+    """The outcome's own escalation requests plus an urgent fraud one for every "not me" that
+    no request names: a denied transaction (id uuid5(outcome id, transaction id)) or a denied
+    change of reserved information (id uuid5(outcome id, "event/reserved_info_changed")), so a
+    re-submitted outcome opens nothing twice. A request naming what the customer denied is
     filed as fraud and urgent whatever the client said: an agent cannot downgrade it."""
     denied = {
         check.transaction_id
         for check in outcome.transaction_checks
         if check.answer is TransactionAnswer.NOT_ME
     }
+    change_denied = outcome.reserved_info_answer is TransactionAnswer.NOT_ME
     requests = [
         request.model_copy(update={"category": EscalationCategory.FRAUD, "urgency": Urgency.URGENT})
         if request.transaction_id in denied
+        or (change_denied and request.event is AccountEvent.RESERVED_INFO_CHANGED)
         else request
         for request in outcome.escalations
     ]
@@ -176,19 +183,42 @@ def escalations_for(outcome: Outcome) -> list[EscalationRequest]:
             continue
         named.add(transaction_id)
         requests.append(
-            EscalationRequest(
-                id=uuid5(outcome.id, transaction_id),
-                category=EscalationCategory.FRAUD,
-                department=FRAUD_DEPARTMENT,
-                urgency=Urgency.URGENT,
-                summary=(
-                    f"客户否认交易 {transaction_id}，疑似欺诈 / "
-                    f"customer denies transaction {transaction_id}: suspected fraud"
-                ),
+            _fraud(
+                uuid5(outcome.id, transaction_id),
+                f"客户否认交易 {transaction_id}，疑似欺诈 / "
+                f"customer denies transaction {transaction_id}: suspected fraud",
                 transaction_id=transaction_id,
             )
         )
+    if change_denied and all(r.event is not AccountEvent.RESERVED_INFO_CHANGED for r in requests):
+        requests.append(
+            _fraud(
+                uuid5(outcome.id, RESERVED_INFO_ESCALATION),
+                "客户否认本人办理预留信息变更，疑似欺诈 / "
+                "customer denies changing the reserved information: suspected fraud",
+                event=AccountEvent.RESERVED_INFO_CHANGED,
+            )
+        )
     return requests
+
+
+def _fraud(
+    id: UUID,
+    summary: str,
+    *,
+    transaction_id: str | None = None,
+    event: SpecialEvent | None = None,
+) -> EscalationRequest:
+    """The urgent fraud escalation the server opens for a "not me" no request names."""
+    return EscalationRequest(
+        id=id,
+        category=EscalationCategory.FRAUD,
+        department=FRAUD_DEPARTMENT,
+        urgency=Urgency.URGENT,
+        summary=summary,
+        transaction_id=transaction_id,
+        event=event,
+    )
 
 
 def call_time(

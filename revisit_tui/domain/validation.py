@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from revisit_tui.domain.messages import FIELD_LABELS, MESSAGES
 from revisit_tui.domain.models import (
     SHORT_TEXT_MAX,
+    AccountEvent,
     ContactCheckResult,
     ContactField,
     Customer,
@@ -229,13 +230,28 @@ def check_contact_value(field: ContactField, value: str, region: str, today: dat
 
 
 def validate_outcome(
-    outcome: Outcome, policy: RevisitPolicy, today: date, kind: TaskKind | None = None
+    outcome: Outcome,
+    policy: RevisitPolicy,
+    today: date,
+    kind: TaskKind | None = None,
+    event: AccountEvent | None = None,
 ) -> list[FieldProblem]:
     """Every problem in an outcome's changed contact values, each with its field path, and,
-    given its task's kind, a closure reason on a task that is not a closure revisit."""
+    given its task's kind and special event, what only another revisit records: a closure
+    reason on a task that is not a closure revisit, an answer about a reserved-info change on
+    a task that is not about one, an escalation naming an event that is not the task's."""
     problems: list[FieldProblem] = []
     if kind is not None and kind is not TaskKind.CLOSURE and outcome.closure_reason is not None:
         problems.append(FieldProblem("closure_reason", "closure_reason_not_closure"))
+    if kind is not None:
+        reserved = event is AccountEvent.RESERVED_INFO_CHANGED
+        if not reserved and outcome.reserved_info_answer is not None:
+            problems.append(FieldProblem("reserved_info_answer", "reserved_info_answer_elsewhere"))
+        problems += [
+            FieldProblem(f"escalations[{index}].event", "escalation_event_not_the_tasks")
+            for index, request in enumerate(outcome.escalations)
+            if request.event is not None and request.event is not event
+        ]
     for index, check in enumerate(outcome.contact_checks):
         if check.result is not ContactCheckResult.CHANGED or check.new_value is None:
             continue

@@ -4,8 +4,10 @@ complete — everything the revisit of its kind records for its disposition is t
     follow-up or closure call checks no contact details);
 compliant — a reached call delivered the fraud warning, and the security tips where its kind
     gives them;
-handled — every escalation the record opened is resolved, and was resolved by its deadline
-    (seed 002 §十.1 "问题处理是否及时有效"); one still open past its deadline is late too.
+handled — every "not me" (a transaction, a change of reserved information) was escalated (the
+    change as fraud), and every escalation the record opened is resolved, and was resolved by
+    its deadline (seed 002 §十.1 "问题处理是否及时有效"); one still open past its deadline is
+    late too.
 
 The sample is drawn by ranking the month's records on a keyed hash of (seed, id): a record
 that arrives late (an outcome synced days after its call) takes only its own place in the
@@ -21,9 +23,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from revisit_tui.domain.models import (
+    AccountEvent,
     Channel,
     Disposition,
     Escalation,
+    EscalationCategory,
     EscalationStatus,
     Outcome,
     TaskKind,
@@ -83,6 +87,11 @@ def findings(
     escalated = {e.transaction_id for e in escalations if e.transaction_id}
     for transaction_id in sorted(not_me - escalated):
         unhandled.append(f"transaction {transaction_id} denied but not escalated")
+    if outcome.reserved_info_answer is TransactionAnswer.NOT_ME and not any(
+        e.event is AccountEvent.RESERVED_INFO_CHANGED and e.category is EscalationCategory.FRAUD
+        for e in escalations
+    ):
+        unhandled.append("reserved information change denied but not escalated as fraud")
     for escalation in escalations:
         unhandled += _late(escalation, now)
     return (

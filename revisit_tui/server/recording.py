@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from revisit_tui.domain import rules
 from revisit_tui.domain.models import (
+    AccountEvent,
     Agent,
     Channel,
     ContactCheckResult,
@@ -108,7 +109,8 @@ def record_outcomes(
         if clash:
             results.append(_refused(outcome, 409, clash))
             continue
-        problems = validate_outcome(outcome, policy, now.date(), TaskKind(row.kind))
+        event = AccountEvent(row.event) if row.event else None
+        problems = validate_outcome(outcome, policy, now.date(), TaskKind(row.kind), event)
         if problems:
             reason = "; ".join(f"{p.field}: {p.message(Language.EN)}" for p in problems)
             results.append(_refused(outcome, 422, reason))
@@ -242,11 +244,12 @@ def _escalation_clash(outcome: Outcome, taken: set[str]) -> str:
     for index, request in enumerate(rules.escalations_for(outcome)):
         key = str(request.id)
         if key in taken or key in seen:
-            where = (
-                f"escalations.{index}.id"
-                if index < len(outcome.escalations)
-                else f"transaction {request.transaction_id}"
-            )
+            if index < len(outcome.escalations):
+                where = f"escalations.{index}.id"
+            elif request.transaction_id:
+                where = f"transaction {request.transaction_id}"
+            else:
+                where = "reserved_info_answer"
             return f"{where}: the escalation id belongs to another outcome"
         seen.add(key)
     return ""
@@ -351,6 +354,7 @@ def _escalations(
             urgency=request.urgency,
             summary=request.summary,
             transaction_id=request.transaction_id,
+            event=request.event,
             opened_at=called_at,
             deadline=rules.escalation_deadline(request.urgency, called_at, policy),
         )

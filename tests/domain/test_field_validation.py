@@ -12,11 +12,17 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from revisit_tui.domain.models import (
+    AccountEvent,
     ContactCheck,
     ContactCheckResult,
     ContactField,
     Disposition,
+    EscalationCategory,
+    EscalationRequest,
     Outcome,
+    TaskKind,
+    TransactionAnswer,
+    Urgency,
 )
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.validation import (
@@ -188,6 +194,42 @@ def test_validate_outcome_names_every_changed_field_by_path() -> None:
     ]
     assert problems[0].message("en").startswith("Mobile number")
     assert problems[1].message("zh-CN").startswith("身份证号码")
+
+
+def test_a_reserved_info_answer_or_escalation_belongs_only_to_a_reserved_info_revisit() -> None:
+    now = datetime(2026, 11, 25, 3, tzinfo=UTC)
+    outcome = Outcome(
+        id=uuid4(),
+        task_id="t1",
+        agent_id="a1",
+        started_at=now,
+        ended_at=now,
+        disposition=Disposition.REACHED,
+        fraud_warning_delivered=True,
+        reserved_info_answer=TransactionAnswer.NOT_ME,
+        escalations=[
+            EscalationRequest(
+                id=uuid4(),
+                category=EscalationCategory.FRAUD,
+                department="fraud",
+                urgency=Urgency.URGENT,
+                summary="not me",
+                event=AccountEvent.RESERVED_INFO_CHANGED,
+            )
+        ],
+    )
+    policy = RevisitPolicy()
+    event = AccountEvent.RESERVED_INFO_CHANGED
+    assert validate_outcome(outcome, policy, TODAY, TaskKind.SPECIAL_EVENT, event) == []
+    for kind, other in [
+        (TaskKind.SPECIAL_EVENT, AccountEvent.COMPLAINT),
+        (TaskKind.SPECIAL_EVENT, AccountEvent.LARGE_ABNORMAL_TRANSACTION),
+        (TaskKind.PERIODIC, None),
+    ]:
+        problems = validate_outcome(outcome, policy, TODAY, kind, other)
+        assert [p.field for p in problems] == ["reserved_info_answer", "escalations[0].event"]
+        assert "reserved information" in problems[0].message("en")
+        assert problems[0].message("zh-CN").startswith("只有")
 
 
 @settings(max_examples=150, deadline=None)

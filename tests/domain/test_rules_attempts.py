@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 import pytest
 
 from revisit_tui.domain.models import (
+    AccountEvent,
     Channel,
     Disposition,
     EscalationCategory,
@@ -182,6 +183,50 @@ def test_a_not_me_already_escalated_by_the_agent_is_not_doubled_nor_downgraded()
         transaction_checks=[
             TransactionCheck(transaction_id="tx9", answer=TransactionAnswer.NOT_ME)
         ],
+    )
+    fraud = own.model_copy(update={"category": EscalationCategory.FRAUD, "urgency": Urgency.URGENT})
+    assert escalations_for(outcome) == [fraud]
+
+
+def test_a_denied_reserved_info_change_opens_one_urgent_fraud_escalation_with_a_stable_id() -> None:
+    """Seed 002 §六.3: a change of reserved information the customer did not make is suspected
+    fraud exactly like a denied transaction; the id is stable, so a resubmit opens nothing new."""
+    outcome_id = UUID("00000000-0000-4000-8000-000000000002")
+    outcome = make_outcome(
+        Disposition.REACHED, id=outcome_id, reserved_info_answer=TransactionAnswer.NOT_ME
+    )
+    first = escalations_for(outcome)
+    assert first == escalations_for(outcome)
+    (request,) = first
+    assert (request.category, request.urgency, request.department, request.event) == (
+        EscalationCategory.FRAUD,
+        Urgency.URGENT,
+        "fraud",
+        AccountEvent.RESERVED_INFO_CHANGED,
+    )
+    assert request.transaction_id is None
+    assert request.id == uuid5(outcome_id, "event/reserved_info_changed")
+
+
+@pytest.mark.parametrize("answer", [TransactionAnswer.CONFIRMED, TransactionAnswer.UNSURE, None])
+def test_a_reserved_info_change_the_customer_made_or_is_unsure_of_opens_nothing(
+    answer: TransactionAnswer | None,
+) -> None:
+    outcome = make_outcome(Disposition.REACHED, reserved_info_answer=answer)
+    assert escalations_for(outcome) == []
+
+
+def test_the_agents_own_escalation_of_a_denied_reserved_info_change_is_forced_to_fraud() -> None:
+    own = EscalationRequest(
+        id=uuid4(),
+        category=EscalationCategory.SERVICE,
+        department="branch",
+        urgency=Urgency.NORMAL,
+        summary="customer did not change the phone number",
+        event=AccountEvent.RESERVED_INFO_CHANGED,
+    )
+    outcome = make_outcome(
+        Disposition.REACHED, escalations=[own], reserved_info_answer=TransactionAnswer.NOT_ME
     )
     fraud = own.model_copy(update={"category": EscalationCategory.FRAUD, "urgency": Urgency.URGENT})
     assert escalations_for(outcome) == [fraud]

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from revisit_tui.domain.masking import masked_outcome
 from revisit_tui.domain.models import (
+    AccountEvent,
     Agent,
     Language,
     Outcome,
@@ -66,9 +67,15 @@ def put_outcome(
     (result,) = _record(context, caller, [outcome])
     if result.status == 422:
         with context.read.connect() as conn:
-            kind = conn.scalar(sa.select(tasks.c.kind).where(tasks.c.id == outcome.task_id))
+            row = conn.execute(
+                sa.select(tasks.c.kind, tasks.c.event).where(tasks.c.id == outcome.task_id)
+            ).first()
         problems = validate_outcome(
-            outcome, context.policy, datetime.now(UTC).date(), TaskKind(kind) if kind else None
+            outcome,
+            context.policy,
+            datetime.now(UTC).date(),
+            TaskKind(row.kind) if row else None,
+            AccountEvent(row.event) if row and row.event else None,
         )
         fields = {p.field: p.message(Language.EN) for p in problems}
         raise ProblemError(422, "invalid", result.reason, fields)
