@@ -156,13 +156,15 @@ class ApiClient:
         content: str | bytes | None = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        retry_429: bool = True,
     ) -> httpx.Response:
         """Send a request with the retry policy; returns the 2xx/3xx response. Raises ApiError
         on 4xx (at once) and Unreachable when connection errors, timeouts, 5xx or 429 outlast
         the retries. A request may thus reach the server twice (an answer lost on the way):
         the agent's writes are idempotent by id; a caller with other writes must allow it.
         `content` is a JSON body already encoded (a model's model_dump_json: one pass, where
-        `json` goes through dicts first)."""
+        `json` goes through dicts first). `retry_429=False`: a 429 is the caller's own daily
+        quota, which seconds of waiting cannot renew: ApiError at once, with its Problem."""
         if content is not None:
             headers = {**(headers or {}), "Content-Type": "application/json"}
         last = ""
@@ -184,6 +186,8 @@ class ApiClient:
                 cause = "timeout" if isinstance(exc, httpx.TimeoutException) else "connection"
             else:
                 self._note_server_clock(response)
+                if response.status_code == 429 and not retry_429:
+                    raise _api_error(response)
                 if response.status_code not in RETRY_STATUSES:
                     if 400 <= response.status_code < 500:
                         raise _api_error(response)

@@ -88,11 +88,15 @@ class SupervisorApi:
 
     def account_ids(self, numbers: list[str]) -> list[str]:
         """The account ids of full account numbers the caller holds (an export file), in
-        order; the server audits the lookup."""
+        order; the server audits the lookup. ApiError 429 (`code=lookup_quota`, not retried)
+        when the caller's daily quota of looked-up numbers would be exceeded."""
         ids: list[str] = []
         for start in range(0, len(numbers), BATCH_LIMIT):
             response = self.client.request(
-                "POST", "/v1/accounts/ids", json={"numbers": numbers[start : start + BATCH_LIMIT]}
+                "POST",
+                "/v1/accounts/ids",
+                json={"numbers": numbers[start : start + BATCH_LIMIT]},
+                retry_429=False,
             )
             ids += [str(found) for found in response.json()["ids"]]
         return ids

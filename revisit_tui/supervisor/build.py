@@ -80,14 +80,17 @@ def last_revisits(api: SupervisorApi) -> dict[str, date]:
     return last
 
 
+def export_numbers(export: Export) -> list[str]:
+    """The account numbers an export names (its accounts and its events'), each once."""
+    return sorted({a.number for a in export.accounts} | {e.account_number for e in export.events})
+
+
 def export_records(
     api: SupervisorApi, export: Export
 ) -> tuple[list[AccountRecord], list[EventRecord]]:
     """The export's accounts and events with their account ids, asked of the server (which
     keeps the key they are made with)."""
-    numbers = sorted(
-        {a.number for a in export.accounts} | {e.account_number for e in export.events}
-    )
+    numbers = export_numbers(export)
     id_of = dict(zip(numbers, api.account_ids(numbers), strict=True))
     accounts = [
         AccountRecord.model_construct(**{**a.__dict__, "id": id_of[a.number]})

@@ -295,7 +295,7 @@ def account_ids_of(request: AccountNumbers, context: Context, caller: Supervisor
         raise ProblemError(
             429,
             "lookup_quota",
-            f"the daily quota of account id lookups is reached: {why}",
+            "the caller's daily quota of account id lookups is reached",
             {"numbers": why},
             day_ends,
             limit=per_day,

@@ -17,15 +17,26 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
-from revisit_tui.domain.models import ImportBatch
+from revisit_tui.client.api import ApiError
+from revisit_tui.config import Settings
+from revisit_tui.domain.models import ImportBatch, Problem
 from revisit_tui.supervisor import script
-from revisit_tui.supervisor.build import assign_on_creation, create, due_tasks, read_sources
+from revisit_tui.supervisor.build import (
+    assign_on_creation,
+    create,
+    due_tasks,
+    export_numbers,
+    read_sources,
+)
 from revisit_tui.supervisor.commandline import Parser, describe
 from revisit_tui.supervisor.exportfile import ExportError, read_export
 from revisit_tui.supervisor.messages import Messages
 from revisit_tui.supervisor.progress import Progress
+
+LOOKUP_QUOTA = "lookup_quota"  # the server's Problem code past the daily quota of lookups
 
 
 def add_arguments(parser: Parser) -> None:
@@ -60,6 +71,21 @@ def run(args: argparse.Namespace) -> int:
     return script.run(args, lambda say: _build(args, say))
 
 
+def _over_quota(
+    problem: Problem, renews: datetime, name: str, asked: int, config: Settings
+) -> script.Failed:
+    """The server would not look up the export's account ids today: the caller's daily quota
+    of numbers is used up until `renews`. Nothing is imported or created before the lookup."""
+    return script.Failed(
+        "queue.lookup_quota",
+        file=name,
+        asked=asked,
+        remaining=problem.remaining,
+        limit=problem.limit,
+        at=script.local_time(renews, config),
+    )
+
+
 def _build(args: argparse.Namespace, say: Messages) -> int:
     config = script.settings(args)
     export = None
@@ -72,6 +98,15 @@ def _build(args: argparse.Namespace, say: Messages) -> int:
         sources = read_sources(api, export, name, for_assignment=args.assign)
     except ExportError as exc:
         raise script.BadInput("errors.about", subject="--from-file", reason=exc) from None
+    except ApiError as exc:
+        problem = exc.problem
+        if export is None or problem is None or problem.code != LOOKUP_QUOTA:
+            raise
+        renews = problem.next_allowed_at
+        if renews is None:
+            raise
+        asked = len(export_numbers(export))
+        raise _over_quota(problem, renews, name, asked, config) from None
     today = args.today or script.today(config)
     tasks = due_tasks(sources, today, config.policy)
     kinds = ", ".join(
