@@ -19,18 +19,22 @@ import sqlalchemy as sa
 
 from revisit_tui.domain.models import Role
 from revisit_tui.server.tables import audit_log
+from tests.conftest import callable_zone
 from tests.server.conftest import World
 
 PER_DAY = 50
 WAYS = 10
-CENTRE = "Asia/Shanghai"  # the default [supervisor] timezone: the quota's day
+CENTRE = callable_zone()  # the centre's zone, the quota's day: it is midday there now
 
 
 @pytest.fixture(scope="module")
 def quota_server(db_url: str, live_server_for: Any) -> Iterator[Any]:
     """A server with a small quota: two workers on PostgreSQL, one on SQLite."""
     workers = 2 if db_url.startswith("postgresql") else 1
-    env = {"REVISIT_PRIVACY_ACCOUNT_ID_LOOKUPS_PER_DAY": str(PER_DAY)}
+    env = {
+        "REVISIT_PRIVACY_ACCOUNT_ID_LOOKUPS_PER_DAY": str(PER_DAY),
+        "REVISIT_SUPERVISOR_TIMEZONE": CENTRE,
+    }
     live = live_server_for(db_url, workers=workers, env=env)
     with live.process:
         yield live

@@ -17,15 +17,19 @@ from supervision import Supervisor, customer
 
 from revisit_tui.domain.models import ImportBatch
 from revisit_tui.server.tables import audit_log
-from tests.conftest import LiveServer, sqlite_url
+from tests.conftest import LiveServer, callable_zone, sqlite_url
 
 PER_DAY = 2
+CENTRE = callable_zone()  # the server's [supervisor] timezone: midday there, far from midnight
 
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """The `supervisor` fixture's server, with a quota of two numbers a day."""
-    env = {"REVISIT_PRIVACY_ACCOUNT_ID_LOOKUPS_PER_DAY": str(PER_DAY)}
+    env = {
+        "REVISIT_PRIVACY_ACCOUNT_ID_LOOKUPS_PER_DAY": str(PER_DAY),
+        "REVISIT_SUPERVISOR_TIMEZONE": CENTRE,
+    }
     server = LiveServer(sqlite_url(tmp_path), env=env)
     with server.process:
         yield server
@@ -42,9 +46,9 @@ def export_of_three(path: Path) -> Path:
 
 
 def renewal_in_utc() -> str:
-    """The server's quota renews at the centre's midnight (its default zone, Asia/Shanghai);
-    the command prints it in its own zone (UTC in these tests)."""
-    centre = datetime.now(ZoneInfo("Asia/Shanghai"))
+    """The server's quota renews at the centre's midnight; the command prints it in its own
+    configured zone (UTC in these tests)."""
+    centre = datetime.now(ZoneInfo(CENTRE))
     midnight = datetime.combine(
         centre.date() + timedelta(days=1), datetime.min.time(), centre.tzinfo
     )
