@@ -9,7 +9,8 @@ running it again the same day, or after an interruption, creates nothing twice.
 Export rows carry a `record` column/key ("account" or "event") and that record's fields
 (number, customer_id, type, opened_on, status, branch, closed_on / id, account_number, kind,
 at, detail). A malformed row stops the run with its line number before anything is created;
-so does an export with no rows at all.
+so does an export with no rows at all, and so does a refusal to look up the export's account
+ids past the caller's daily quota (429 `lookup_quota`).
 """
 
 from __future__ import annotations
