@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from revisit_tui.domain.models import (
     NOTES_MAX,
     SHORT_TEXT_MAX,
+    AccountEvent,
     ClosureReason,
     ContactCheck,
     ContactCheckResult,
@@ -33,6 +34,7 @@ from revisit_tui.domain.models import (
     LeadProduct,
     Outcome,
     QueueItem,
+    SpecialEvent,
     TransactionAnswer,
     TransactionCheck,
     Urgency,
@@ -86,7 +88,8 @@ class NeedAnswer(FormPart):
 
 
 class EscalationDraft(FormPart):
-    """An escalation being filled in; `transaction_id` marks one raised by a "not me"."""
+    """An escalation being filled in; `transaction_id` (a denied transaction) or `event` (a
+    denied change of reserved information) marks one raised by a "not me"."""
 
     id: UUID
     category: EscalationCategory = EscalationCategory.OTHER
@@ -94,6 +97,7 @@ class EscalationDraft(FormPart):
     urgency: Urgency = Urgency.NORMAL
     summary: str = ""
     transaction_id: str | None = None
+    event: SpecialEvent | None = None
 
 
 class CallForm(FormPart):
@@ -119,6 +123,7 @@ class CallForm(FormPart):
     resolution_satisfied: bool | None = None  # a follow-up: happy with the resolution?
     satisfaction: int | None = None
     closure_reason: ClosureReason | None = None  # a closure revisit: why the account was closed
+    reserved_info_answer: TransactionAnswer | None = None  # a reserved-info change: made by them?
     escalations: list[EscalationDraft] = []
     disposition: Disposition | None = None
     callback_at: str = ""
@@ -161,22 +166,50 @@ class CallForm(FormPart):
         """Record a transaction answer. "Not me" raises an urgent escalation at once (returned);
         taking it back removes the escalation it raised."""
         self.transaction_checks = {**self.transaction_checks, transaction_id: answer}
-        raised = [e for e in self.escalations if e.transaction_id == transaction_id]
-        if answer is TransactionAnswer.NOT_ME:
-            if raised:
-                return None
-            escalation = EscalationDraft(
-                id=uuid4(),
-                category=EscalationCategory.FRAUD,
-                department=FRAUD_DEPARTMENT,
-                urgency=Urgency.URGENT,
-                summary=summary,
-                transaction_id=transaction_id,
-            )
-            self.escalations = [*self.escalations, escalation]
-            return escalation
-        self.escalations = [e for e in self.escalations if e.transaction_id != transaction_id]
-        return None
+        return self._fraud(
+            answer,
+            summary,
+            lambda e: e.transaction_id == transaction_id,
+            transaction_id=transaction_id,
+        )
+
+    def answer_reserved_info(
+        self, answer: TransactionAnswer, *, summary: str
+    ) -> EscalationDraft | None:
+        """Record whether the customer made the change of their reserved information (§六.3).
+        "Not me" is suspected fraud: an urgent escalation is raised at once (returned); taking
+        it back removes it, as for a transaction."""
+        self.reserved_info_answer = answer
+        reserved: SpecialEvent = AccountEvent.RESERVED_INFO_CHANGED
+        return self._fraud(answer, summary, lambda e: e.event is reserved, event=reserved)
+
+    def _fraud(
+        self,
+        answer: TransactionAnswer,
+        summary: str,
+        raised_by: Callable[[EscalationDraft], bool],
+        *,
+        transaction_id: str | None = None,
+        event: SpecialEvent | None = None,
+    ) -> EscalationDraft | None:
+        """The urgent fraud escalation a "not me" raises (None when it is raised already), or,
+        for another answer, none: the one the "not me" had raised is removed."""
+        if answer is not TransactionAnswer.NOT_ME:
+            self.escalations = [e for e in self.escalations if not raised_by(e)]
+            return None
+        if any(raised_by(e) for e in self.escalations):
+            return None
+        escalation = EscalationDraft(
+            id=uuid4(),
+            category=EscalationCategory.FRAUD,
+            department=FRAUD_DEPARTMENT,
+            urgency=Urgency.URGENT,
+            summary=summary,
+            transaction_id=transaction_id,
+            event=event,
+        )
+        self.escalations = [*self.escalations, escalation]
+        return escalation
 
     def set_feature(
         self, feature: Feature, in_use: bool | None, problem: str | None = None
@@ -198,7 +231,7 @@ class CallForm(FormPart):
         `features.<f>.problem`, `needs.<product>` / `needs.<product>.note`,
         `fraud_warning_delivered`, `security_tips_delivered`, `resolution_satisfied`,
         `satisfaction`, `closure_reason`, `notes`. Transactions go through
-        `answer_transaction`."""
+        `answer_transaction`, a change of reserved information `answer_reserved_info`."""
         section, _, rest = path.partition(".")
         name, _, part = rest.partition(".")
         if section == "contact_checks" and part == "new_value":
@@ -391,6 +424,7 @@ class CallForm(FormPart):
             resolution_satisfied=self.resolution_satisfied if spoke else None,
             satisfaction=self.satisfaction if spoke else None,
             closure_reason=self.closure_reason if spoke else None,
+            reserved_info_answer=self.reserved_info_answer if spoke else None,
             escalations=[
                 EscalationRequest(
                     id=e.id,
@@ -399,6 +433,7 @@ class CallForm(FormPart):
                     urgency=e.urgency,
                     summary=e.summary.strip(),
                     transaction_id=e.transaction_id,
+                    event=e.event,
                 )
                 for e in self.escalations
             ],

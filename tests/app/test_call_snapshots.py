@@ -13,7 +13,7 @@ from revisit_tui.app.app import RevisitApp
 from revisit_tui.app.screens.call import CallScreen
 from revisit_tui.app.screens.sms import SmsScreen
 from revisit_tui.client.store import AgentStore
-from revisit_tui.domain.models import TaskKind
+from revisit_tui.domain.models import AccountEvent, TaskKind
 from tests.app.call_helpers import go_to, item_of, quiet
 
 AppFactory = Callable[..., RevisitApp]
@@ -37,6 +37,29 @@ def test_call_screen(
         await pilot.press("n")
         await go_to(pilot, screen, "contact_check")
         await pilot.press("x", "enter", *"139 12")
+        await quiet(pilot)
+
+    assert snap_compare(app_factory(locale=locale), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_reserved_info_step(
+    snap_compare: Any, app_factory: AppFactory, store: AgentStore, locale: str
+) -> None:
+    """A change of reserved information: the event's step, answered "not me" by one key (the
+    row marked, the urgent notice under the header)."""
+    special = item_of(store, TaskKind.SPECIAL_EVENT)
+    task = special.task.model_copy(
+        update={"event": AccountEvent.RESERVED_INFO_CHANGED, "reason": "预留手机号变更"}
+    )
+    item = special.model_copy(update={"task": task, "flagged_transactions": []})
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = CallScreen(item)
+        pilot.app.push_screen(screen)
+        await pilot.pause()
+        await go_to(pilot, screen, "event")
+        await pilot.press("n")
         await quiet(pilot)
 
     assert snap_compare(app_factory(locale=locale), terminal_size=SIZE, run_before=run_before)

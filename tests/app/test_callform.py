@@ -20,6 +20,7 @@ from revisit_tui.domain.models import (
     Customer,
     CustomerType,
     Disposition,
+    EscalationCategory,
     EscalationRequest,
     Feature,
     FeatureUse,
@@ -129,6 +130,30 @@ def test_not_me_raises_an_urgent_escalation_and_taking_it_back_removes_it() -> N
     assert len(form.escalations) == 1
     form.answer_transaction("TX1", TransactionAnswer.CONFIRMED, summary="")
     assert form.escalations == []
+
+
+def test_a_denied_reserved_info_change_raises_its_own_fraud_escalation() -> None:
+    item = make_item()
+    form = CallForm.start(item, NOW)
+    form.answer_transaction("TX1", TransactionAnswer.NOT_ME, summary="denied")
+    raised = form.answer_reserved_info(TransactionAnswer.NOT_ME, summary="not my change")
+    assert raised is not None and raised.event is AccountEvent.RESERVED_INFO_CHANGED
+    assert (raised.category, raised.urgency, raised.transaction_id) == (
+        EscalationCategory.FRAUD,
+        Urgency.URGENT,
+        None,
+    )
+    assert form.answer_reserved_info(TransactionAnswer.NOT_ME, summary="x") is None
+    assert len(form.escalations) == 2
+    resumed = CallForm.from_draft(json.loads(json.dumps(form.to_draft())))
+    assert resumed == form
+    form.disposition = Disposition.REACHED
+    form.fraud_warning_delivered = True
+    outcome = form.to_outcome(item, POLICY, agent_id="a1", ended_at=NOW)
+    assert outcome.reserved_info_answer is TransactionAnswer.NOT_ME
+    assert [e.event for e in outcome.escalations] == [None, AccountEvent.RESERVED_INFO_CHANGED]
+    form.answer_reserved_info(TransactionAnswer.UNSURE, summary="")
+    assert [e.transaction_id for e in form.escalations] == ["TX1"]
 
 
 def test_a_reached_call_needs_the_fraud_warning_answered() -> None:

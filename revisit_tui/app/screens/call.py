@@ -27,7 +27,7 @@ from revisit_tui.app.i18n import next_locale
 from revisit_tui.app.queue_rows import HELD_CODES, held_text, kind_label
 from revisit_tui.app.screens.base import LocalizedScreen
 from revisit_tui.app.screens.reveal import RevealScreen
-from revisit_tui.app.script_texts import StepView, identity_reasons, script_steps
+from revisit_tui.app.script_texts import StepView, event_reason, identity_reasons, script_steps
 from revisit_tui.app.widgets.call_timer import CallClock, CallTimer
 from revisit_tui.app.widgets.choice_row import ChoiceRow
 from revisit_tui.app.widgets.customer_card import CustomerCard, masked_value
@@ -36,6 +36,7 @@ from revisit_tui.app.widgets.script_stepper import ScriptStepper
 from revisit_tui.app.widgets.status_line import StatusLine
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage, dom_id
 from revisit_tui.domain.models import (
+    AccountEvent,
     AccountStatus,
     ContactCheckResult,
     ContactField,
@@ -334,6 +335,8 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         if path.startswith("transaction_checks."):
             transaction_id = path.removeprefix("transaction_checks.")
             self._answer_transaction(transaction_id, TransactionAnswer(value))
+        elif path == "reserved_info_answer":
+            self._answer_reserved_info(TransactionAnswer(value))
         else:
             form.apply(path, value)
             note = self._note_input(path)
@@ -367,13 +370,25 @@ class CallScreen(LocalizedScreen[Outcome | None]):
             self.notify(self.t("call.not_me_notice", transaction=transaction_id), severity="error")
         self._show_notice()
 
+    def _answer_reserved_info(self, answer: TransactionAnswer) -> None:
+        reason = event_reason(self.item.task, self.t)
+        raised = self.current.answer_reserved_info(
+            answer, summary=self.t("call.reserved_info_summary", reason=reason)
+        )
+        if raised is not None:
+            self.notify(self.t("call.reserved_info_notice"), severity="error")
+        self._show_notice()
+
     def _show_notice(self) -> None:
         """The urgent line while a "not me" escalation is part of this call."""
-        raised = [e.transaction_id for e in self.current.escalations if e.transaction_id]
+        escalations = self.current.escalations
+        raised = [e.transaction_id for e in escalations if e.transaction_id]
+        lines = [self.t("call.not_me_notice", transaction=", ".join(raised))] if raised else []
+        if any(e.event is AccountEvent.RESERVED_INFO_CHANGED for e in escalations):
+            lines.append(self.t("call.reserved_info_notice"))
         notice = self.query_one("#call-notice", Prose)
-        text = self.t("call.not_me_notice", transaction=", ".join(raised)) if raised else ""
-        notice.update(text)
-        notice.set_class(bool(raised), "-urgent")
+        notice.update("\n".join(lines))
+        notice.set_class(bool(lines), "-urgent")
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         path = getattr(event.widget, "path", None) or getattr(event.widget, "name", None) or ""

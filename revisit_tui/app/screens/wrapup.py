@@ -189,7 +189,7 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
         rows = []
         for index, escalation in enumerate(self.form.escalations):
             prefix = f"escalations.{index}"
-            marker = " ⚠" if escalation.transaction_id else ""
+            marker = " ⚠" if escalation.transaction_id or escalation.event else ""
             rows += [
                 Static(
                     Text(f"{index + 1}.{marker}"), id=f"escalation-{index}-head", classes="head"

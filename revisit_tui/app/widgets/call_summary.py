@@ -60,6 +60,9 @@ def summary_lines(
         for tx_id, answer in form.transaction_checks.items()
     ]
     lines.append(f"{t('call.summary.transactions')}: {', '.join(transactions) or '—'}")
+    if form.reserved_info_answer is not None:
+        said = t(f"call.choice.{form.reserved_info_answer.value}")
+        lines.append(f"{t('call.summary.reserved_info_answer')}: {said}")
     features = [
         f"{t(f'call.feature.{name.value}')} {_yes_no(answer.in_use, t)}"
         + (f" ({answer.problem.strip()})" if answer.problem.strip() else "")

@@ -170,7 +170,8 @@ class ContactChoice(ChoiceRow):
 
 
 class TransactionChoice(ChoiceRow):
-    """A flagged transaction: confirmed (c), not me (n) or unsure (u)."""
+    """A flagged transaction, or a change of reserved information: confirmed (c), not me (n)
+    or unsure (u)."""
 
     CHOICES = (
         ("c", "confirmed", "call.choice.confirmed"),

@@ -17,7 +17,7 @@ from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.app.widgets.step_contact import ContactStep
 from revisit_tui.app.widgets.step_questions import AnswerStep, NotedQuestions
 from revisit_tui.app.widgets.step_transactions import TransactionStep
-from revisit_tui.domain.models import ContactField, Feature, LeadProduct, QueueItem
+from revisit_tui.domain.models import AccountEvent, ContactField, Feature, LeadProduct, QueueItem
 from revisit_tui.domain.policy import RevisitPolicy
 from revisit_tui.domain.rules import address_emphasis
 
@@ -36,7 +36,8 @@ ANSWER_STEPS = {
 def step_inputs(
     step: StepView, item: QueueItem, form: CallForm, t: Translate, policy: RevisitPolicy
 ) -> Widget:
-    """The inputs for what a step records (an empty box for a prompt-only step)."""
+    """The inputs for what a step records (an empty box for a prompt-only step); the event step
+    of a change of reserved information records whether the customer made it."""
     if step.kind in ("contact_check", "identity_check"):
         fields = [ContactField(name) for name in step.items]
         emphasis = address_emphasis(item.account, policy)
@@ -56,6 +57,8 @@ def step_inputs(
     if step.kind in ANSWER_STEPS:
         path, label = ANSWER_STEPS[step.kind]
         return AnswerStep(path, label, form, t)
+    if step.kind == "event" and item.task.event is AccountEvent.RESERVED_INFO_CHANGED:
+        return AnswerStep("reserved_info_answer", "reserved_info_answer", form, t)
     return Vertical(classes="step-inputs")
 
 

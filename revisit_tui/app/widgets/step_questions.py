@@ -1,5 +1,6 @@
 """The yes/no and rating parts of a call: feature use (with the problem met), needs (leads,
-with a note), fraud warning and security tips delivered, satisfaction 1–5."""
+with a note), fraud warning and security tips delivered, satisfaction 1–5, a closure's reason,
+whether the customer made a change of their reserved information."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from revisit_tui.app.callform import CallForm
-from revisit_tui.app.widgets.choice_row import ClosureReasonChoice, RatingChoice, YesNoChoice
+from revisit_tui.app.widgets.choice_row import (
+    ClosureReasonChoice,
+    RatingChoice,
+    TransactionChoice,
+    YesNoChoice,
+)
 from revisit_tui.app.widgets.step_fields import FieldInput, FieldMessage
 
 Translate = Callable[..., str]
@@ -62,8 +68,9 @@ class NotedQuestions(Vertical):
 
 
 class AnswerStep(Vertical):
-    """A single question: fraud warning / security tips delivered (y/n), satisfaction 1–5, or
-    why the account was closed (1–4)."""
+    """A single question: fraud warning / security tips delivered (y/n), satisfaction 1–5, why
+    the account was closed (1–4), or whether the customer made a change of their reserved
+    information (the keys of a transaction: confirmed / not me / unsure)."""
 
     def __init__(self, path: str, label: str, form: CallForm, t: Translate) -> None:
         super().__init__(classes="step-inputs")
@@ -80,6 +87,9 @@ class AnswerStep(Vertical):
         elif self.path == "closure_reason":
             reason = self.form.closure_reason
             yield ClosureReasonChoice(self.path, label, reason.value if reason else None)
+        elif self.path == "reserved_info_answer":
+            answer = self.form.reserved_info_answer
+            yield TransactionChoice(self.path, label, answer.value if answer else None)
         else:
             yield YesNoChoice(self.path, label, yes_no(getattr(self.form, self.path)))
         yield FieldMessage(self.path)
