@@ -32,6 +32,9 @@ SMS_ROUTE = "revisit_tui/server/routes/sms.py"
 DOMAIN = ("tests/domain",)
 IDENTITY = (*DOMAIN, "tests/server/test_identity_required.py")
 SMS = (*DOMAIN, "tests/server/test_sms_texts.py")
+VALIDATION = "revisit_tui/domain/validation.py"
+QUALITY = "revisit_tui/server/quality.py"
+RESERVED_INFO = (*DOMAIN, "tests/server/test_reserved_info_fraud.py")
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,34 @@ MUTATIONS = (
         "if request.transaction_id in denied",
         "if request.transaction_id in ()",
         (*DOMAIN, "tests/server/test_call_times.py"),
+    ),
+    Mutation(
+        "a denied reserved-info change opens no escalation",
+        RULES,
+        "if change_denied and all(",
+        "if False and all(",
+        RESERVED_INFO,
+    ),
+    Mutation(
+        "agent may downgrade a denied reserved-info change",
+        RULES,
+        "or (change_denied and request.event is AccountEvent.RESERVED_INFO_CHANGED)",
+        "or False",
+        RESERVED_INFO,
+    ),
+    Mutation(
+        "reserved-info answer taken on any task",
+        VALIDATION,
+        "if not reserved and outcome.reserved_info_answer is not None:",
+        "if False:",
+        RESERVED_INFO,
+    ),
+    Mutation(
+        "QA takes any escalation of a denied reserved-info change",
+        QUALITY,
+        "and e.category is EscalationCategory.FRAUD\n",
+        "\n",
+        RESERVED_INFO,
     ),
     Mutation(
         "future call tolerance > → <",
