@@ -854,6 +854,7 @@ class OnlineAnswer(Model):
     answered_at: UtcTime
     contact_checks: ContactChecks = []
     transaction_checks: TransactionChecks = []
+    reserved_info_answer: TransactionAnswer | None = None  # as in Outcome
     features: FeatureUses = []
     needs: Leads = []
     satisfaction: Satisfaction | None = None

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from revisit_tui.domain import rules
@@ -218,6 +219,7 @@ def _stored(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
                 outcomes.c.id,
                 outcomes.c.agent_id,
                 outcomes.c.body_hash,
+                outcomes.c.body,
                 outcomes.c.escalation_ids,
                 outcomes.c.flagged_reassigned,
                 outcomes.c.time_flag,
@@ -299,7 +301,7 @@ def _replay(
     current: dict[str, Task],
     task_rows: dict[str, Any],
 ) -> OutcomeResult:
-    if previous["body_hash"] != body_hash:
+    if previous["body_hash"] != body_hash and not _same_body(previous["body"], body_hash):
         return _refused(outcome, 409, "an outcome with this id and another body is stored")
     row = task_rows.get(outcome.task_id)
     task = current.get(outcome.task_id) or (task_from_row(row) if row is not None else None)
@@ -313,6 +315,16 @@ def _replay(
         time_flag=previous["time_flag"],
         callback_flag=previous["callback_flag"],
     )
+
+
+def _same_body(stored: dict[str, Any], body_hash: str) -> bool:
+    """Whether a stored body whose hash differs is still this outcome: one stored before the
+    Outcome gained a field (e.g. `reserved_info_answer`) was hashed without it, and an app's
+    outbox may resend it after the upgrade; read with today's model it hashes the same."""
+    try:
+        return canonical_hash(Outcome.model_validate(stored)) == body_hash
+    except ValidationError:
+        return False
 
 
 def _refused(outcome: Outcome, status: int, reason: str) -> OutcomeResult:

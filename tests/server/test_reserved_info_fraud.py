@@ -4,9 +4,13 @@ whatever the client sent, and only a revisit of such a change may record the ans
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+import sqlalchemy as sa
 
 from revisit_tui.domain.models import (
     AccountEvent,
@@ -20,6 +24,7 @@ from revisit_tui.domain.models import (
     Urgency,
 )
 from revisit_tui.server import quality
+from revisit_tui.server.tables import outcomes
 from tests.server.conftest import World
 
 RESERVED = AccountEvent.RESERVED_INFO_CHANGED.value
@@ -136,6 +141,53 @@ def test_an_escalation_naming_another_event_than_the_tasks_is_422(world: World) 
     refused = world.call("PUT", f"/v1/outcomes/{outcome['id']}", "a", json=outcome)
     assert refused.status_code == 422, refused.text
     assert list(refused.json()["fields"]) == ["escalations[0].event"]
+
+
+def test_an_online_answer_denying_the_change_opens_the_fraud_escalation_too(world: World) -> None:
+    world.tokens["web"] = world.server.add_service(world.id("web"), "online_service")
+    customer = world.add_customer("c", flagged=False)
+    for event, status in ((RESERVED, 201), (None, 422)):
+        task = event_task(world, customer, event)
+        answer = {
+            "id": str(uuid.uuid4()),
+            "task_id": task,
+            "answered_at": datetime.now(UTC).isoformat(),
+            "reserved_info_answer": "not_me",
+        }
+        stored = world.call("POST", "/v1/online-answers", "web", json=answer)
+        assert stored.status_code == status, stored.text
+        if status == 201:
+            [escalation] = escalations_of(world, task)
+            assert (escalation["category"], escalation["urgency"]) == ("fraud", "urgent")
+        else:
+            assert "reserved_info_answer" in stored.json()["message"]
+
+
+def test_an_outcome_stored_before_the_field_existed_is_still_the_same_when_resent(
+    world: World,
+) -> None:
+    """An app's outbox may resend, after the upgrade, an outcome a server without
+    `reserved_info_answer` stored: it is the same outcome (200), not another body (409)."""
+    task = world.add_task(world.add_customer("c"), "a")
+    outcome = world.outcome(task, "a")
+    [first] = world.ok("POST", "/v1/outcomes", "a", json={"outcomes": [outcome]})["results"]
+    assert first["status"] == 201
+    engine = sa.create_engine(world.server.db_url)
+    with engine.begin() as conn:
+        body = dict(conn.scalar(sa.select(outcomes.c.body).where(outcomes.c.id == outcome["id"])))
+        del body["reserved_info_answer"]  # as the earlier server stored it, and hashed it
+        earlier = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        conn.execute(
+            sa.update(outcomes)
+            .where(outcomes.c.id == outcome["id"])
+            .values(body=body, body_hash=hashlib.sha256(earlier.encode()).hexdigest())
+        )
+    engine.dispose()
+    [again] = world.ok("POST", "/v1/outcomes", "a", json={"outcomes": [outcome]})["results"]
+    assert again["status"] == 200, again
+    changed = {**outcome, "notes": "another body"}
+    [other] = world.ok("POST", "/v1/outcomes", "a", json={"outcomes": [changed]})["results"]
+    assert other["status"] == 409
 
 
 def _outcome(answer: TransactionAnswer | None) -> Outcome:

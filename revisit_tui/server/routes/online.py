@@ -46,6 +46,7 @@ def online_answer(
             disposition=Disposition.REACHED,
             contact_checks=answer.contact_checks,
             transaction_checks=answer.transaction_checks,
+            reserved_info_answer=answer.reserved_info_answer,
             features=answer.features,
             needs=answer.needs,
             fraud_warning_delivered=False,  # no call: the warning was not spoken
