@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from revisit_tui.app.app import RevisitApp
+from revisit_tui.app.widgets.prose import Prose
 from revisit_tui.client.api import ApiClient
 from revisit_tui.client.store import AgentStore
 from revisit_tui.domain.models import (
@@ -111,8 +112,11 @@ async def test_a_complaint_call_says_what_the_complaint_was_and_is_not_read_a_tr
 
 
 @pytest.mark.parametrize(
-    ("locale", "warning"),
-    [("zh-CN", "非本人办理"), ("en", "URGENT")],
+    ("locale", "warning", "said"),
+    [
+        ("zh-CN", "非本人办理", "预留信息变更本人办理: 非本人"),
+        ("en", "URGENT", "Reserved info changed by the customer: Not me"),
+    ],
 )
 async def test_a_denied_reserved_info_change_is_one_key_warns_at_once_and_reaches_the_server(
     app_factory: Callable[..., RevisitApp],
@@ -120,6 +124,7 @@ async def test_a_denied_reserved_info_change_is_one_key_warns_at_once_and_reache
     live_server: Any,
     locale: str,
     warning: str,
+    said: str,
 ) -> None:
     api = ApiClient(live_server.url, live_server.add_agent(AGENT_ID), timeout=5.0, retries=0)
     supervisor = seed(live_server, AccountEvent.RESERVED_INFO_CHANGED, "预留手机号变更")
@@ -147,7 +152,8 @@ async def test_a_denied_reserved_info_change_is_one_key_warns_at_once_and_reache
         await pilot.press("n")
         await go_to(pilot, screen, "fraud_warning")
         await pilot.press("y")
-        await wrap_up(pilot, "1")
+        wrap = await wrap_up(pilot, "1")
+        assert said in wrap.query_one("#summary", Prose).text
         await pilot.press("f9")
         await settle(app, pilot)
         await settle(app, pilot)
