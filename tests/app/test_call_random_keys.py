@@ -1,6 +1,6 @@
 """Random key sequences, sent as one burst, to the call and wrap-up screens: the app never
 crashes, an escalation exists only if its explicit key was typed ("n" — not me — on a
-transaction, or F6), and every draft reloads equal to the form it was saved from."""
+transaction, or F6 / e), and every draft reloads equal to the form it was saved from."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ KEYS = [
     *"cxunyplsohw12345",  # every answer letter of every row
     *"aé中 ",  # text, and letters no row takes
     "enter", "escape", "tab", "shift+tab", "up", "down", "pageup", "pagedown", "backspace",
-    "f10", "f3", "f6", "f8", "f7", "f2", "r", "i",
+    "f10", "f3", "f6", "e", "f8", "f7", "f2", "r", "i",
 ]  # fmt: skip
-ESCALATION_KEYS = {"n", "f6"}
+ESCALATION_KEYS = {"n", "f6", "e"}
 
 
 async def run_keys(data_dir: Path, keys: list[str]) -> None:

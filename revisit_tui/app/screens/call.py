@@ -131,6 +131,14 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         Binding(
             "f10,w", "wrap_up", "call.key.wrap_up", tooltip="call.hint.wrap_up", id="call.wrap_up"
         ),
+        Binding(
+            "f6,e",
+            "escalate",
+            "call.key.escalate",
+            show=False,
+            tooltip="call.hint.escalate_now",
+            id="call.escalate",
+        ),
         Binding("f4,r", "reveal", "call.key.reveal", tooltip="call.hint.reveal", id="call.reveal"),
         Binding(
             "f5,v",
@@ -544,6 +552,13 @@ class CallScreen(LocalizedScreen[Outcome | None]):
         from revisit_tui.app.screens.wrapup import WrapUpScreen
 
         self.app.push_screen(WrapUpScreen(self), self._wrapped_up)
+
+    def action_escalate(self) -> None:
+        """Add an escalation while the customer is on the line (the scripts' "press F6"): the
+        wrap-up opens at a new escalation, and Esc comes back to the call."""
+        from revisit_tui.app.screens.wrapup import WrapUpScreen
+
+        self.app.push_screen(WrapUpScreen(self, escalate=True), self._wrapped_up)
 
     def _wrapped_up(self, result: WrapUpResult) -> None:
         if isinstance(result, Outcome):

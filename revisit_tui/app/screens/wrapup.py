@@ -94,9 +94,10 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
             super().__init__()
             self.error = error
 
-    def __init__(self, call: CallScreen) -> None:
+    def __init__(self, call: CallScreen, escalate: bool = False) -> None:
         super().__init__()
         self.call = call
+        self.escalate = escalate  # opened by F6 on the call: start at a new escalation
         self.item = call.item
         self.submitting = False
         self.tried = False  # has the agent tried to submit? then every problem shows
@@ -131,7 +132,10 @@ class WrapUpScreen(LocalizedScreen[WrapUpResult]):
     async def on_mount(self) -> None:
         await self._build_escalations()
         self.relabel()
-        self.set_focus(self.query_one(DispositionChoice))
+        if self.escalate:
+            await self.action_add_escalation()
+        else:
+            self.set_focus(self.query_one(DispositionChoice))
 
     def relabel(self) -> None:
         t, form = self.t, self.form
