@@ -1,7 +1,8 @@
 """Quality review (§十.1): which records are sampled, and the checks shown for each.
 
 complete — everything the revisit of its kind records for its disposition is there (a
-    follow-up or closure call checks no contact details);
+    follow-up or closure call checks no contact details; a change of reserved information is
+    answered);
 compliant — a reached call delivered the fraud warning, and the security tips where its kind
     gives them;
 handled — every "not me" (a transaction, a change of reserved information) was escalated (the
@@ -58,9 +59,10 @@ def findings(
     escalations: Sequence[Escalation],
     kind: TaskKind | None = None,
     now: datetime | None = None,
+    event: AccountEvent | None = None,
 ) -> tuple[bool, bool, bool, list[str]]:
     """(complete, compliant, handled, findings): each failed check says what is missing.
-    `kind` is the kind of the record's task; `now` judges escalations still open."""
+    `kind` and `event` are the record's task's; `now` judges escalations still open."""
     incomplete: list[str] = []
     uncompliant: list[str] = []
     unhandled: list[str] = []
@@ -72,6 +74,8 @@ def findings(
             incomplete.append("no satisfaction recorded")
         if kind is TaskKind.CLOSURE and outcome.closure_reason is None:
             incomplete.append("no closure reason recorded")
+        if event is AccountEvent.RESERVED_INFO_CHANGED and outcome.reserved_info_answer is None:
+            incomplete.append("no answer recorded on the change of reserved information")
         if outcome.fraud_warning_delivered is not True:
             uncompliant.append("fraud warning not delivered")
         tips_due = kind is None or kind in GIVES_SECURITY_TIPS

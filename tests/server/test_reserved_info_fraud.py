@@ -237,3 +237,32 @@ def test_qa_flags_a_denied_reserved_info_change_without_a_fraud_escalation() -> 
     assert quality.findings(denied, filed_as_service, kind)[2] is False
     assert quality.findings(denied, [_escalation(denied, EscalationCategory.FRAUD)], kind)[2]
     assert quality.findings(_outcome(TransactionAnswer.CONFIRMED), [], kind)[2]
+
+
+def test_qa_finds_a_reached_reserved_info_revisit_without_the_answer_incomplete() -> None:
+    change, kind = AccountEvent.RESERVED_INFO_CHANGED, TaskKind.SPECIAL_EVENT
+    complete, *_, found = quality.findings(_outcome(None), [], kind, event=change)
+    assert not complete
+    assert found == ["no answer recorded on the change of reserved information"]
+    assert quality.findings(_outcome(TransactionAnswer.CONFIRMED), [], kind, event=change)[0]
+    complaint = AccountEvent.COMPLAINT  # its step asks no such question
+    assert quality.findings(_outcome(None), [], kind, event=complaint)[0]
+
+
+def test_the_qa_sample_finds_a_reserved_info_revisit_without_the_answer_incomplete(
+    world: World,
+) -> None:
+    silent = event_task(world, world.add_customer("c", flagged=False), RESERVED)
+    answered = event_task(world, world.add_customer("d", flagged=False), RESERVED)
+    outcomes_sent = [
+        world.outcome(silent, "a"),
+        world.outcome(answered, "a", reserved_info_answer="confirmed"),
+    ]
+    world.ok("POST", "/v1/outcomes", "a", json={"outcomes": outcomes_sent})
+    month = outcomes_sent[0]["started_at"][:7]
+    sample = world.ok("GET", f"/v1/qa-sample?month={month}&rate=1", "boss")
+    by_id = {record["outcome"]["id"]: record for record in sample}
+    record = by_id[outcomes_sent[0]["id"]]
+    assert record["complete"] is False
+    assert "no answer recorded on the change of reserved information" in record["findings"]
+    assert by_id[outcomes_sent[1]["id"]]["complete"] is True

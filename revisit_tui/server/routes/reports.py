@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 
 from revisit_tui.domain.masking import mask_field, masked_outcome
 from revisit_tui.domain.models import (
+    AccountEvent,
     AgentMonth,
     ClosureReason,
     ClosureReport,
@@ -300,6 +301,7 @@ def qa_sample(
                     outcomes.c.escalation_ids,
                     tasks.c.account_number,
                     tasks.c.kind,
+                    tasks.c.event,
                     customers.c.body.label("customer"),
                 )
                 .join(tasks, tasks.c.id == outcomes.c.task_id)
@@ -323,6 +325,7 @@ def qa_sample(
                     [by_id[e] for e in row.escalation_ids if e in by_id],
                     TaskKind(row.kind),
                     now,
+                    AccountEvent(row.event) if row.event else None,
                 )
                 name = Customer.model_validate(row.customer).name if row.customer else ""
                 records.append(
